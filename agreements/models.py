@@ -1,0 +1,569 @@
+"""Agreements between governments on critical minerals, and who takes part in them."""
+
+import datetime
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from minerals.models import Mineral, TimeStampedModel
+
+
+class PartyKind(models.TextChoices):
+    STATE = "state", "State"
+    REGIONAL_ORGANISATION = "regional_organisation", "Regional organisation"
+    INTERNATIONAL_ORGANISATION = "international_organisation", "International organisation"
+    GOVERNMENT_BODY = "government_body", "Government body"
+
+
+class AgreementKind(models.TextChoices):
+    MEMORANDUM_OF_UNDERSTANDING = "memorandum_of_understanding", "Memorandum of understanding"
+    AGREEMENT = "agreement", "Agreement"
+    FRAMEWORK = "framework", "Framework"
+    JOINT_STATEMENT = "joint_statement", "Joint statement"
+    STATEMENT_OF_INTENT = "statement_of_intent", "Statement of intent"
+    ROADMAP = "roadmap", "Roadmap"
+    PARTNERSHIP = "partnership", "Partnership"
+    TREATY = "treaty", "Treaty"
+    OTHER = "other", "Other"
+
+
+class AgreementStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    SIGNED = "signed", "Signed"
+    IN_FORCE = "in_force", "In force"
+    EXPIRED = "expired", "Expired"
+    TERMINATED = "terminated", "Terminated"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class SignatureRole(models.TextChoices):
+    SIGNATORY = "signatory", "Signatory"
+    WITNESS = "witness", "Witness"
+
+
+class Stage(models.TextChoices):
+    EXPLORATION = "exploration", "Exploration"
+    MINING = "mining", "Mining"
+    PROCESSING = "processing", "Processing"
+    REFINING = "refining", "Refining"
+    RECYCLING = "recycling", "Recycling"
+    STOCKPILING = "stockpiling", "Stockpiling"
+    RESEARCH = "research", "Research"
+    TRADE = "trade", "Trade"
+
+
+class SourceKind(models.TextChoices):
+    PRESS_RELEASE = "press_release", "Press release"
+    AGREEMENT_TEXT = "agreement_text", "Agreement text"
+    OFFICIAL_RECORD = "official_record", "Official record"
+    NEWS = "news", "News"
+    OTHER = "other", "Other"
+
+
+class RelationKind(models.TextChoices):
+    FOLLOWS = "follows", "Follows"
+    IMPLEMENTS = "implements", "Implements"
+    AMENDS = "amends", "Amends"
+    SUPERSEDES = "supersedes", "Supersedes"
+    ROADMAP_FOR = "roadmap_for", "Roadmap for"
+
+
+def unique_slug(model, text: str, *, max_length: int = 100, exclude_pk=None) -> str:
+    """A slug from ``text`` that no other row of ``model`` uses (``-2``, ``-3`` … on clashes)."""
+    base = slugify(text)[:max_length].strip("-") or "item"
+    candidate, n = base, 1
+    qs = model._default_manager.all()
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=candidate).exists():
+        n += 1
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)].strip("-") + suffix
+    return candidate
+
+
+party_code_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9-]{1,11}$",
+    "Use upper-case letters, digits and hyphens, starting with a letter (GB, EU, US-DOE).",
+)
+
+
+class Party(TimeStampedModel):
+    """A state, organisation or government body that can be party to an agreement."""
+
+    code = models.CharField(
+        max_length=12,
+        unique=True,
+        validators=[party_code_validator],
+        help_text="ISO 3166-1 alpha-2 for states (GB, not UK); EU; a short code otherwise.",
+    )
+    name = models.CharField(max_length=200, help_text="Common name, e.g. United Kingdom.")
+    kind = models.CharField(
+        max_length=32, choices=PartyKind.choices, default=PartyKind.STATE, help_text="What kind of party."
+    )
+    country = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bodies",
+        limit_choices_to={"kind": PartyKind.STATE},
+        help_text="For a government body: the state it belongs to (party code).",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "code"]
+        verbose_name_plural = "parties"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=PartyKind.GOVERNMENT_BODY, country__isnull=False)
+                | (~Q(kind=PartyKind.GOVERNMENT_BODY) & Q(country__isnull=True)),
+                name="%(app_label)s_%(class)s_country_iff_government_body",
+                violation_error_message=(
+                    "A government body needs the state it belongs to; other parties have none."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def clean(self):
+        super().clean()
+        if self.kind == PartyKind.STATE and self.code and len(self.code) != 2:
+            raise ValidationError({"code": "A state's code is its ISO 3166-1 alpha-2 code."})
+        if self.kind == PartyKind.GOVERNMENT_BODY and self.country_id is None:
+            raise ValidationError({"country": "A government body needs the state it belongs to."})
+        if self.kind != PartyKind.GOVERNMENT_BODY and self.country_id is not None:
+            raise ValidationError({"country": "Only a government body belongs to a state."})
+        if self.country is not None and self.country.kind != PartyKind.STATE:
+            raise ValidationError({"country": "The country must be a state."})
+
+
+class Person(TimeStampedModel):
+    """Someone who signed or witnessed an agreement; the office is recorded per signature."""
+
+    slug = models.SlugField(max_length=100, unique=True, help_text="Stable key, e.g. `seema-malhotra`.")
+    name = models.CharField(max_length=200, help_text="Full name as usually written.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "slug"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Person, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Published agreements, plus drafts for users allowed to view agreements."""
+        if user is not None and user.is_authenticated and user.has_perm("agreements.view_agreement"):
+            return self
+        return self.filter(is_published=True)
+
+    def in_force(self, on: datetime.date):
+        """In force on ``on``: started on or before it, not expired or terminated by it."""
+        start = Q(effective_on__lte=on) | Q(effective_on__isnull=True, signed_on__lte=on)
+        return (
+            self.filter(start)
+            .exclude(status=AgreementStatus.PLANNED)
+            .exclude(expires_on__lte=on)
+            .exclude(terminated_on__lte=on)
+        )
+
+
+class Agreement(TimeStampedModel):
+    """An instrument between two or more parties: MoU, framework, joint statement, treaty …"""
+
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="Stable key; generated from the title when absent."
+    )
+    title = models.CharField(max_length=300, help_text="Full title of the instrument.")
+    short_title = models.CharField(max_length=120, blank=True, help_text="Short name for lists.")
+    kind = models.CharField(
+        max_length=40, choices=AgreementKind.choices, help_text="What kind of instrument it is."
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=AgreementStatus.choices,
+        default=AgreementStatus.SIGNED,
+        help_text="Life-cycle status; `planned` exactly when there is no signing date.",
+    )
+    legally_binding = models.BooleanField(
+        null=True, blank=True, help_text="Whether it binds under international law; null if unknown."
+    )
+    announced_on = models.DateField(null=True, blank=True, help_text="When it was announced.")
+    signed_on = models.DateField(null=True, blank=True, help_text="When it was signed.")
+    effective_on = models.DateField(
+        null=True, blank=True, help_text="When it took effect, if not on signature."
+    )
+    expires_on = models.DateField(
+        null=True, blank=True, help_text="First day it no longer applies by its own terms."
+    )
+    terminated_on = models.DateField(
+        null=True, blank=True, help_text="First day it no longer applies after termination."
+    )
+    signed_place = models.CharField(
+        max_length=200, blank=True, help_text='Where it was signed, e.g. "Washington DC".'
+    )
+    signed_country = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": PartyKind.STATE},
+        help_text="ISO code of the state where it was signed (may be none of the parties).",
+    )
+    summary = models.TextField(blank=True, help_text="What the agreement does, in a few sentences.")
+    text_url = models.URLField(max_length=500, blank=True, help_text="Link to the full text.")
+    is_published = models.BooleanField(
+        default=False, help_text="Visible to the public; needs the publish permission to change."
+    )
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Title, summary, place, signatories and minerals, for search (derived).",
+    )
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="PostgreSQL full-text vector of search_text (derived)."
+    )
+
+    parties = models.ManyToManyField(
+        Party, through="AgreementParty", related_name="agreements", help_text="Parties."
+    )
+    minerals = models.ManyToManyField(
+        Mineral, through="AgreementMineral", related_name="agreements", help_text="Covered minerals."
+    )
+
+    objects = AgreementQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "search_vector"])
+
+    class Meta:
+        ordering = [F("signed_on").desc(nulls_last=True), "slug"]
+        permissions = [("publish_agreement", "Can publish and unpublish agreements")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(effective_on__gte=F("signed_on")),
+                name="%(app_label)s_%(class)s_effective_after_signed",
+                violation_error_code="effective_before_signed",
+                violation_error_message="The effective date cannot be before the signing date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(effective_on__isnull=False, expires_on__gt=F("effective_on"))
+                | Q(effective_on__isnull=True, signed_on__isnull=True)
+                | Q(effective_on__isnull=True, expires_on__gt=F("signed_on")),
+                name="%(app_label)s_%(class)s_expires_after_start",
+                violation_error_code="expires_before_start",
+                violation_error_message=(
+                    "The expiry date must be after the effective date (or the signing date)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(terminated_on__gte=F("signed_on")),
+                name="%(app_label)s_%(class)s_terminated_after_signed",
+                violation_error_code="terminated_before_signed",
+                violation_error_message="The termination date cannot be before the signing date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=AgreementStatus.PLANNED, signed_on__isnull=True)
+                | (~Q(status=AgreementStatus.PLANNED) & Q(signed_on__isnull=False)),
+                name="%(app_label)s_%(class)s_planned_iff_unsigned",
+                violation_error_code="status_signed_on",
+                violation_error_message=(
+                    "A planned agreement has no signing date; every other status needs one."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["signed_on"], name="agreement_signed_on"),
+            models.Index(fields=["title", "slug"], name="agreement_title_slug"),
+            models.Index(fields=["-updated_at", "slug"], name="agreement_updated_slug"),
+            models.Index(fields=["status"], name="agreement_status"),
+            models.Index(fields=["kind"], name="agreement_kind"),
+            models.Index(fields=["is_published"], name="agreement_published"),
+        ]
+
+    def __str__(self):
+        return self.short_title or self.title
+
+    def clean(self):
+        """Field-level messages for the rules the constraints enforce (admin and API)."""
+        super().clean()
+        errors = {}
+        if self.status == AgreementStatus.PLANNED and self.signed_on:
+            errors["status"] = "A planned agreement has no signing date: clear it or change the status."
+        if self.status and self.status != AgreementStatus.PLANNED and not self.signed_on:
+            errors["signed_on"] = (
+                f"An agreement with status “{self.get_status_display()}” needs a signing date."
+            )
+        if self.signed_on and self.effective_on and self.effective_on < self.signed_on:
+            errors["effective_on"] = "The effective date cannot be before the signing date."
+        start = self.effective_on or self.signed_on
+        if self.expires_on and start and self.expires_on <= start:
+            errors["expires_on"] = (
+                "The expiry date must be after the "
+                + ("effective date." if self.effective_on else "signing date.")
+            )
+        if self.signed_on and self.terminated_on and self.terminated_on < self.signed_on:
+            errors["terminated_on"] = "The termination date cannot be before the signing date."
+        if self.signed_country_id and self.signed_country and self.signed_country.kind != PartyKind.STATE:
+            errors["signed_country"] = "The place of signing must be a state."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Agreement, self.short_title or self.title, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def is_in_force(self, on: datetime.date) -> bool:
+        if self.status == AgreementStatus.PLANNED or not self.signed_on:
+            return False
+        start = self.effective_on or self.signed_on
+        ends = [d for d in (self.expires_on, self.terminated_on) if d]
+        return start <= on and all(d > on for d in ends)
+
+
+class AgreementParty(TimeStampedModel):
+    """A party to an agreement, with its own dates where they differ from the agreement's."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="agreement_parties", help_text="Agreement."
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="agreement_parties", help_text="Party code."
+    )
+    signed_on = models.DateField(null=True, blank=True, help_text="When this party signed, if apart.")
+    ratified_on = models.DateField(null=True, blank=True, help_text="When this party ratified.")
+    withdrawn_on = models.DateField(null=True, blank=True, help_text="When this party withdrew.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement_id", "party__code", "id"]
+        verbose_name = "party to the agreement"
+        verbose_name_plural = "parties to the agreement"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "party"],
+                name="%(app_label)s_%(class)s_unique_party",
+                violation_error_message="This party is already a party to the agreement.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ratified_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(ratified_on__gte=F("signed_on")),
+                name="%(app_label)s_%(class)s_ratified_after_signed",
+                violation_error_message="A party cannot ratify before it signs.",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(withdrawn_on__gte=F("signed_on")),
+                name="%(app_label)s_%(class)s_withdrawn_after_signed",
+                violation_error_message="A party cannot withdraw before it signs.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.party_id and self.party.code} in {self.agreement_id and self.agreement}"
+
+    def clean(self):
+        super().clean()
+        if self.signed_on and self.ratified_on and self.ratified_on < self.signed_on:
+            raise ValidationError({"ratified_on": "A party cannot ratify before it signs."})
+        if self.signed_on and self.withdrawn_on and self.withdrawn_on < self.signed_on:
+            raise ValidationError({"withdrawn_on": "A party cannot withdraw before it signs."})
+
+
+class Signature(TimeStampedModel):
+    """A person signing (or witnessing) an agreement, with the office held at the time."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="signatures", help_text="Agreement."
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="signatures", help_text="Person (slug)."
+    )
+    party = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        help_text="Party represented (code); required for a signatory, optional for a witness.",
+    )
+    office = models.CharField(max_length=200, blank=True, help_text="Office held at signing.")
+    role = models.CharField(
+        max_length=20,
+        choices=SignatureRole.choices,
+        default=SignatureRole.SIGNATORY,
+        help_text="Signatory, or witness.",
+    )
+    signed_on = models.DateField(
+        null=True, blank=True, help_text="Date of this signature; defaults to the agreement's."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement_id", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "person", "role"],
+                name="%(app_label)s_%(class)s_unique_person_role",
+                violation_error_message="This person already has this role on the agreement.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=SignatureRole.SIGNATORY) | Q(party__isnull=False),
+                name="%(app_label)s_%(class)s_signatory_has_party",
+                violation_error_message="A signatory must represent a party.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.role})"
+
+    def clean(self):
+        super().clean()
+        if self.role == SignatureRole.SIGNATORY and self.party_id is None:
+            raise ValidationError({"party": "A signatory must represent one of the parties."})
+
+
+class AgreementMineral(TimeStampedModel):
+    """A mineral an agreement covers, with the value-chain stages it covers."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="agreement_minerals", help_text="Agreement."
+    )
+    mineral = models.ForeignKey(
+        Mineral, on_delete=models.PROTECT, related_name="agreement_minerals", help_text="Mineral slug."
+    )
+    stages = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Value-chain stages covered: " + ", ".join(Stage.values) + ".",
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="Qualifier, e.g. battery grade.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement_id", "mineral__name", "id"]
+        verbose_name = "covered mineral"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "mineral"],
+                name="%(app_label)s_%(class)s_unique_mineral",
+                violation_error_message="This mineral is already covered by the agreement.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.mineral)
+
+    def clean(self):
+        super().clean()
+        if not isinstance(self.stages, list) or not all(
+            isinstance(s, str) and s in Stage.values for s in self.stages
+        ):
+            raise ValidationError({"stages": "Stages must be a list of: " + ", ".join(Stage.values)})
+        if len(set(self.stages)) != len(self.stages):
+            raise ValidationError({"stages": "A stage is listed twice."})
+
+    def save(self, *args, **kwargs):
+        # Canonical order keeps representations stable whatever order the client sent.
+        if isinstance(self.stages, list):
+            self.stages = [s for s in Stage.values if s in set(self.stages)]
+        super().save(*args, **kwargs)
+
+
+class Source(TimeStampedModel):
+    """Where the facts of an agreement come from."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="sources", help_text="Agreement."
+    )
+    url = models.URLField(max_length=500, help_text="Address of the source.")
+    title = models.CharField(max_length=300, blank=True, help_text="Title of the page or document.")
+    publisher = models.CharField(max_length=300, blank=True, help_text="Who published it.")
+    published_on = models.DateField(null=True, blank=True, help_text="Publication date.")
+    kind = models.CharField(
+        max_length=20,
+        choices=SourceKind.choices,
+        default=SourceKind.PRESS_RELEASE,
+        help_text="What kind of source.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "url"],
+                name="%(app_label)s_%(class)s_unique_url",
+                violation_error_message="This source is already listed for the agreement.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class RelatedAgreement(TimeStampedModel):
+    """A directed link between agreements: a roadmap for an MoU, an amendment, a successor."""
+
+    from_agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="related_links", help_text="Agreement."
+    )
+    to_agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="incoming_links",
+        help_text="The other agreement (slug).",
+    )
+    kind = models.CharField(
+        max_length=20, choices=RelationKind.choices, help_text="How this agreement relates to the other."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["from_agreement_id", "id"]
+        verbose_name = "related agreement"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_agreement", "to_agreement"],
+                name="%(app_label)s_%(class)s_unique_link",
+                violation_error_message="These agreements are already linked.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_agreement=F("to_agreement")),
+                name="%(app_label)s_%(class)s_not_self",
+                violation_error_message="An agreement cannot be related to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.to_agreement_id}"

@@ -1,0 +1,423 @@
+"""The API representation of agreements and parties: one shape for reading and writing."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+
+from minerals.models import Mineral
+
+from . import services
+from .models import (
+    Agreement,
+    AgreementMineral,
+    AgreementParty,
+    Party,
+    PartyKind,
+    Person,
+    RelatedAgreement,
+    Signature,
+    SignatureRole,
+    Source,
+    Stage,
+)
+from .validation import SignatureKey, agreement_collection_errors
+
+
+def raise_model_errors(exc: DjangoValidationError):
+    raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+
+
+class ModelCleanMixin:
+    """Run the model's ``clean()`` on validated attributes, so API and admin share rules."""
+
+    clean_exclude: tuple[str, ...] = ()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        names = {f.name for f in model._meta.concrete_fields}
+        instance = model(**{k: v for k, v in attrs.items() if k in names and k not in self.clean_exclude})
+        try:
+            instance.clean()
+        except DjangoValidationError as exc:
+            raise_model_errors(exc)
+        return attrs
+
+
+class PartyCodeField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("queryset", Party.objects.all())
+        super().__init__(**kwargs)
+
+
+class AgreementPartySerializer(ModelCleanMixin, serializers.ModelSerializer):
+    party = PartyCodeField(help_text="Party code (ISO 3166-1 alpha-2 for states, EU …).")
+    party_name = serializers.CharField(source="party.name", read_only=True, help_text="Party name.")
+
+    class Meta:
+        model = AgreementParty
+        fields = ["party", "party_name", "signed_on", "ratified_on", "withdrawn_on"]
+
+
+@extend_schema_field(
+    {"type": "string", "description": "Person's slug, or a name (an unknown name creates the person)."}
+)
+class PersonField(serializers.Field):
+    """Reads as the person's slug; writes as a slug or a name, resolved when saving."""
+
+    default_error_messages = {
+        "invalid": "Give the person's slug or name as a string.",
+        "blank": "This field may not be blank.",
+        "max_length": "Ensure this field has no more than 200 characters.",
+    }
+
+    def to_representation(self, value):
+        return value.slug
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        data = data.strip()
+        if not data:
+            self.fail("blank")
+        if len(data) > 200:
+            self.fail("max_length")
+        if "\x00" in data:
+            raise serializers.ValidationError("Null characters are not allowed.")
+        return data
+
+
+class SignatureSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    person = PersonField(help_text="Person's slug, or a name (an unknown name creates the person).")
+    person_name = serializers.CharField(source="person.name", read_only=True, help_text="Name.")
+    party = PartyCodeField(
+        allow_null=True, required=False, help_text="Party represented (code); null for a witness."
+    )
+    clean_exclude = ("person",)
+
+    class Meta:
+        model = Signature
+        fields = ["person", "person_name", "party", "office", "role", "signed_on"]
+
+
+class AgreementMineralSerializer(serializers.ModelSerializer):
+    mineral = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Mineral.objects.all(), help_text="Mineral slug."
+    )
+    mineral_name = serializers.CharField(source="mineral.name", read_only=True, help_text="Name.")
+    stages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Stage.choices),
+        required=False,
+        max_length=len(Stage.values),
+        help_text="Value-chain stages covered.",
+    )
+
+    class Meta:
+        model = AgreementMineral
+        fields = ["mineral", "mineral_name", "stages", "note"]
+
+    def validate_stages(self, value):
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError("A stage is listed twice.")
+        return [s for s in Stage.values if s in set(value)]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["url", "title", "publisher", "published_on", "kind"]
+
+
+class RelatedAgreementSerializer(serializers.ModelSerializer):
+    agreement = serializers.SlugRelatedField(
+        source="to_agreement",
+        slug_field="slug",
+        queryset=Agreement.objects.all(),
+        help_text="Slug of the related agreement.",
+    )
+
+    class Meta:
+        model = RelatedAgreement
+        fields = ["agreement", "kind"]
+
+
+NESTED = {
+    # representation name: (serializer, related manager on Agreement)
+    "parties": (AgreementPartySerializer, "agreement_parties"),
+    "signatures": (SignatureSerializer, "signatures"),
+    "minerals": (AgreementMineralSerializer, "agreement_minerals"),
+    "sources": (SourceSerializer, "sources"),
+    "related": (RelatedAgreementSerializer, "related_links"),
+}
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    """An agreement with its parties, signatures, minerals, sources and related agreements."""
+
+    slug = serializers.SlugField(
+        max_length=120,
+        required=False,
+        help_text="Stable key; generated from the (short) title when absent.",
+    )
+    signed_country = PartyCodeField(
+        queryset=Party.objects.filter(kind=PartyKind.STATE),
+        allow_null=True,
+        required=False,
+        help_text="ISO code of the state where it was signed.",
+    )
+    parties = AgreementPartySerializer(
+        many=True, source="agreement_parties", required=False, help_text="Parties."
+    )
+    signatures = SignatureSerializer(many=True, required=False, help_text="Signatures.")
+    minerals = AgreementMineralSerializer(
+        many=True, source="agreement_minerals", required=False, help_text="Covered minerals."
+    )
+    sources = SourceSerializer(many=True, required=False, help_text="Sources.")
+    related = RelatedAgreementSerializer(
+        many=True, source="related_links", required=False, help_text="Related agreements."
+    )
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:agreement-detail", lookup_field="slug", help_text="This resource."
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "slug",
+            "title",
+            "short_title",
+            "kind",
+            "status",
+            "legally_binding",
+            "announced_on",
+            "signed_on",
+            "effective_on",
+            "expires_on",
+            "terminated_on",
+            "signed_place",
+            "signed_country",
+            "summary",
+            "text_url",
+            "is_published",
+            "parties",
+            "signatures",
+            "minerals",
+            "sources",
+            "related",
+            "created_at",
+            "updated_at",
+            "url",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_slug(self, value):
+        clash = Agreement.objects.filter(slug=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError("An agreement with this slug already exists.")
+        return value
+
+    def validate(self, attrs):
+        instance = self.instance
+        # The record as it would be after this write: stored values overlaid with input.
+        merged = Agreement()
+        if instance is not None:
+            for field in services.AGREEMENT_FIELDS:
+                setattr(merged, field, getattr(instance, field))
+            merged.pk = instance.pk
+        for field in services.AGREEMENT_FIELDS:
+            if field in attrs:
+                setattr(merged, field, attrs[field])
+        try:
+            merged.clean()
+        except DjangoValidationError as exc:
+            raise_model_errors(exc)
+
+        request = self.context.get("request")
+        published_before = bool(instance and instance.is_published)
+        if "is_published" in attrs and attrs["is_published"] != published_before:
+            user = getattr(request, "user", None)
+            allowed = self.context.get("publish_allowed") or (
+                user is not None and user.has_perm("agreements.publish_agreement")
+            )
+            if not allowed:
+                raise PermissionDenied("Publishing or unpublishing needs the publish permission.")
+        self._check_collections(merged, attrs)
+        return attrs
+
+    def _stored(self, name):
+        """The stored items of a collection, in input form, for rules a PATCH may touch."""
+        if self.instance is None:
+            return []
+        manager = getattr(self.instance, NESTED[name][1])
+        if name == "parties":
+            return [{"party": p.party} for p in manager.select_related("party")]
+        if name == "signatures":
+            return [
+                {"person": s.person.slug, "role": s.role, "party": s.party}
+                for s in manager.select_related("person", "party")
+            ]
+        if name == "minerals":
+            return [{"mineral": m.mineral} for m in manager.select_related("mineral")]
+        if name == "sources":
+            return [{"url": s.url} for s in manager.all()]
+        return [{"to_agreement": r.to_agreement} for r in manager.select_related("to_agreement")]
+
+    def _check_collections(self, merged: Agreement, attrs):
+        def items(name):
+            key = self.fields[name].source
+            return attrs[key] if key in attrs else self._stored(name)
+
+        parties = [p["party"].code for p in items("parties")]
+        signatures = [
+            SignatureKey(
+                person=s["person"] if isinstance(s["person"], str) else s["person"].slug,
+                role=s.get("role", SignatureRole.SIGNATORY),
+                party=s["party"].code if s.get("party") else None,
+            )
+            for s in items("signatures")
+        ]
+        errors = agreement_collection_errors(
+            is_published=bool(merged.is_published),
+            parties=parties,
+            signatures=signatures,
+            minerals=[m["mineral"].slug for m in items("minerals")],
+            sources=[s["url"] for s in items("sources")],
+            related=[r["to_agreement"].slug for r in items("related")],
+            slug=merged.slug or None,
+        )
+        if errors:
+            raise serializers.ValidationError(nested_errors(errors))
+
+    @transaction.atomic
+    def _save(self, instance, validated_data):
+        collections = {}
+        for name, (_, _) in NESTED.items():
+            key = self.fields[name].source
+            if key in validated_data:
+                collections[name] = validated_data.pop(key)
+        for item in collections.get("signatures", []):
+            item["person"] = services.person_for(item["person"])
+        try:
+            return services.agreement_save(
+                agreement=instance, data=validated_data, collections=collections
+            )
+        except DjangoValidationError as exc:
+            raise_model_errors(exc)
+
+    def create(self, validated_data):
+        return self._save(None, validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+
+def nested_errors(errors) -> dict:
+    """Turn collection errors into DRF's nested error structure (attr ``signatures.1.party``)."""
+    out: dict = {}
+    for err in errors:
+        if err.index is None:
+            out.setdefault(err.collection, []).append(err.message)
+            continue
+        rows = out.setdefault(err.collection, {})
+        if isinstance(rows, list):  # a collection-level message already there
+            rows = out[err.collection] = {"non_field_errors": rows}
+        rows.setdefault(err.index, {}).setdefault(err.field or "non_field_errors", []).append(
+            err.message
+        )
+    return out
+
+
+class PartnerSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Partner's party code.")
+    name = serializers.CharField(help_text="Partner's name.")
+    agreement_count = serializers.IntegerField(help_text="Agreements the two take part in together.")
+
+
+class PartySerializer(serializers.ModelSerializer):
+    """A state, organisation or government body."""
+
+    country = PartyCodeField(
+        queryset=Party.objects.filter(kind=PartyKind.STATE),
+        allow_null=True,
+        required=False,
+        help_text="For a government body: the state it belongs to.",
+    )
+    agreement_count = serializers.IntegerField(
+        read_only=True, help_text="Agreements (visible to you) this party takes part in."
+    )
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:party-detail", lookup_field="code", help_text="This resource."
+    )
+
+    class Meta:
+        model = Party
+        fields = ["code", "name", "kind", "country", "agreement_count", "created_at", "updated_at", "url"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        merged = Party(**{**({} if self.instance is None else {
+            "code": self.instance.code, "name": self.instance.name,
+            "kind": self.instance.kind, "country": self.instance.country,
+        }), **attrs})
+        try:
+            merged.clean()
+        except DjangoValidationError as exc:
+            raise_model_errors(exc)
+        return attrs
+
+
+class PartyDetailSerializer(PartySerializer):
+    partners = serializers.SerializerMethodField(help_text="Parties it has agreements with.")
+
+    class Meta(PartySerializer.Meta):
+        fields = PartySerializer.Meta.fields[:-3] + ["partners", "created_at", "updated_at", "url"]
+
+    @extend_schema_field(PartnerSerializer(many=True))
+    def get_partners(self, obj):
+        return self.context.get("partners", [])
+
+
+class PersonSignatureSerializer(serializers.ModelSerializer):
+    agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="Slug.")
+    agreement_title = serializers.CharField(source="agreement.title", read_only=True, help_text="Title.")
+    party = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Party code.")
+
+    class Meta:
+        model = Signature
+        fields = ["agreement", "agreement_title", "party", "office", "role", "signed_on"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """Someone who signed or witnessed agreements, with those signatures."""
+
+    slug = serializers.SlugField(
+        max_length=100, required=False, help_text="Stable key; generated from the name when absent."
+    )
+    signatures = PersonSignatureSerializer(
+        many=True, read_only=True, source="visible_signatures", help_text="Signatures."
+    )
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:person-detail", lookup_field="slug", help_text="This resource."
+    )
+
+    class Meta:
+        model = Person
+        fields = ["slug", "name", "signatures", "created_at", "updated_at", "url"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_slug(self, value):
+        clash = Person.objects.filter(slug=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError("A person with this slug already exists.")
+        return value
+
+
+__all__ = ["AgreementSerializer", "PartySerializer", "PersonSerializer", "OpenApiTypes"]

@@ -1,0 +1,150 @@
+"""Writes that span an agreement and its nested records."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Value
+
+from minerals.models import Mineral
+
+from .models import (
+    Agreement,
+    AgreementMineral,
+    AgreementParty,
+    Person,
+    RelatedAgreement,
+    Signature,
+    SignatureRole,
+    Source,
+)
+
+AGREEMENT_FIELDS = (
+    "slug",
+    "title",
+    "short_title",
+    "kind",
+    "status",
+    "legally_binding",
+    "announced_on",
+    "signed_on",
+    "effective_on",
+    "expires_on",
+    "terminated_on",
+    "signed_place",
+    "signed_country",
+    "summary",
+    "text_url",
+    "is_published",
+)
+
+# How each nested collection is keyed, so a replacement updates rows in place and the
+# history shows "signature added" / "mineral removed" rather than delete-all-insert-all.
+COLLECTIONS: dict[str, tuple[Any, str, tuple[str, ...], tuple[str, ...]]] = {
+    # name: (model, parent field, key fields, value fields)
+    "parties": (AgreementParty, "agreement", ("party",), ("signed_on", "ratified_on", "withdrawn_on")),
+    "signatures": (Signature, "agreement", ("person", "role"), ("party", "office", "signed_on")),
+    "minerals": (AgreementMineral, "agreement", ("mineral",), ("stages", "note")),
+    "sources": (Source, "agreement", ("url",), ("title", "publisher", "published_on", "kind")),
+    "related": (RelatedAgreement, "from_agreement", ("to_agreement",), ("kind",)),
+}
+
+
+def _key(obj, fields: tuple[str, ...]) -> tuple:
+    return tuple(
+        getattr(obj, f + "_id") if hasattr(obj, f + "_id") else getattr(obj, f) for f in fields
+    )
+
+
+def _item_key(item: dict, fields: tuple[str, ...]) -> tuple:
+    return tuple(item[f].pk if hasattr(item[f], "pk") else item[f] for f in fields)
+
+
+def person_for(name_or_slug: str) -> Person:
+    """The person with this slug, else with exactly this name, else a new person."""
+    value = name_or_slug.strip()
+    person = Person.objects.filter(slug=value).first()
+    if person is None:
+        person = Person.objects.filter(name__iexact=value).order_by("pk").first()
+    if person is None:
+        person = Person(name=value)
+        person.full_clean(exclude=["slug"])
+        person.save()
+    return person
+
+
+def _replace_collection(agreement: Agreement, name: str, items: Iterable[dict]) -> None:
+    model, parent, key_fields, value_fields = COLLECTIONS[name]
+    existing = {_key(obj, key_fields): obj for obj in model.objects.filter(**{parent: agreement})}
+    keep = set()
+    for item in items:
+        key = _item_key(item, key_fields)
+        obj = existing.get(key)
+        if obj is None:
+            obj = model(**{parent: agreement}, **{f: item[f] for f in key_fields})
+        changed = obj.pk is None
+        for field in value_fields:
+            if field in item and getattr(obj, field) != item[field]:
+                setattr(obj, field, item[field])
+                changed = True
+        if name == "signatures" and obj.signed_on is None and agreement.signed_on:
+            obj.signed_on = agreement.signed_on
+            changed = True
+        if changed:
+            obj.save()
+        keep.add(key)
+    for key, obj in existing.items():
+        if key not in keep:
+            obj.delete()
+
+
+@transaction.atomic
+def agreement_save(
+    *, agreement: Agreement | None = None, data: dict[str, Any], collections: dict[str, list[dict]]
+) -> Agreement:
+    """Create or update an agreement and replace the nested collections given.
+
+    ``data`` holds validated scalar fields (model instances for foreign keys);
+    ``collections`` maps a collection name to its validated items, and a collection that
+    is absent is left as it is. Everything happens in one transaction.
+    """
+    agreement = agreement or Agreement()
+    for field in AGREEMENT_FIELDS:
+        if field in data:
+            setattr(agreement, field, data[field])
+    agreement.full_clean(exclude=["slug"] if not agreement.slug else None, validate_unique=False)
+    agreement.save()
+    for name in COLLECTIONS:
+        if name in collections:
+            _replace_collection(agreement, name, collections[name])
+    agreement_refresh_search(agreement)
+    return agreement
+
+
+def agreement_search_text(agreement: Agreement) -> str:
+    """The text that full-text search looks in: title, summary, place, people, minerals."""
+    parts = [agreement.title, agreement.short_title, agreement.summary, agreement.signed_place]
+    parts += Signature.objects.filter(agreement=agreement).values_list("person__name", flat=True)
+    minerals = Mineral.objects.filter(agreement_minerals__agreement=agreement)
+    parts += minerals.values_list("name", flat=True)
+    parts += minerals.values_list("aliases__name", flat=True)
+    return " ".join(p for p in parts if p)
+
+
+def agreement_refresh_search(agreement: Agreement) -> None:
+    """Keep the stored search text (and, on PostgreSQL, its tsvector) in step with the record."""
+    text = agreement_search_text(agreement)
+    update: dict[str, Any] = {"search_text": text}
+    if connection.vendor == "postgresql":
+        update["search_vector"] = SearchVector(Value(text), config="english")
+    Agreement.objects.filter(pk=agreement.pk).update(**update)
+    agreement.search_text = text
+
+
+def agreement_set_published(agreement: Agreement, published: bool) -> None:
+    agreement.is_published = published
+    agreement.save(update_fields=["is_published", "updated_at"])
+
+
+__all__ = ["agreement_save", "agreement_refresh_search", "person_for", "SignatureRole"]

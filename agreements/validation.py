@@ -1,0 +1,102 @@
+"""Rules that span an agreement and its nested collections.
+
+Database constraints cannot see across rows, so these rules live here, in one place, and
+both the admin (inline formsets) and the API (serializer) call them with plain values.
+"""
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from .models import SignatureRole
+
+
+class CollectionError(NamedTuple):
+    collection: str  # "parties", "signatures", "minerals", "sources" or "related"
+    index: int | None  # row at fault, or None for the collection as a whole
+    field: str | None  # field of the row at fault
+    message: str
+
+
+class SignatureKey(NamedTuple):
+    person: str  # slug or name: whatever identifies the person in this submission
+    role: str
+    party: str | None  # party code, or None
+
+
+def agreement_collection_errors(
+    *,
+    is_published: bool,
+    parties: Sequence[str],
+    signatures: Sequence[SignatureKey],
+    minerals: Sequence[str],
+    sources: Sequence[str],
+    related: Sequence[str],
+    slug: str | None = None,
+) -> list[CollectionError]:
+    """Every cross-row rule of the domain model, as a list of errors (empty when valid)."""
+    errors: list[CollectionError] = []
+
+    def duplicates(collection: str, field: str, keys: Sequence, message: str) -> None:
+        seen = set()
+        for i, key in enumerate(keys):
+            if key in seen:
+                errors.append(CollectionError(collection, i, field, message.format(key=key)))
+            seen.add(key)
+
+    duplicates("parties", "party", parties, "{key} is already a party to this agreement.")
+    duplicates("minerals", "mineral", minerals, "{key} is already covered by this agreement.")
+    duplicates("sources", "url", sources, "This source is already listed.")
+    duplicates("related", "agreement", related, "This agreement is already linked.")
+    seen_people = set()
+    for i, sig in enumerate(signatures):
+        key = (sig.person.strip().casefold(), sig.role)
+        if key in seen_people:
+            errors.append(
+                CollectionError(
+                    "signatures", i, "person", f"{sig.person} is already a {sig.role} of this agreement."
+                )
+            )
+        seen_people.add(key)
+
+    party_set = set(parties)
+    for i, sig in enumerate(signatures):
+        if sig.role != SignatureRole.SIGNATORY:
+            continue
+        if not sig.party:
+            errors.append(
+                CollectionError(
+                    "signatures", i, "party", "A signatory must represent one of the parties."
+                )
+            )
+        elif sig.party not in party_set:
+            errors.append(
+                CollectionError(
+                    "signatures",
+                    i,
+                    "party",
+                    f"{sig.party} is not a party to this agreement; a signatory represents "
+                    "one of the agreement's parties (record others as witnesses).",
+                )
+            )
+
+    if slug:
+        for i, other in enumerate(related):
+            if other == slug:
+                errors.append(
+                    CollectionError("related", i, "agreement", "An agreement cannot relate to itself.")
+                )
+
+    if is_published:
+        if len(party_set) < 2:
+            errors.append(
+                CollectionError(
+                    "parties", None, None, "A published agreement needs at least two parties."
+                )
+            )
+        if not sources:
+            errors.append(
+                CollectionError(
+                    "sources", None, None, "A published agreement needs at least one source."
+                )
+            )
+    return errors

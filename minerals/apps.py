@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MineralsConfig(AppConfig):
+    name = "minerals"
+    verbose_name = "Minerals"
