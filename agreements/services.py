@@ -74,10 +74,12 @@ def person_for(name_or_slug: str) -> Person:
     return person
 
 
-def _replace_collection(agreement: Agreement, name: str, items: Iterable[dict]) -> None:
+def _replace_collection(agreement: Agreement, name: str, items: Iterable[dict]) -> bool:
+    """Make the stored collection equal ``items``; returns whether anything changed."""
     model, parent, key_fields, value_fields = COLLECTIONS[name]
     existing = {_key(obj, key_fields): obj for obj in model.objects.filter(**{parent: agreement})}
     keep = set()
+    any_change = False
     for item in items:
         key = _item_key(item, key_fields)
         obj = existing.get(key)
@@ -93,10 +95,13 @@ def _replace_collection(agreement: Agreement, name: str, items: Iterable[dict]) 
             changed = True
         if changed:
             obj.save()
+            any_change = True
         keep.add(key)
     for key, obj in existing.items():
         if key not in keep:
             obj.delete()
+            any_change = True
+    return any_change
 
 
 @transaction.atomic
@@ -107,18 +112,26 @@ def agreement_save(
 
     ``data`` holds validated scalar fields (model instances for foreign keys);
     ``collections`` maps a collection name to its validated items, and a collection that
-    is absent is left as it is. Everything happens in one transaction.
+    is absent is left as it is. Everything happens in one transaction, and a write that
+    changes nothing saves nothing (no new version, ``updated_at`` unchanged).
     """
     agreement = agreement or Agreement()
+    is_new = agreement.pk is None
+    changed = is_new
     for field in AGREEMENT_FIELDS:
-        if field in data:
+        if field in data and getattr(agreement, field) != data[field]:
             setattr(agreement, field, data[field])
+            changed = True
     agreement.full_clean(exclude=["slug"] if not agreement.slug else None, validate_unique=False)
-    agreement.save()
+    if is_new:
+        agreement.save()
     for name in COLLECTIONS:
         if name in collections:
-            _replace_collection(agreement, name, collections[name])
-    agreement_refresh_search(agreement)
+            changed = _replace_collection(agreement, name, collections[name]) or changed
+    if changed:
+        if not is_new:
+            agreement.save()
+        agreement_refresh_search(agreement)
     return agreement
 
 

@@ -181,7 +181,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "agreements.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "UNICODE_JSON": True,
@@ -199,6 +199,11 @@ REST_FRAMEWORK = {
 DRF_STANDARDIZED_ERRORS = {
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
     "EXCEPTION_HANDLER_CLASS": "agreements.exceptions.ExceptionHandler",
+    "ERROR_SCHEMAS": {
+        "409": "agreements.openapi.ErrorResponse409Serializer",
+        "412": "agreements.openapi.ErrorResponse412Serializer",
+        "413": "agreements.openapi.ErrorResponse413Serializer",
+    },
     "ALLOWED_ERROR_STATUS_CODES": [
         "400", "401", "403", "404", "405", "406", "409", "412", "413", "415", "429", "500",
     ],
@@ -236,6 +241,9 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
         "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+        "ErrorCode409Enum": [("conflict", "conflict")],
+        "ErrorCode412Enum": [("precondition_failed", "precondition_failed")],
+        "ErrorCode413Enum": [("request_too_large", "request_too_large")],
         "AgreementKindEnum": "agreements.models.AgreementKind.choices",
         "AgreementStatusEnum": "agreements.models.AgreementStatus.choices",
         "PartyKindEnum": "agreements.models.PartyKind.choices",

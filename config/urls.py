@@ -2,7 +2,22 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from agreements import urls as agreements_urls
+from minerals import urls as minerals_urls
+
+from . import views
+
+api_v1 = ([*agreements_urls.urlpatterns, *minerals_urls.urlpatterns], "api")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", views.api_root, name="api-root"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]

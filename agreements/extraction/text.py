@@ -1,0 +1,134 @@
+"""Splitting a release into headline, paragraphs and sentences, keeping offsets.
+
+Every proposed field must point back at the text (``text[start:end] == quote``), so the
+splitter never rewrites the text: it only records spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HEADER_RE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s*(.*?)\s*$")
+BACKGROUND_RE = re.compile(
+    r"^\s*(?:background|notes to editors?|further information|about\b.*|media contacts?"
+    r"|related (?:links|products))\s*:?\s*$",
+    re.IGNORECASE,
+)
+SAID_RE = re.compile(r"\b(?:said|says|added|commented|stated)\s*:\s*$")
+
+#: Words whose final period does not end a sentence.
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "hon", "gov", "sen", "rep", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "co",
+    "inc", "ltd", "vs", "approx", "fig", "e.g", "i.e", "rt",
+}
+BOUNDARY_RE = re.compile(r"[.!?][\"”’)]?\s+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the release and where it sits."""
+
+    start: int
+    end: int
+    text: str
+    index: int  # position among body sentences; -1 for the headline
+    paragraph: int
+    is_headline: bool = False
+    in_background: bool = False
+    in_quote: bool = False  # a paragraph quoting somebody after "X said:"
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release split for extraction."""
+
+    text: str
+    headline: Sentence | None
+    sentences: list[Sentence]  # headline first when there is one
+    header_publisher: str | None
+    body_start: int
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-blank line, stripped of surrounding whitespace."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group()
+        stripped = line.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(line) - len(line.lstrip()))
+        spans.append((start, start + len(stripped)))
+    return spans
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside ``text[start:end]``, not breaking after "U.S." or "Mr."."""
+    spans = []
+    cursor = start
+    chunk = text[start:end]
+    for match in BOUNDARY_RE.finditer(chunk):
+        stop = start + match.start()
+        word = re.search(r"([\w.]+)$", text[cursor:stop])
+        token = word.group(1).lower() if word else ""
+        if token in ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", token):
+            continue
+        nxt = start + match.end()
+        if nxt < end and not re.match(r"[\"“‘(\[]?[A-Z0-9•\-–]", text[nxt]):
+            continue
+        sentence_end = start + match.start() + 1
+        # keep a closing quotation mark with its sentence
+        while sentence_end < end and text[sentence_end] in "\"”’)":
+            sentence_end += 1
+        spans.append((cursor, sentence_end))
+        cursor = nxt
+    if cursor < end:
+        spans.append((cursor, end))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def parse_release(text: str) -> Release:
+    """Find the header line, the headline and the body sentences of a release."""
+    lines = _lines(text)
+    header_publisher = None
+    position = 0
+    if lines:
+        match = HEADER_RE.match(text[lines[0][0]:lines[0][1]])
+        if match:
+            header_publisher = match.group(2) or None
+            position = 1
+    headline = None
+    sentences: list[Sentence] = []
+    if position < len(lines):
+        s, e = lines[position]
+        headline = Sentence(s, e, text[s:e], -1, -1, is_headline=True)
+        sentences.append(headline)
+        position += 1
+    body_start = lines[position][0] if position < len(lines) else len(text)
+    index = 0
+    in_background = False
+    quote_budget = 0
+    for paragraph, (s, e) in enumerate(lines[position:]):
+        line = text[s:e]
+        if BACKGROUND_RE.match(line):
+            in_background = True
+            continue
+        in_quote = quote_budget > 0
+        quote_budget = max(0, quote_budget - 1)
+        if SAID_RE.search(line):
+            # GOV.UK style: the paragraphs after "Minister X said:" are the quotation.
+            quote_budget = 2
+        for ss, se in split_sentences(text, s, e):
+            sentences.append(Sentence(ss, se, text[ss:se], index, paragraph,
+                                      in_background=in_background, in_quote=in_quote))
+            index += 1
+    return Release(text, headline, sentences, header_publisher, body_start)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans between curly or straight double quotes (direct speech and titles)."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"“[^”]*”", text)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r'"[^"\n]*"', text)]
+    return spans

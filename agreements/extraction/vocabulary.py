@@ -1,0 +1,255 @@
+"""Names the extractor looks for: parties, minerals, places.
+
+The database owns the canonical parties and minerals; the extractor only needs their
+names. ``Vocabulary`` carries those names in plain Python so that the extraction core
+stays free of Django, and adds the informal forms press releases use ("UK", "Britain",
+"U.S.", "Japan's") which nobody stores as a party name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+MINERALS_JSON = Path(__file__).resolve().parents[2] / "minerals" / "data" / "minerals.json"
+
+#: Informal names and demonyms of parties. Only codes present in the vocabulary are used,
+#: so a database without, say, Taiwan never matches "Taiwanese".
+PARTY_ALIASES: dict[str, tuple[str, ...]] = {
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom", "British"),
+    "US": ("US", "U.S.", "USA", "U.S.A.", "United States", "United States of America",
+           "America", "American"),
+    "EU": ("EU", "European Union", "European Commission"),
+    "KR": ("South Korea", "Republic of Korea", "Korea", "Korean", "South Korean"),
+    "KP": ("North Korea",),
+    "JP": ("Japan", "Japanese"),
+    "CN": ("China", "Chinese", "People's Republic of China", "PRC"),
+    "TW": ("Taiwan", "Taiwanese"),
+    "RU": ("Russia", "Russian"),
+    "UA": ("Ukraine", "Ukrainian"),
+    "DE": ("Germany", "German"),
+    "FR": ("France", "French"),
+    "IT": ("Italy", "Italian"),
+    "ES": ("Spain", "Spanish"),
+    "NL": ("the Netherlands", "Netherlands", "Dutch"),
+    "BE": ("Belgium", "Belgian"),
+    "SE": ("Sweden", "Swedish"),
+    "FI": ("Finland", "Finnish"),
+    "NO": ("Norway", "Norwegian"),
+    "PL": ("Poland", "Polish"),
+    "CA": ("Canada", "Canadian"),
+    "AU": ("Australia", "Australian"),
+    "NZ": ("New Zealand",),
+    "IN": ("India", "Indian"),
+    "ID": ("Indonesia", "Indonesian"),
+    "VN": ("Vietnam", "Viet Nam", "Vietnamese"),
+    "PH": ("the Philippines", "Philippines", "Filipino"),
+    "MY": ("Malaysia", "Malaysian"),
+    "TH": ("Thailand", "Thai"),
+    "SG": ("Singapore",),
+    "MN": ("Mongolia", "Mongolian"),
+    "KZ": ("Kazakhstan", "Kazakh", "Kazakhstani"),
+    "UZ": ("Uzbekistan", "Uzbek"),
+    "KG": ("Kyrgyzstan", "Kyrgyz"),
+    "TJ": ("Tajikistan",),
+    "TM": ("Turkmenistan",),
+    "SA": ("Saudi Arabia", "Kingdom of Saudi Arabia", "Saudi"),
+    "AE": ("United Arab Emirates", "UAE"),
+    "QA": ("Qatar",),
+    "TR": ("Turkey", "Türkiye", "Turkish"),
+    "ZM": ("Zambia", "Zambian"),
+    "CD": ("Democratic Republic of the Congo", "Democratic Republic of Congo", "DRC",
+           "DR Congo"),
+    "ZA": ("South Africa", "South African"),
+    "NA": ("Namibia", "Namibian"),
+    "BW": ("Botswana",),
+    "ZW": ("Zimbabwe", "Zimbabwean"),
+    "MZ": ("Mozambique",),
+    "TZ": ("Tanzania", "Tanzanian"),
+    "KE": ("Kenya", "Kenyan"),
+    "GH": ("Ghana", "Ghanaian"),
+    "NG": ("Nigeria", "Nigerian"),
+    "RW": ("Rwanda", "Rwandan"),
+    "MA": ("Morocco", "Moroccan"),
+    "EG": ("Egypt", "Egyptian"),
+    "CL": ("Chile", "Chilean"),
+    "AR": ("Argentina", "Argentine", "Argentinian"),
+    "BR": ("Brazil", "Brazilian"),
+    "PE": ("Peru", "Peruvian"),
+    "BO": ("Bolivia", "Bolivian"),
+    "MX": ("Mexico", "Mexican"),
+    "CO": ("Colombia", "Colombian"),
+    "GL": ("Greenland",),
+}
+
+#: Place names a release names for a signing, with the party code of their country.
+#: Capitals and the usual venues of critical-minerals signings.
+CITY_COUNTRY: dict[str, str] = {
+    "Washington DC": "US", "Washington, DC": "US", "Washington D.C.": "US",
+    "Washington, D.C.": "US", "Washington": "US", "New York": "US", "White House": "US",
+    "London": "GB", "Lancaster House": "GB", "Downing Street": "GB",
+    "Brussels": "BE", "Strasbourg": "FR", "Paris": "FR", "Berlin": "DE", "Rome": "IT",
+    "Madrid": "ES", "Lisbon": "PT", "The Hague": "NL", "Amsterdam": "NL",
+    "Stockholm": "SE", "Helsinki": "FI", "Oslo": "NO", "Copenhagen": "DK", "Warsaw": "PL",
+    "Vienna": "AT", "Prague": "CZ", "Geneva": "CH", "Davos": "CH", "Kyiv": "UA",
+    "Kiev": "UA", "Tokyo": "JP", "Hiroshima": "JP", "Osaka": "JP", "Seoul": "KR",
+    "Beijing": "CN", "Canberra": "AU", "Sydney": "AU", "Melbourne": "AU", "Perth": "AU",
+    "Ottawa": "CA", "Toronto": "CA", "Montreal": "CA", "Vancouver": "CA",
+    "Kananaskis": "CA", "Wellington": "NZ", "New Delhi": "IN", "Delhi": "IN",
+    "Mumbai": "IN", "Jakarta": "ID", "Singapore": "SG", "Kuala Lumpur": "MY",
+    "Hanoi": "VN", "Manila": "PH", "Bangkok": "TH", "Ulaanbaatar": "MN", "Astana": "KZ",
+    "Almaty": "KZ", "Tashkent": "UZ", "Bishkek": "KG", "Riyadh": "SA", "Jeddah": "SA",
+    "Abu Dhabi": "AE", "Dubai": "AE", "Doha": "QA", "Ankara": "TR", "Istanbul": "TR",
+    "Cairo": "EG", "Rabat": "MA", "Lusaka": "ZM", "Kinshasa": "CD", "Windhoek": "NA",
+    "Gaborone": "BW", "Harare": "ZW", "Maputo": "MZ", "Dar es Salaam": "TZ",
+    "Nairobi": "KE", "Accra": "GH", "Abuja": "NG", "Kigali": "RW", "Pretoria": "ZA",
+    "Johannesburg": "ZA", "Cape Town": "ZA", "Santiago": "CL", "Buenos Aires": "AR",
+    "Brasília": "BR", "Brasilia": "BR", "Lima": "PE", "La Paz": "BO",
+    "Mexico City": "MX", "Bogotá": "CO", "Bogota": "CO",
+}
+
+#: Venues stand for the city where they are.
+VENUE_CITY: dict[str, str] = {
+    "White House": "Washington DC",
+    "Lancaster House": "London",
+    "Downing Street": "London",
+}
+
+
+def _pycountry_names(country: object) -> list[str]:
+    """All English names pycountry has for a country, with "X, Republic of" turned round."""
+    names: list[str] = []
+    for attr in ("name", "common_name", "official_name"):
+        value = getattr(country, attr, None)
+        if not value:
+            continue
+        names.append(value)
+        if ", " in value:
+            head, _, tail = value.partition(", ")
+            names.append(f"{tail} {head}".strip())
+    return names
+
+
+@dataclass
+class Vocabulary:
+    """Parties and minerals the extractor may propose, with all their names.
+
+    ``parties`` maps a party code (ISO alpha-2, or ``EU``) to its names as stored;
+    ``minerals`` maps a mineral slug to its name and aliases; ``mineral_groups`` maps a
+    mineral slug to the slug of its group (kept so callers can roll minerals up).
+    """
+
+    parties: Mapping[str, Iterable[str]]
+    minerals: Mapping[str, Iterable[str]]
+    mineral_groups: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_reference(cls, minerals_path: Path | None = None) -> Vocabulary:
+        """Build a vocabulary from pycountry and the bundled mineral list, without a database.
+
+        Element symbols are left out on purpose: "In", "As", "W" or "Sn" would match
+        ordinary words and initials far more often than minerals.
+        """
+        import pycountry
+
+        parties: dict[str, list[str]] = {
+            c.alpha_2: _pycountry_names(c) for c in pycountry.countries
+        }
+        parties["EU"] = ["European Union"]
+        data = json.loads((minerals_path or MINERALS_JSON).read_text(encoding="utf-8"))
+        minerals: dict[str, list[str]] = {}
+        groups: dict[str, str] = {}
+        for item in data["minerals"]:
+            minerals[item["slug"]] = [item["name"], *item.get("aliases", [])]
+            if item.get("group"):
+                groups[item["slug"]] = item["group"]
+        return cls(parties=parties, minerals=minerals, mineral_groups=groups)
+
+    # -- compiled matchers (built once per vocabulary, reused for every release) --
+
+    @cached_property
+    def party_names(self) -> dict[str, str]:
+        """Every recognised party name or alias -> party code."""
+        table: dict[str, str] = {}
+        for code, names in self.parties.items():
+            for name in names:
+                if name and len(name) > 1:
+                    table.setdefault(name, code)
+        for code, aliases in PARTY_ALIASES.items():
+            if code in self.parties:
+                for alias in aliases:
+                    table[alias] = code
+        return table
+
+    @cached_property
+    def party_regex(self) -> re.Pattern[str]:
+        """One alternation of all party names, longest first, case-sensitive.
+
+        Case matters: "US" is a party, "us" is not. The boundaries allow "UK-US",
+        "U.S.-Japan" and "Japan's" while refusing "USTR" or "Indiana".
+        """
+        names = sorted(self.party_names, key=len, reverse=True)
+        alternation = "|".join(re.escape(n) for n in names)
+        return re.compile(rf"(?<![\w.])(?:{alternation})(?!\w)")
+
+    @cached_property
+    def mineral_names(self) -> dict[str, str]:
+        """Every mineral name or alias (lower-cased unless an acronym) -> slug."""
+        table: dict[str, str] = {}
+        for slug, names in self.minerals.items():
+            for name in names:
+                if not name or len(name) < 3:
+                    continue
+                key = name if _is_acronym(name) else name.lower()
+                table.setdefault(key, slug)
+        return table
+
+    @cached_property
+    def mineral_regex(self) -> re.Pattern[str]:
+        """Alternation of mineral names; acronyms are matched case-sensitively."""
+        words = sorted((n for n in self.mineral_names if not _is_acronym(n)), key=len,
+                       reverse=True)
+        acronyms = sorted((n for n in self.mineral_names if _is_acronym(n)), key=len,
+                          reverse=True)
+        parts = []
+        if words:
+            parts.append("(?i:" + "|".join(_flexible(w) for w in words) + ")")
+        if acronyms:
+            parts.append("|".join(re.escape(a) for a in acronyms))
+        return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+
+    def mineral_slug(self, matched: str) -> str | None:
+        """Slug for a matched mineral name, whatever its case or spacing."""
+        key = matched if _is_acronym(matched) else re.sub(r"[\s-]+", " ", matched.lower())
+        if key in self.mineral_names:
+            return self.mineral_names[key]
+        for name, slug in self.mineral_names.items():
+            if re.sub(r"[\s-]+", " ", name) == key:
+                return slug
+        return None
+
+    def short_name(self, code: str) -> str:
+        """Name used in proposed titles: the usual short form for the big parties."""
+        short = {"GB": "UK", "US": "US", "EU": "EU", "KR": "South Korea"}
+        if code in short:
+            return short[code]
+        names = list(self.parties.get(code, []))
+        # pycountry lists the formal name first; prefer a common name if present.
+        plain = [n for n in names if "," not in n and " of " not in n]
+        return (plain[1] if len(plain) > 1 and len(plain[1]) < len(plain[0]) else
+                (plain[0] if plain else (names[0] if names else code)))
+
+
+def _is_acronym(name: str) -> bool:
+    """True for names like "REE" or "PGMs" that must keep their case to be safe."""
+    letters = [c for c in name if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
+
+
+def _flexible(name: str) -> str:
+    """Regex for a name that accepts a space or a hyphen between its words."""
+    return r"[\s-]+".join(re.escape(part) for part in re.split(r"[\s-]+", name))

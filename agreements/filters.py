@@ -1,0 +1,189 @@
+"""List filters of the agreements and parties endpoints (each documented in the schema)."""
+
+import django_filters as filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from minerals.models import Mineral
+
+from .models import (
+    Agreement,
+    AgreementKind,
+    AgreementMineral,
+    AgreementParty,
+    AgreementStatus,
+    Party,
+    PartyKind,
+)
+
+
+class PartyCodeListField(forms.CharField):
+    """A comma-separated list of existing party codes (``GB,US``)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        codes = [c.strip() for c in value.split(",") if c.strip()]
+        if not codes:
+            raise forms.ValidationError("Give one or more party codes separated by commas.")
+        if len(codes) > 20:
+            raise forms.ValidationError("Give at most 20 party codes.")
+        known = set(Party.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise forms.ValidationError(f"Unknown party code: {', '.join(unknown)[:200]}.")
+        return list(dict.fromkeys(codes))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PartyCodeListFilter(filters.Filter):
+    field_class = PartyCodeListField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class KeyMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
+    """Repeatable natural key (party code, mineral slug); any unknown key is a 400."""
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """Ordering with empty values last and ties broken by slug, so pages never shift."""
+
+    def filter(self, qs, value):
+        if not value:
+            value = ["-signed_on"]
+        ordering = []
+        for param in value:
+            descending = param.startswith("-")
+            field = self.param_map[param.lstrip("-")]
+            expr = F(field)
+            ordering.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True))
+        return qs.order_by(*ordering, "slug")
+
+
+LEGALLY_BINDING = (("true", "true"), ("false", "false"), ("unknown", "unknown"))
+
+
+class AgreementFilterSet(filters.FilterSet):
+    party = KeyMultipleChoiceFilter(
+        queryset=Party.objects.all(),
+        to_field_name="code",
+        method="filter_party",
+        help_text="Party code; repeat for several: agreements any of them takes part in.",
+    )
+    between = PartyCodeListFilter(
+        method="filter_between",
+        help_text="Comma-separated party codes (`GB,US`): agreements all of them take part in.",
+    )
+    mineral = KeyMultipleChoiceFilter(
+        queryset=Mineral.objects.all(),
+        to_field_name="slug",
+        method="filter_mineral",
+        help_text="Mineral slug; repeat for several: agreements covering any of them. "
+        "A group (`rare-earth-elements`) also matches its members.",
+    )
+    status = filters.MultipleChoiceFilter(
+        choices=AgreementStatus.choices, help_text="Status; repeat for several."
+    )
+    kind = filters.MultipleChoiceFilter(
+        choices=AgreementKind.choices, help_text="Kind of instrument; repeat for several."
+    )
+    legally_binding = filters.ChoiceFilter(
+        choices=LEGALLY_BINDING,
+        method="filter_legally_binding",
+        help_text="`true`, `false` or `unknown`.",
+    )
+    signed_after = filters.DateFilter(
+        field_name="signed_on", lookup_expr="gte", help_text="Signed on or after (YYYY-MM-DD)."
+    )
+    signed_before = filters.DateFilter(
+        field_name="signed_on", lookup_expr="lte", help_text="Signed on or before (YYYY-MM-DD)."
+    )
+    in_force_on = filters.DateFilter(
+        method="filter_in_force_on",
+        help_text="In force on this date: started (effective, else signed) on or before it, "
+        "and neither expired nor terminated on or before it. Planned agreements never are.",
+    )
+    q = filters.CharFilter(
+        method="filter_q",
+        max_length=200,
+        help_text="Full-text search over title, summary, signatories' names, place and minerals.",
+    )
+    updated_after = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gt",
+        help_text="Changed strictly after this ISO 8601 timestamp (full precision), for sync.",
+    )
+    ordering = StableOrderingFilter(
+        fields=(
+            ("signed_on", "signed_on"),
+            ("effective_on", "effective_on"),
+            ("announced_on", "announced_on"),
+            ("title", "title"),
+            ("slug", "slug"),
+            ("created_at", "created_at"),
+            ("updated_at", "updated_at"),
+        ),
+        help_text="Sort key, `-` for descending: signed_on, effective_on, announced_on, title, "
+        "slug, created_at, updated_at. Default `-signed_on`; ties broken by slug; empty last.",
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def filter_party(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(
+            Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), party__in=value))
+        )
+
+    def filter_between(self, qs, name, value):
+        for code in value or []:
+            qs = qs.filter(
+                Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), party__code=code))
+            )
+        return qs
+
+    def filter_mineral(self, qs, name, value):
+        if not value:
+            return qs
+        ids = [m.pk for m in value]
+        covered = Mineral.objects.filter(Q(pk__in=ids) | Q(group__in=ids)).values("pk")
+        return qs.filter(
+            Exists(AgreementMineral.objects.filter(agreement=OuterRef("pk"), mineral__in=covered))
+        )
+
+    def filter_legally_binding(self, qs, name, value):
+        if value == "unknown":
+            return qs.filter(legally_binding__isnull=True)
+        return qs.filter(legally_binding=(value == "true"))
+
+    def filter_in_force_on(self, qs, name, value):
+        return qs.in_force(value)
+
+    def filter_q(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        if connection.vendor == "postgresql":
+            return qs.filter(search_vector=SearchQuery(value, config="english", search_type="websearch"))
+        for term in value.split():
+            qs = qs.filter(search_text__icontains=term)
+        return qs
+
+
+class PartyFilterSet(filters.FilterSet):
+    kind = filters.MultipleChoiceFilter(choices=PartyKind.choices, help_text="Kind; repeatable.")
+    q = filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=200, help_text="Name contains."
+    )
+
+    class Meta:
+        model = Party
+        fields = []

@@ -1,0 +1,66 @@
+"""Schema extras: the token scheme, and the error responses this API adds to the standard set."""
+
+from django.db import models
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from rest_framework import serializers
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "agreements.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'API key, sent as "Token <key>". Create one with '
+            "`python manage.py create_api_token <username>`.",
+        }
+
+
+def _error_response(status: int, code: str):
+    enum = models.TextChoices(f"ErrorCode{status}Enum", [(code.upper(), code)])
+    error = type(
+        f"Error{status}Serializer",
+        (serializers.Serializer,),
+        {
+            "code": serializers.ChoiceField(choices=enum.choices),
+            "detail": serializers.CharField(),
+            "attr": serializers.CharField(allow_null=True),
+        },
+    )
+    return type(
+        f"ErrorResponse{status}Serializer",
+        (serializers.Serializer,),
+        {
+            "type": serializers.ChoiceField(choices=ClientErrorEnum.choices),
+            "errors": error(many=True),
+            "__module__": __name__,
+        },
+    )
+
+
+ErrorResponse409Serializer = _error_response(409, "conflict")
+ErrorResponse412Serializer = _error_response(412, "precondition_failed")
+ErrorResponse413Serializer = _error_response(413, "request_too_large")
+
+WRITE_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class AutoSchema(StandardizedErrorsAutoSchema):
+    """Adds 409 (lost a uniqueness race) and 413 (body too large) to writes, and 412 (stale
+    If-Match) to the operations that check it."""
+
+    def _should_add_error_response(self, responses, status_code):
+        if status_code in ("409", "413"):
+            return self.method in WRITE_METHODS and super()._should_add_error_response(
+                responses, status_code
+            )
+        if status_code == "412":
+            return self.method in {"PUT", "PATCH", "DELETE"} and getattr(
+                self.view, "checks_if_match", False
+            )
+        return super()._should_add_error_response(responses, status_code)
