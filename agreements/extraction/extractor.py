@@ -1,0 +1,985 @@
+"""Turn a government press release into a proposed agreement record with evidence.
+
+The extractor is a set of small, explainable rules rather than a statistical model:
+every value it proposes comes from a sentence it can quote, and when the rules cannot
+decide (two candidate dates, a signatory with no country) the field is left empty with a
+warning for the editor. Proposals are reviewed by people before they are published, so
+a missing value costs a few seconds while a wrong one may slip through; hence precision
+over recall throughout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dates import DateMention, find_dates
+from .text import Release, Sentence, parse_release, quoted_spans
+from .vocabulary import CITY_COUNTRY, VENUE_CITY, Vocabulary
+
+Evidence = dict[str, Any]
+
+# ---------------------------------------------------------------------------
+# Lexicons
+# ---------------------------------------------------------------------------
+
+#: Agreement nouns -> kind. Order matters: longer, more specific phrases first.
+KIND_PATTERNS: list[tuple[str, str]] = [
+    (r"memorand(?:um|a) of (?:understanding|cooperation|co-operation)|\bMoUs?\b|\bMOUs?\b",
+     "memorandum_of_understanding"),
+    (r"(?:joint )?(?:declaration|statement|letter) of intent", "statement_of_intent"),
+    (r"joint (?:statement|declaration|communiqu[eé])", "joint_statement"),
+    (r"road ?map|plan of action|action plan", "roadmap"),
+    (r"framework agreement", "framework"),
+    (r"\btreaty\b", "treaty"),
+    (r"administrative arrangement|\barrangement\b|\bcompact\b", "other"),
+    (r"\bframework\b", "framework"),
+    (r"\bpartnership\b", "partnership"),
+    (r"\bagreements?\b|\baccord\b|\bdeal\b", "agreement"),
+]
+KIND_RE = re.compile("|".join(f"(?:{p})" for p, _ in KIND_PATTERNS), re.IGNORECASE)
+KIND_COMPILED = [(re.compile(p, re.IGNORECASE), k) for p, k in KIND_PATTERNS]
+KIND_LABEL = {
+    "memorandum_of_understanding": ("Memorandum of Understanding", "MoU"),
+    "statement_of_intent": ("Statement of Intent", "Statement of Intent"),
+    "joint_statement": ("Joint Statement", "Joint Statement"),
+    "roadmap": ("Roadmap", "Roadmap"),
+    "framework": ("Framework", "Framework"),
+    "treaty": ("Treaty", "Treaty"),
+    "partnership": ("Partnership", "Partnership"),
+    "agreement": ("Agreement", "Agreement"),
+    "other": ("Arrangement", "Arrangement"),
+}
+
+SIGN_RE = re.compile(r"\b(?:signed|signs|sign|signing|inked|initialled)\b", re.IGNORECASE)
+PLANNED_BEFORE_RE = re.compile(
+    r"\b(?:will|shall|would|to|due|expected|plans?|planning|intends?|set|ahead of|"
+    r"before|upcoming|forthcoming)\b[^.;:]*$",
+    re.IGNORECASE,
+)
+PAST_BEFORE_RE = re.compile(r"\b(?:has|have|had|was|were|today|yesterday)\b", re.IGNORECASE)
+ACTION_RE = re.compile(
+    r"\b(?:released|issued|set up|sets up|launched|launches|agreed|established|unveiled|"
+    r"announced|announces|announce|concluded|adopted|entered into|signed|created)\b",
+    re.IGNORECASE,
+)
+MINERAL_TOPIC_RE = re.compile(
+    r"critical minerals?|raw materials?|\bminerals?\b|rare earths?|\bmetals\b|mining",
+    re.IGNORECASE,
+)
+MENTION_ONLY_RE = re.compile(
+    r"\b(?:including|such as|like|list of|other countries|similar|previous(?:ly)?|"
+    r"last year|earlier this year|already|imported from|dominated by|reliance on|"
+    r"rely on|away from)\b",
+    re.IGNORECASE,
+)
+IN_FORCE_RE = re.compile(
+    r"entered into force|came into force|comes into force|into effect immediately|"
+    r"effective immediately|effective upon signature|entered into force immediately",
+    re.IGNORECASE,
+)
+NON_BINDING_RE = re.compile(
+    r"non-binding|not legally binding|legally non-binding|no legally binding|"
+    r"does not create (?:any )?legally binding|not binding", re.IGNORECASE)
+BINDING_RE = re.compile(r"legally binding|binding agreement|binding obligations",
+                        re.IGNORECASE)
+STAGE_PATTERNS: dict[str, str] = {
+    "exploration": r"explor\w*|geolog\w*",
+    "mining": r"\bmining\b|\bmines?\b|extract\w*",
+    "processing": r"process(?:ing|ed)|midstream|separation|smelt\w*",
+    "refining": r"refin\w*",
+    "recycling": r"recycl\w*|circular economy",
+    "stockpiling": r"stockpil\w*|strategic reserve",
+    "research": r"research|R&D|innovation",
+    "trade": r"\btrade\b|export\w*|import\w*|offtake",
+}
+STAGE_RES = {k: re.compile(v, re.IGNORECASE) for k, v in STAGE_PATTERNS.items()}
+
+#: Parts of geographic phrases that are not parties ("Latin American", "Middle East").
+NON_PARTY_RE = re.compile(
+    r"\b(?:Latin|South|North|Central) Americ(?:a|an)s?\b|\bMiddle East\b|"
+    r"\b(?:North|West|East|Southern|Sub-Saharan|sub-Saharan) Africa\b|"
+    r"\bIndo-Pacific\b|\bAsia-Pacific\b|\bNew South Wales\b"
+)
+
+#: Capitalised words that belong to offices and titles, not to names.
+OFFICE_WORDS = set("""
+Minister Ministers Secretary Under State Foreign Office Ambassador President Vice Prime
+Deputy First Commissioner Commission Trade Representative Industry Chancellor Governor
+Director Director-General General Head Envoy Special Affairs Economy Economic Energy
+Natural Resources Business Development Treasury Senior Assistant Chief Executive High
+Hon Honourable Honorable Mr Mrs Ms Dr Sir Dame Lord Baroness King Queen Crown Prince
+Sheikh Mines Mining Mineral Minerals Construction Finance Investment Infrastructure
+Interior Defence Defense Home International Relations External Cooperation Environment
+Climate Critical Internal Market Science Technology Innovation Geology Lands Security
+Parliamentary Permanent Counsellor Consul Federal Chair Chairman Chairperson Member
+Undersecretary Attorney Agriculture Transport Industrial Strategy Petroleum Water Cabinet
+Council Board Department Ministry Commerce Labour Labor Global Growth Digital Education
+Health Justice Planning Power Metals Raw Materials Markets Services European Excellency
+His Her Majesty Royal Highness Secretary-General Commonwealth Northern Sector Policy
+Economy, Resources, Energy, Affairs, Jr Jr.
+""".split())
+#: Capitalised words that start sentences or name things other than people.
+STOP_WORDS = set("""
+The This That These Those Today Yesterday At In On As By For With From To And Of A An
+Through Under Following After Before During Memorandum Understanding Agreement Agreements
+Partnership Framework Joint Declaration Intent Statement Roadmap Treaty Arrangement
+Administrative Government Governments Union Community Latin American Caribbean States
+Summit Forum Alliance Group Organisation Organization Council Fund Act Strategy Plan
+Global Gateway New Critical Minerals Mineral Raw Materials Our We It Its Their They He
+She Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+May June July August September October November December Background Both Canada's Mine
+Copper Lithium Project Projects Centre Center Survey Investment Partnerships MoU MoUs
+""".split())
+PARTICLES = {"van", "von", "der", "den", "de", "da", "del", "la", "le", "bin", "al", "el",
+             "di", "du", "dos", "ter", "ibn"}
+CONNECTORS = {"of", "for", "to", "the", "and"}  # "and" only inside office names
+#: Offices whose official title includes the country name.
+TITLE_WITH_COUNTRY = {("US", "Trade Representative")}
+#: Offices that by themselves tell the party.
+OFFICE_PARTY_RE = [(re.compile(r"\bCommission(?:er)?\b"), "EU")]
+
+PUBLISHER_PARTY_RE: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"gov\.uk|Department for Business|Foreign, Commonwealth|\bFCDO\b|"
+                r"Department for Energy Security|HM Treasury|Cabinet Office|"
+                r"10 Downing Street|Prime Minister's Office", re.IGNORECASE), "GB"),
+    (re.compile(r"\bUSTR\b|White House|Department of State|State Department|"
+                r"Department of (?:the )?Treasury|Department of Commerce|"
+                r"Department of the Interior|Department of Energy\b|\.gov(?:/|$)"), "US"),
+    (re.compile(r"ec\.europa\.eu|European Commission|EEAS|consilium", re.IGNORECASE), "EU"),
+    (re.compile(r"canada\.ca|gc\.ca|pm\.gc\.ca", re.IGNORECASE), "CA"),
+    (re.compile(r"\.gov\.au\b", re.IGNORECASE), "AU"),
+]
+
+DATELINE_RE = re.compile(
+    r"^(?P<city>[A-Z][A-Za-z .'\-]+?)(?:,\s*[A-Z][A-Za-z.]+)?"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+(?: \d{4})?))?"
+    r"\s*(?:/[A-Z]+/)?\s*(?:--|—|–|-|,|$)"
+)
+
+
+@dataclass
+class Extraction:
+    """The proposal, the evidence for each of its fields, and warnings for the editor."""
+
+    proposal: dict[str, Any]
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form used by the API."""
+        return {"proposal": self.proposal, "evidence": self.evidence,
+                "warnings": list(self.warnings)}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A party named in the text."""
+
+    start: int
+    end: int
+    code: str
+    text: str
+
+
+@dataclass
+class SignEvent:
+    """A reported or planned signing: the verb, its sentence, and how relevant it is."""
+
+    sentence: Sentence
+    verb_start: int
+    verb_end: int
+    tense: str  # "past", "present", "planned", "witness"
+    relevance: float
+
+
+@dataclass
+class Person:
+    """A person named around a signing."""
+
+    name: str
+    start: int
+    end: int
+    office: str
+    party: str | None
+    role: str
+    sentence: Sentence
+    party_from_context: bool = False
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def _evidence(text: str, start: int, end: int, confidence: float, value: Any = None
+              ) -> Evidence:
+    item: Evidence = {"quote": text[start:end], "start": start, "end": end,
+                      "confidence": round(confidence, 2)}
+    if value is not None:
+        item["value"] = value
+    return item
+
+
+def _sentence_evidence(s: Sentence, confidence: float, value: Any = None) -> Evidence:
+    return {"quote": s.text, "start": s.start, "end": s.end,
+            "confidence": round(confidence, 2), **({"value": value} if value else {})}
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+class _Context:
+    """Everything computed once per release and shared by the field extractors."""
+
+    def __init__(self, text: str, published_on: dt.date, vocabulary: Vocabulary,
+                 source_url: str | None, publisher: str | None) -> None:
+        self.text = text
+        self.published_on = published_on
+        self.vocab = vocabulary
+        self.release: Release = parse_release(text)
+        self.publisher = publisher or self.release.header_publisher or ""
+        self.source_url = source_url or ""
+        self.quotes = quoted_spans(text)
+        masked = [(m.start(), m.end()) for m in NON_PARTY_RE.finditer(text)]
+        self.mentions = [
+            Mention(m.start(), m.end(), vocabulary.party_names[m.group()], m.group())
+            for m in vocabulary.party_regex.finditer(text)
+            if not _inside(masked, m.start(), m.end())
+        ]
+        self.sentences = [s for s in self.release.sentences if not s.in_background]
+        self.home = self._home_party()
+        self.warnings: list[str] = []
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if start <= m.start and m.end <= end]
+
+    def _home_party(self) -> str | None:
+        """The publisher's own party, used for officials named without a country."""
+        for source in (self.publisher, self.source_url):
+            if not source:
+                continue
+            for regex, code in PUBLISHER_PARTY_RE:
+                if regex.search(source) and code in self.vocab.parties:
+                    return code
+            for m in self.vocab.party_regex.finditer(source):
+                return self.vocab.party_names[m.group()]
+        return None
+
+    def is_quoted(self, s: Sentence, position: int | None = None) -> bool:
+        if s.in_quote:
+            return True
+        if position is None:
+            return _inside(self.quotes, s.start, s.end)
+        return _inside(self.quotes, position, position + 1)
+
+    def previous(self, s: Sentence) -> Sentence | None:
+        idx = self.release.sentences.index(s)
+        return self.release.sentences[idx - 1] if idx > 0 else None
+
+
+# ---------------------------------------------------------------------------
+# Parties
+# ---------------------------------------------------------------------------
+
+
+def _pairs_in(ctx: _Context, s: Sentence) -> list[tuple[list[Mention], float]]:
+    """Groups of parties a sentence presents as acting together, in reading order.
+
+    Recognised shapes: "UK-US", "the UK and US", "between X and Y", "X, Y and Z", and
+    "X ... partnership with Y". Groups introduced by "including"/"such as" or in a
+    sentence about earlier deals are skipped: those countries are only mentioned.
+    """
+    text = ctx.text
+    mentions = ctx.mentions_in(s.start, s.end)
+    groups: list[tuple[int, list[Mention], float]] = []
+    i = 0
+    while i < len(mentions):
+        group = [mentions[i]]
+        j = i
+        while j + 1 < len(mentions):
+            gap = text[mentions[j].end:mentions[j + 1].start]
+            if re.fullmatch(r"’s|'s", gap[:2]) and False:  # pragma: no cover - clarity
+                break
+            if re.fullmatch(r"\s*[-–—/]\s*", gap):
+                group.append(mentions[j + 1])
+            elif re.fullmatch(r"\s*(?:,|,?\s+and|&)\s+(?:the\s+)?", gap):
+                group.append(mentions[j + 1])
+            else:
+                break
+            j += 1
+        codes = {m.code for m in group}
+        if len(codes) >= 2:
+            before = text[s.start:group[0].start]
+            mentioned_only = bool(MENTION_ONLY_RE.search(before[-60:])) or bool(
+                re.search(r"\b(?:19|20)\d\d\b", before[-12:]))
+            if not mentioned_only:
+                groups.append((group[0].start, group, 0.9 if s.is_headline else 0.85))
+        i = j + 1
+    # "X ... <agreement> with Y": the acting party first, the partner after "with".
+    for m in re.finditer(r"\bwith\s+(?:the\s+)?", text[s.start:s.end]):
+        at = s.start + m.end()
+        partner = next((x for x in mentions if x.start == at), None)
+        if partner is None:
+            continue
+        before = text[s.start:partner.start]
+        if not KIND_RE.search(before[-80:]) or MENTION_ONLY_RE.search(before[-40:]):
+            continue
+        actor = next((x for x in mentions if x.end <= partner.start and
+                      x.code != partner.code and
+                      not re.match(r"’s|'s", text[x.end:x.end + 2])), None)
+        actor_code = actor.code if actor else ctx.home
+        if actor_code and actor_code != partner.code:
+            members = [actor] if actor else []
+            groups.append((partner.start, [*members, partner], 0.8 if actor else 0.7))
+    groups.sort(key=lambda g: g[0])
+    return [(g, conf) for _, g, conf in groups]
+
+
+def _agreement_sentence(ctx: _Context, s: Sentence) -> bool:
+    """Whether a sentence talks about the agreement (or is the headline)."""
+    if s.is_headline:
+        return True
+    return bool(KIND_RE.search(s.text) or SIGN_RE.search(s.text)
+                or re.search(r"\bcooperation|co-operation\b", s.text, re.IGNORECASE))
+
+
+def extract_parties(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]]:
+    """Parties to the agreement: the first group of parties presented as acting together.
+
+    Reading order matters: a release names its parties in the headline or lead, and
+    countries named later are mostly context (earlier deals, suppliers, meetings).
+    """
+    for s in ctx.sentences:
+        if ctx.is_quoted(s) or not _agreement_sentence(ctx, s):
+            continue
+        pairs = _pairs_in(ctx, s)
+        if not pairs:
+            continue
+        group, confidence = pairs[0]
+        codes: list[str] = []
+        for m in group:
+            if m.code not in codes:
+                codes.append(m.code)
+        if len(group) < len(codes) + 0 and ctx.home and ctx.home not in codes:
+            codes.insert(0, ctx.home)
+        if len(codes) == 1 and ctx.home and ctx.home != codes[0]:
+            codes.insert(0, ctx.home)
+        evidence = {c: [_sentence_evidence(s, confidence, c)] for c in codes}
+        return codes, evidence
+    return [], {}
+
+
+# ---------------------------------------------------------------------------
+# Signing events, signatories, dates, places
+# ---------------------------------------------------------------------------
+
+
+def _sentence_context_penalty(ctx: _Context, s: Sentence, parties: list[str]) -> float:
+    """Negative when a sentence is about some other deal (non-party countries, old deals)."""
+    scope = [s]
+    if re.match(r"(?:The|This|That|These|It)\b", s.text):
+        prev = ctx.previous(s)
+        if prev is not None and not prev.is_headline:
+            scope.append(prev)
+    penalty = 0.0
+    for sentence in scope:
+        others = {m.code for m in ctx.mentions_in(sentence.start, sentence.end)} - set(parties)
+        if parties and others:
+            penalty = -3.0
+        if MENTION_ONLY_RE.search(sentence.text) and sentence is s:
+            penalty = min(penalty, -1.0)
+    return penalty
+
+
+def _relevance(ctx: _Context, s: Sentence, parties: list[str]) -> float:
+    score = 0.0
+    if s.is_headline:
+        score += 1.0
+    elif s.index < 3:
+        score += 0.5
+    if MINERAL_TOPIC_RE.search(s.text) or ctx.vocab.mineral_regex.search(s.text):
+        score += 1.0
+    score += _sentence_context_penalty(ctx, s, parties)
+    return score
+
+
+def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
+    """Every signing verb outside quotations, with its tense and relevance."""
+    events: list[SignEvent] = []
+    for s in ctx.sentences:
+        if ctx.is_quoted(s):
+            continue
+        for m in SIGN_RE.finditer(s.text):
+            start = s.start + m.start()
+            if ctx.is_quoted(s, start):
+                continue
+            verb = m.group().lower()
+            clause = re.split(r"[.;:]", s.text[: m.start()])[-1]
+            lead_in = clause[-45:]
+            if re.search(r"witness(?:ed|es)?\s+the\s+$", clause):
+                tense = "witness"
+            elif re.search(r"\b(?:will|to) be\s+$", clause) or (
+                    PLANNED_BEFORE_RE.search(lead_in) and not PAST_BEFORE_RE.search(lead_in)
+                    and verb != "signed"):
+                tense = "planned"
+            elif verb in ("signed", "inked", "initialled"):
+                tense = "past"
+            elif verb == "signing":
+                tense = "past"
+            else:
+                tense = "present"
+            events.append(SignEvent(s, start, s.start + m.end(), tense,
+                                    _relevance(ctx, s, parties)))
+    return events
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(start + m.start(), start + m.end(), m.group())
+            for m in re.finditer(r"[^\W\d_][\w’'\-]*\.?", text[start:end])]
+
+
+def _is_name_token(tok: str) -> bool:
+    bare = tok.rstrip(".")
+    return (bare[:1].isupper() and not bare.isupper() and bare not in OFFICE_WORDS
+            and bare not in STOP_WORDS and not re.search(r"[’']s$", bare))
+
+
+def find_names(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of person names (two to five capitalised words) in ``text[start:end]``."""
+    text = ctx.text
+    blocked = [(m.start, m.end) for m in ctx.mentions_in(start, end)]
+    blocked += [(m.start(), m.end()) for m in NON_PARTY_RE.finditer(text, start, end)]
+    for city in CITY_COUNTRY:
+        for m in re.finditer(rf"\b{re.escape(city)}\b", text[start:end]):
+            blocked.append((start + m.start(), start + m.end()))
+    tokens = [t for t in _tokens(text, start, end) if not _inside(blocked, t[0], t[1])
+              or False]
+    names: list[tuple[int, int]] = []
+    run: list[tuple[int, int, str]] = []
+
+    def flush() -> None:
+        while run and run[-1][2] in PARTICLES:
+            run.pop()
+        if 2 <= len(run) <= 5:
+            names.append((run[0][0], run[-1][1]))
+        run.clear()
+
+    for tok in tokens:
+        s, e, word = tok
+        blocked_tok = _inside(blocked, s, e)
+        contiguous = not run or re.fullmatch(r"[ \u00a0]", text[run[-1][1]:s]) is not None
+        if not contiguous:
+            flush()
+        if not blocked_tok and _is_name_token(word):
+            run.append(tok)
+        elif run and word in PARTICLES and not blocked_tok:
+            run.append(tok)
+        else:
+            flush()
+    flush()
+    return [(s, e - 1 if ctx.text[e - 1] == "." and ctx.text[s:e].count(".") == 1
+             and not ctx.text[s:e].endswith("Jr.") else e) for s, e in names]
+
+
+def _office_before(ctx: _Context, name_start: int, limit: int) -> tuple[int, int] | None:
+    """Span of the office words right before a name ("US Under Secretary of State")."""
+    text = ctx.text
+    tokens = _tokens(text, limit, name_start)
+    mention_spans = [(m.start, m.end) for m in ctx.mentions_in(limit, name_start)]
+    cursor = name_start
+    start = None
+    comma_used = False
+    for s, e, word in reversed(tokens):
+        gap = text[e:cursor]
+        if re.fullmatch(r"\s*,\s*", gap) and start is None and not comma_used:
+            comma_used = True
+        elif not re.fullmatch(r"\s*", gap) and not re.fullmatch(r"[’']s\s*", gap):
+            break
+        bare = word.rstrip(".")
+        in_mention = _inside(mention_spans, s, e)
+        if bare in OFFICE_WORDS or in_mention or (bare in CONNECTORS - {"and"} and start):
+            start = s
+            cursor = s
+            continue
+        if bare == "and" and start is not None and text[start:start + 1].isupper() and \
+                re.match(r"[A-Z]", text[e + 1:e + 2] or "") and \
+                text[cursor:name_start].split()[0] in OFFICE_WORDS and False:
+            continue  # pragma: no cover - "Minister of Energy and Natural Resources"
+        break
+    if start is None:
+        return None
+    # drop leading connectors ("the", "of")
+    while True:
+        m = re.match(r"(?:the|of|for|to)\s+", text[start:name_start])
+        if not m:
+            break
+        start += m.end()
+    end = name_start
+    tail = text[start:end]
+    tail = re.sub(r"[\s,]+$", "", tail)
+    return (start, start + len(tail)) if tail else None
+
+
+def _office_after(ctx: _Context, name_end: int, limit: int) -> tuple[int, int] | None:
+    """Span of an appositive office after a name ("Seema Malhotra, Foreign Office Minister")."""
+    m = re.match(r",\s+(?:the\s+)?", ctx.text[name_end:limit])
+    if not m:
+        return None
+    start = name_end + m.end()
+    end = start
+    for s, e, word in _tokens(ctx.text, start, limit):
+        if not re.fullmatch(r"\s*", ctx.text[end:s]):
+            break
+        bare = word.rstrip(".")
+        if bare in OFFICE_WORDS or bare in ("of", "for", "to") or \
+                _inside([(x.start, x.end) for x in ctx.mentions], s, e):
+            end = e
+        else:
+            break
+    return (start, end) if end > start and ctx.text[start].isupper() else None
+
+
+def _split_office(ctx: _Context, start: int, end: int) -> tuple[str, str | None]:
+    """Separate the country qualifier from an office: "Japan's Ambassador" -> (office, JP)."""
+    text = ctx.text
+    office = text[start:end]
+    party = None
+    lead = next((m for m in ctx.mentions_in(start, end) if m.start == start), None)
+    if lead is not None:
+        rest = text[lead.end:end]
+        rest = re.sub(r"^(?:[’']s)?\s+", "", rest)
+        if rest:
+            party, office = lead.code, rest
+            if (party, office) in TITLE_WITH_COUNTRY:
+                office = text[start:end]
+    tail = re.search(r"\s+of\s+(?:the\s+)?([^,]+)$", office)
+    if tail:
+        tail_start = end - len(tail.group(1))
+        mention = next((m for m in ctx.mentions_in(tail_start, end)
+                        if m.start == tail_start and m.end == end), None)
+        if mention is not None:
+            party = party or mention.code
+            office = office[: tail.start()]
+    if party is None:
+        for regex, code in OFFICE_PARTY_RE:
+            if regex.search(office) and code in ctx.vocab.parties:
+                party = code
+    return office.strip(" ,"), party
+
+
+def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[str]
+                        ) -> list[Person]:
+    """People reported as signing (or witnessing) the agreement, with office and party."""
+    people: dict[str, Person] = {}
+    text = ctx.text
+    for ev in events:
+        if ev.tense not in ("past", "witness", "present") or ev.relevance < 0:
+            continue
+        s = ev.sentence
+        spans: list[tuple[tuple[int, int], str]] = []
+        after = text[ev.verb_end:s.end]
+        by = re.match(r"\s+by\s+", after)
+        if by:
+            clause_end = s.start + len(s.text)
+            for name in find_names(ctx, ev.verb_end + by.end(), clause_end):
+                spans.append((name, "signatory"))
+        else:
+            role = "witness" if ev.tense == "witness" else "signatory"
+            verb_at = ev.verb_start
+            if ev.tense == "witness":
+                w = text.rfind("witness", s.start, ev.verb_start)
+                verb_at = w if w >= 0 else ev.verb_start
+            for name in find_names(ctx, s.start, verb_at):
+                between = text[name[1]:verb_at]
+                if re.search(r"\b(?:said|says|who|which|when|after|while)\b", between):
+                    continue
+                spans.append((name, role))
+            if ev.tense != "witness":
+                w = re.search(r"\bwith\s+", text[ev.verb_end:s.end])
+                if w and w.start() < 90:
+                    names = find_names(ctx, ev.verb_end + w.end(), s.end)
+                    if names and names[0][0] - (ev.verb_end + w.end()) < 60:
+                        spans.append((names[0], "signatory"))
+        for (ns, ne), role in spans:
+            name = text[ns:ne]
+            office_span = _office_before(ctx, ns, s.start) or _office_after(ctx, ne, s.end)
+            office, party = ("", None)
+            if office_span:
+                office, party = _split_office(ctx, *office_span)
+            from_context = False
+            if party is None and ctx.home and (not parties or ctx.home in parties):
+                party, from_context = ctx.home, True
+            key = re.sub(r"\s+", " ", name).lower()
+            known = people.get(key)
+            if known is None or (known.role == "witness" and role == "signatory") or (
+                    known.party is None and party is not None):
+                people[key] = Person(name, ns, ne, office, party, role, s, from_context)
+    result = list(people.values())
+    for p in result:
+        if p.party is None:
+            ctx.warnings.append(f"could not tell which party {p.name} represents")
+    return result
+
+
+def _best_events(events: list[SignEvent], tenses: tuple[str, ...]) -> list[SignEvent]:
+    chosen = [e for e in events if e.tense in tenses and e.relevance >= 0]
+    return sorted(chosen, key=lambda e: (-e.relevance, e.sentence.start))
+
+
+def extract_signing_date(ctx: _Context, events: list[SignEvent]
+                         ) -> tuple[dt.date | None, DateMention | None, SignEvent | None]:
+    """Signing date from the dated sentence that reports the signing most directly."""
+    best: list[tuple[SignEvent, DateMention]] = []
+    ambiguous = False
+    for ev in _best_events(events, ("past", "witness", "present")):
+        s = ev.sentence
+        dates = find_dates(ctx.text, s.start, s.end, ctx.published_on)
+        if not dates:
+            continue
+        nearest = min(dates, key=lambda d: abs(d.start - ev.verb_start))
+        if nearest.value is None:
+            ambiguous = True
+            continue
+        if nearest.value > ctx.published_on:
+            continue
+        best.append((ev, nearest))
+    if not best:
+        if ambiguous:
+            ctx.warnings.append("signing date is ambiguous (a range of days); left empty")
+        return None, None, None
+    top_ev, top_date = best[0]
+    rivals = {d.value for ev, d in best if ev.relevance == top_ev.relevance}
+    if len(rivals) > 1:
+        ctx.warnings.append("conflicting signing dates in the release; left empty")
+        return None, None, None
+    return top_date.value, top_date, top_ev
+
+
+def _city_in(ctx: _Context, start: int, end: int) -> tuple[str, str, int, int] | None:
+    """First place of the city table introduced by "in"/"at" in ``text[start:end]``."""
+    names = sorted(CITY_COUNTRY, key=len, reverse=True)
+    alternation = "|".join(re.escape(n) for n in names)
+    m = re.search(rf"\b(?:in|at)\s+(?:the\s+)?({alternation})(?![\w])",
+                  ctx.text[start:end])
+    if not m:
+        return None
+    place = m.group(1)
+    code = CITY_COUNTRY[place]
+    place = VENUE_CITY.get(place, place)
+    return place, code, start + m.start(1), start + m.end(1)
+
+
+def _dateline(ctx: _Context) -> tuple[str, int, int] | None:
+    """City of a dateline ("WASHINGTON --", "BERLIN, Germany, Aug. 26, 2025 /CNW/ -")."""
+    for s in ctx.release.sentences[1:4]:
+        m = DATELINE_RE.match(s.text)
+        if not m:
+            continue
+        city = m.group("city").strip()
+        for known in CITY_COUNTRY:
+            if known.lower() == city.lower():
+                return known, s.start + m.start("city"), s.start + m.start("city") + len(city)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Kind, minerals, summary
+# ---------------------------------------------------------------------------
+
+
+def _kind_of(phrase: str) -> str:
+    for regex, kind in KIND_COMPILED:
+        if regex.search(phrase):
+            return kind
+    return "other"
+
+
+def extract_kind(ctx: _Context, parties: list[str]
+                 ) -> tuple[str | None, tuple[int, int] | None, float, str]:
+    """The kind of document, from the agreement noun the release acts on most directly."""
+    best: tuple[float, int, str, int, int, str] | None = None
+    text = ctx.text
+    for s in ctx.sentences:
+        quoted = ctx.is_quoted(s)
+        objects: set[int] = set()
+        for verb in list(SIGN_RE.finditer(s.text)) + list(ACTION_RE.finditer(s.text)):
+            nxt = KIND_RE.search(s.text, verb.end())
+            if nxt and nxt.start() - verb.end() < 80:
+                bonus = 4.0 if SIGN_RE.fullmatch(verb.group()) else 2.5
+                objects.add(nxt.start())
+                _kind_bonus[(s.start, nxt.start())] = max(
+                    bonus, _kind_bonus.get((s.start, nxt.start()), 0.0))
+        for m in KIND_RE.finditer(s.text):
+            score = _kind_bonus.pop((s.start, m.start()), 0.0) if m.start() in objects else 0.0
+            after = s.text[m.end():m.end() + 45]
+            if re.match(r"[^.;]*?\b(?:was|were|has been|have been)\s+signed", after):
+                score = max(score, 4.0)
+            before = s.text[max(0, m.start() - 70):m.start()]
+            pair = re.search(r"(?:[-–][A-Z][\w.]*|\band the [A-Z]\w*)[\w\s]{0,45}$", before)
+            if pair and ctx.mentions_in(s.start + max(0, m.start() - 70), s.start + m.start()):
+                score += 2.0
+            if re.search(r"\b(?:19|20)\d\d\b", before[-30:]):
+                score -= 3.0
+            if s.is_headline:
+                score += 1.0
+            elif s.index < 3:
+                score += 0.5
+            if MINERAL_TOPIC_RE.search(s.text):
+                score += 1.0
+            score += _sentence_context_penalty(ctx, s, parties)
+            if quoted:
+                score -= 1.0
+            phrase = m.group()
+            if phrase.lower() == "deal":
+                score -= 1.0
+            candidate = (score, -(s.start + m.start()), phrase, s.start + m.start(),
+                         s.start + m.end(), _kind_of(phrase))
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+    _kind_bonus.clear()
+    if best is None or best[0] < 2.0:
+        return None, None, 0.0, ""
+    score, _, phrase, start, end, kind = best
+    del text
+    return kind, (start, end), min(0.95, 0.5 + score / 10), phrase
+
+
+_kind_bonus: dict[tuple[int, int], float] = {}
+
+
+def _proper_noun_use(ctx: _Context, start: int, end: int) -> bool:
+    """True for a mineral word inside a proper name ("Cornish Lithium", "Copper Mine")."""
+    text = ctx.text
+    matched = text[start:end]
+    if not matched[:1].isupper():
+        return False
+    before = re.search(r"([A-Z][\w’'-]*)\s+$", text[max(0, start - 30):start])
+    after = re.match(r"\s+([A-Z][\w’'-]*)", text[end:end + 30])
+    words = [w.group(1) for w in (before, after) if w]
+    return any(not ctx.vocab.mineral_regex.fullmatch(w) for w in words)
+
+
+def extract_minerals(ctx: _Context, parties: list[str], events: list[SignEvent]
+                     ) -> tuple[list[dict[str, Any]], dict[str, list[Evidence]]]:
+    """Minerals the agreement covers: named in sentences about the agreement itself."""
+    items: dict[str, dict[str, Any]] = {}
+    evidence: dict[str, list[Evidence]] = {}
+    for s in ctx.sentences:
+        if ctx.is_quoted(s) or s.is_headline and not KIND_RE.search(s.text):
+            continue
+        about_agreement = bool(KIND_RE.search(s.text) or SIGN_RE.search(s.text)
+                               or re.search(r"\bfocus\w*\b", s.text, re.IGNORECASE))
+        if not about_agreement or _sentence_context_penalty(ctx, s, parties) < 0:
+            continue
+        for m in ctx.vocab.mineral_regex.finditer(s.text):
+            start, end = s.start + m.start(), s.start + m.end()
+            if _proper_noun_use(ctx, start, end) or ctx.is_quoted(s, start):
+                continue
+            slug = ctx.vocab.mineral_slug(m.group())
+            if slug is None:
+                continue
+            stages = [k for k, rx in STAGE_RES.items() if rx.search(s.text)]
+            item = items.setdefault(slug, {"mineral": slug, "stages": [], "note": ""})
+            for stage in stages:
+                if stage not in item["stages"]:
+                    item["stages"].append(stage)
+            evidence.setdefault(slug, []).append(_evidence(ctx.text, start, end, 0.8, slug))
+    return list(items.values()), evidence
+
+
+def extract_summary(ctx: _Context) -> tuple[str, tuple[int, int] | None]:
+    """First substantive sentence(s) of the body, without the dateline."""
+    for s in ctx.sentences:
+        if s.is_headline or ctx.is_quoted(s) or len(s.text) < 60:
+            continue
+        if re.match(r"^[-•*]\s", s.text):
+            continue
+        start = s.start
+        dl = re.match(r"^[A-Z][A-Z .,'\-]+(?:,[^/]*?/[A-Z]+/)?\s*(?:--|—|–|-)\s+", s.text)
+        if dl:
+            start += dl.end()
+        elif (m := re.match(r"^[A-Z][A-Za-z .]+, [^/]{3,40}/[A-Z]+/\s*-\s*", s.text)):
+            start += m.end()
+        summary = re.sub(r"\s+", " ", ctx.text[start:s.end]).strip()
+        return summary, (start, s.end)
+    return "", None
+
+
+# ---------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------
+
+
+def extract(text: str, published_on: dt.date, vocabulary: Vocabulary,
+            source_url: str | None = None, publisher: str | None = None) -> Extraction:
+    """Propose an agreement record for a press release published on ``published_on``."""
+    ctx = _Context(text, published_on, vocabulary, source_url, publisher)
+    evidence: dict[str, list[Evidence]] = {}
+    warnings = ctx.warnings
+
+    parties, party_evidence = extract_parties(ctx)
+    events = find_sign_events(ctx, parties)
+    people = extract_signatories(ctx, events, parties)
+    for p in people:
+        if p.role == "signatory" and p.party and p.party not in parties and \
+                p.party in vocabulary.parties and not p.party_from_context:
+            parties.append(p.party)
+            party_evidence[p.party] = [_sentence_evidence(p.sentence, 0.7, p.party)]
+    if not parties:
+        warnings.append("parties not found")
+    elif len(parties) == 1:
+        warnings.append("only one party found")
+
+    signed_on, date_mention, date_event = extract_signing_date(ctx, events)
+    past = _best_events(events, ("past", "witness", "present"))
+    planned = _best_events(events, ("planned",))
+    status: str | None = None
+    status_ev: SignEvent | None = None
+    if past and any(e.tense != "present" for e in past):
+        status, status_ev = "signed", next(e for e in past if e.tense != "present")
+    elif planned:
+        status, status_ev = "planned", planned[0]
+    in_force = next((s for s in ctx.sentences if IN_FORCE_RE.search(s.text)
+                     and not ctx.is_quoted(s)), None)
+    effective_on = None
+    if status == "signed" and in_force is not None:
+        status = "in_force"
+        if re.search(r"immediately|upon signature", in_force.text, re.IGNORECASE):
+            effective_on = signed_on
+            if effective_on:
+                evidence["effective_on"] = [_sentence_evidence(in_force, 0.7)]
+        evidence["status"] = [_sentence_evidence(in_force, 0.75)]
+    elif status_ev is not None:
+        evidence["status"] = [_sentence_evidence(status_ev.sentence, 0.8)]
+    if status is None:
+        warnings.append("status unclear: no signing reported or planned")
+    if signed_on is None:
+        warnings.append("signing date not found" if status != "planned"
+                        else "signing date not found (signing is planned)")
+    elif date_mention is not None:
+        evidence["signed_on"] = [_evidence(text, date_mention.start, date_mention.end,
+                                           0.9 if date_event and date_event.tense == "past"
+                                           else 0.7)]
+
+    # Place: a city in a sentence reporting the signing, else the dateline of a
+    # release that reports the signing as happening today.
+    signed_place, signed_country = "", None
+    if status in ("signed", "in_force"):
+        for ev in ([date_event] if date_event else []) + past:
+            found = _city_in(ctx, ev.sentence.start, ev.sentence.end)
+            if found:
+                signed_place, signed_country, ps, pe = found
+                evidence["signed_place"] = [_evidence(text, ps, pe, 0.85)]
+                break
+        if not signed_place and signed_on == published_on:
+            dl = _dateline(ctx)
+            if dl:
+                city, ps, pe = dl
+                signed_place = text[ps:pe].title() if text[ps:pe].isupper() else text[ps:pe]
+                signed_country = CITY_COUNTRY[city]
+                evidence["signed_place"] = [_evidence(text, ps, pe, 0.7)]
+    if signed_place and signed_country in vocabulary.parties:
+        evidence["signed_country"] = list(evidence["signed_place"])
+    else:
+        signed_country = None
+    if status in ("signed", "in_force") and not signed_place:
+        warnings.append("signing place not found")
+
+    kind, kind_span, kind_conf, kind_phrase = extract_kind(ctx, parties)
+    if kind is None:
+        warnings.append("kind of agreement not found")
+    elif kind_span:
+        evidence["kind"] = [_evidence(text, *kind_span, kind_conf)]
+
+    binding: bool | None = None
+    for s in ctx.sentences:
+        if NON_BINDING_RE.search(s.text):
+            binding = False
+            evidence["legally_binding"] = [_sentence_evidence(s, 0.85)]
+            break
+        if BINDING_RE.search(s.text):
+            binding = True
+            evidence["legally_binding"] = [_sentence_evidence(s, 0.7)]
+            break
+
+    minerals, mineral_evidence = extract_minerals(ctx, parties, events)
+
+    signatures = []
+    sig_evidence: list[Evidence] = []
+    for p in people:
+        signatures.append({"person": p.name, "party": p.party, "office": p.office,
+                           "role": p.role,
+                           "signed_on": signed_on.isoformat() if signed_on and
+                           p.role == "signatory" else None})
+        sig_evidence.append(_sentence_evidence(p.sentence, 0.6 if p.party_from_context
+                                               else 0.85, p.name))
+
+    headline = ctx.release.headline
+    title, short_title = "", ""
+    if parties and kind:
+        names = "–".join(vocabulary.short_name(c) for c in parties)
+        long_label, short_label = KIND_LABEL[kind]
+        if kind == "other" and kind_phrase:
+            long_label = short_label = kind_phrase.title()
+        topic = "critical minerals" if re.search(r"critical minerals?", text, re.I) else (
+            "raw materials" if re.search(r"raw materials", text, re.I) else
+            "critical minerals")
+        title = f"{names} {long_label} on {topic}"
+        short_title = f"{names} {short_label}"
+        title_evidence = [e for c in parties for e in party_evidence.get(c, [])[:1]]
+        title_evidence += evidence.get("kind", [])
+        evidence["title"] = [{**e, "confidence": 0.6} for e in title_evidence
+                             if "value" not in e] + [
+            {k: v for k, v in e.items() if k != "value"} | {"confidence": 0.6}
+            for e in title_evidence if "value" in e]
+        evidence["short_title"] = evidence["title"]
+    else:
+        warnings.append("title not proposed: parties or kind missing")
+
+    summary, summary_span = extract_summary(ctx)
+    if summary_span:
+        evidence["summary"] = [_evidence(text, *summary_span, 0.7)]
+
+    announced_on = published_on.isoformat()
+    if headline is not None:
+        evidence["announced_on"] = [_sentence_evidence(headline, 0.6)]
+        evidence["sources"] = [_sentence_evidence(headline, 0.95)]
+
+    if parties:
+        evidence["parties"] = [e for c in parties for e in party_evidence.get(c, [])]
+    if signatures:
+        evidence["signatures"] = sig_evidence
+    if minerals:
+        evidence["minerals"] = [e for item in minerals for e in
+                                mineral_evidence.get(item["mineral"], [])]
+
+    proposal = {
+        "title": title,
+        "short_title": short_title,
+        "kind": kind,
+        "status": status,
+        "legally_binding": binding,
+        "announced_on": announced_on,
+        "signed_on": signed_on.isoformat() if signed_on else None,
+        "effective_on": effective_on.isoformat() if effective_on else None,
+        "expires_on": None,
+        "terminated_on": None,
+        "signed_place": signed_place,
+        "signed_country": signed_country,
+        "summary": summary,
+        "text_url": "",
+        "is_published": False,
+        "parties": [{"party": c, "signed_on": signed_on.isoformat() if signed_on else None,
+                     "ratified_on": None, "withdrawn_on": None} for c in parties],
+        "signatures": signatures,
+        "minerals": minerals,
+        "sources": [{"url": source_url or "", "title": headline.text if headline else "",
+                     "publisher": ctx.publisher, "published_on": published_on.isoformat(),
+                     "kind": "press_release"}],
+        "related": [],
+    }
+    return Extraction(proposal=proposal, evidence=evidence, warnings=warnings)
