@@ -172,7 +172,9 @@ class AgreementFilterSet(filters.FilterSet):
         if not value:
             return qs
         if connection.vendor == "postgresql":
-            return qs.filter(search_vector=SearchQuery(value, config="english", search_type="websearch"))
+            return qs.filter(
+                search_vector=SearchQuery(value, config="english", search_type="websearch")
+            )
         for term in value.split():
             qs = qs.filter(search_text__icontains=term)
         return qs

@@ -104,7 +104,10 @@ class Party(TimeStampedModel):
     )
     name = models.CharField(max_length=200, help_text="Common name, e.g. United Kingdom.")
     kind = models.CharField(
-        max_length=32, choices=PartyKind.choices, default=PartyKind.STATE, help_text="What kind of party."
+        max_length=32,
+        choices=PartyKind.choices,
+        default=PartyKind.STATE,
+        help_text="What kind of party.",
     )
     country = models.ForeignKey(
         "self",
@@ -150,7 +153,9 @@ class Party(TimeStampedModel):
 class Person(TimeStampedModel):
     """Someone who signed or witnessed an agreement; the office is recorded per signature."""
 
-    slug = models.SlugField(max_length=100, unique=True, help_text="Stable key, e.g. `seema-malhotra`.")
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="Stable key, e.g. `seema-malhotra`."
+    )
     name = models.CharField(max_length=200, help_text="Full name as usually written.")
 
     history = HistoricalRecords()
@@ -171,7 +176,11 @@ class Person(TimeStampedModel):
 class AgreementQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Published agreements, plus drafts for users allowed to view agreements."""
-        if user is not None and user.is_authenticated and user.has_perm("agreements.view_agreement"):
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.has_perm("agreements.view_agreement")
+        ):
             return self
         return self.filter(is_published=True)
 
@@ -204,7 +213,9 @@ class Agreement(TimeStampedModel):
         help_text="Life-cycle status; `planned` exactly when there is no signing date.",
     )
     legally_binding = models.BooleanField(
-        null=True, blank=True, help_text="Whether it binds under international law; null if unknown."
+        null=True,
+        blank=True,
+        help_text="Whether it binds under international law; null if unknown.",
     )
     announced_on = models.DateField(null=True, blank=True, help_text="When it was announced.")
     signed_on = models.DateField(null=True, blank=True, help_text="When it was signed.")
@@ -247,7 +258,10 @@ class Agreement(TimeStampedModel):
         Party, through="AgreementParty", related_name="agreements", help_text="Parties."
     )
     minerals = models.ManyToManyField(
-        Mineral, through="AgreementMineral", related_name="agreements", help_text="Covered minerals."
+        Mineral,
+        through="AgreementMineral",
+        related_name="agreements",
+        help_text="Covered minerals.",
     )
 
     objects = AgreementQuerySet.as_manager()
@@ -311,7 +325,9 @@ class Agreement(TimeStampedModel):
         super().clean()
         errors = {}
         if self.status == AgreementStatus.PLANNED and self.signed_on:
-            errors["status"] = "A planned agreement has no signing date: clear it or change the status."
+            errors["status"] = (
+                "A planned agreement has no signing date: clear it or change the status."
+            )
         if self.status and self.status != AgreementStatus.PLANNED and not self.signed_on:
             errors["signed_on"] = (
                 f"An agreement with status “{self.get_status_display()}” needs a signing date."
@@ -320,13 +336,16 @@ class Agreement(TimeStampedModel):
             errors["effective_on"] = "The effective date cannot be before the signing date."
         start = self.effective_on or self.signed_on
         if self.expires_on and start and self.expires_on <= start:
-            errors["expires_on"] = (
-                "The expiry date must be after the "
-                + ("effective date." if self.effective_on else "signing date.")
+            errors["expires_on"] = "The expiry date must be after the " + (
+                "effective date." if self.effective_on else "signing date."
             )
         if self.signed_on and self.terminated_on and self.terminated_on < self.signed_on:
             errors["terminated_on"] = "The termination date cannot be before the signing date."
-        if self.signed_country_id and self.signed_country and self.signed_country.kind != PartyKind.STATE:
+        if (
+            self.signed_country_id
+            and self.signed_country
+            and self.signed_country.kind != PartyKind.STATE
+        ):
             errors["signed_country"] = "The place of signing must be a state."
         if errors:
             raise ValidationError(errors)
@@ -348,12 +367,17 @@ class AgreementParty(TimeStampedModel):
     """A party to an agreement, with its own dates where they differ from the agreement's."""
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="agreement_parties", help_text="Agreement."
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="agreement_parties",
+        help_text="Agreement.",
     )
     party = models.ForeignKey(
         Party, on_delete=models.PROTECT, related_name="agreement_parties", help_text="Party code."
     )
-    signed_on = models.DateField(null=True, blank=True, help_text="When this party signed, if apart.")
+    signed_on = models.DateField(
+        null=True, blank=True, help_text="When this party signed, if apart."
+    )
     ratified_on = models.DateField(null=True, blank=True, help_text="When this party ratified.")
     withdrawn_on = models.DateField(null=True, blank=True, help_text="When this party withdrew.")
 
@@ -449,15 +473,26 @@ class Signature(TimeStampedModel):
         if self.role == SignatureRole.SIGNATORY and self.party_id is None:
             raise ValidationError({"party": "A signatory must represent one of the parties."})
 
+    def save(self, *args, **kwargs):
+        if self.signed_on is None and self.agreement_id and self.agreement.signed_on:
+            self.signed_on = self.agreement.signed_on
+        super().save(*args, **kwargs)
+
 
 class AgreementMineral(TimeStampedModel):
     """A mineral an agreement covers, with the value-chain stages it covers."""
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="agreement_minerals", help_text="Agreement."
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="agreement_minerals",
+        help_text="Agreement.",
     )
     mineral = models.ForeignKey(
-        Mineral, on_delete=models.PROTECT, related_name="agreement_minerals", help_text="Mineral slug."
+        Mineral,
+        on_delete=models.PROTECT,
+        related_name="agreement_minerals",
+        help_text="Mineral slug.",
     )
     stages = models.JSONField(
         default=list,
@@ -487,7 +522,9 @@ class AgreementMineral(TimeStampedModel):
         if not isinstance(self.stages, list) or not all(
             isinstance(s, str) and s in Stage.values for s in self.stages
         ):
-            raise ValidationError({"stages": "Stages must be a list of: " + ", ".join(Stage.values)})
+            raise ValidationError(
+                {"stages": "Stages must be a list of: " + ", ".join(Stage.values)}
+            )
         if len(set(self.stages)) != len(self.stages):
             raise ValidationError({"stages": "A stage is listed twice."})
 
@@ -544,7 +581,9 @@ class RelatedAgreement(TimeStampedModel):
         help_text="The other agreement (slug).",
     )
     kind = models.CharField(
-        max_length=20, choices=RelationKind.choices, help_text="How this agreement relates to the other."
+        max_length=20,
+        choices=RelationKind.choices,
+        help_text="How this agreement relates to the other.",
     )
 
     history = HistoricalRecords()

@@ -17,13 +17,17 @@ class LimitOffsetPagination(BaseLimitOffsetPagination):
         try:
             value = int(raw)
         except (TypeError, ValueError):
-            raise ValidationError({name: [f"A whole number is required, not {raw[:40]!r}."]}) from None
+            raise ValidationError(
+                {name: [f"A whole number is required, not {raw[:40]!r}."]}
+            ) from None
         if not minimum <= value <= maximum:
             raise ValidationError({name: [f"Must be between {minimum} and {maximum}."]})
         return value
 
     def get_limit(self, request):
-        return self._int_param(request, self.limit_query_param, self.default_limit, 1, self.max_limit)
+        return self._int_param(
+            request, self.limit_query_param, self.default_limit, 1, self.max_limit
+        )
 
     def get_offset(self, request):
         return self._int_param(request, self.offset_query_param, 0, 0, MAX_OFFSET)

@@ -39,7 +39,9 @@ class ModelCleanMixin:
         attrs = super().validate(attrs)
         model = self.Meta.model
         names = {f.name for f in model._meta.concrete_fields}
-        instance = model(**{k: v for k, v in attrs.items() if k in names and k not in self.clean_exclude})
+        instance = model(
+            **{k: v for k, v in attrs.items() if k in names and k not in self.clean_exclude}
+        )
         try:
             instance.clean()
         except DjangoValidationError as exc:
@@ -64,7 +66,10 @@ class AgreementPartySerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 
 @extend_schema_field(
-    {"type": "string", "description": "Person's slug, or a name (an unknown name creates the person)."}
+    {
+        "type": "string",
+        "description": "Person's slug, or a name (an unknown name creates the person).",
+    }
 )
 class PersonField(serializers.Field):
     """Reads as the person's slug; writes as a slug or a name, resolved when saving."""
@@ -336,7 +341,9 @@ def nested_errors(errors) -> dict:
 class PartnerSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Partner's party code.")
     name = serializers.CharField(help_text="Partner's name.")
-    agreement_count = serializers.IntegerField(help_text="Agreements the two take part in together.")
+    agreement_count = serializers.IntegerField(
+        help_text="Agreements the two take part in together."
+    )
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -357,14 +364,34 @@ class PartySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Party
-        fields = ["code", "name", "kind", "country", "agreement_count", "created_at", "updated_at", "url"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "country",
+            "agreement_count",
+            "created_at",
+            "updated_at",
+            "url",
+        ]
         read_only_fields = ["created_at", "updated_at"]
 
     def validate(self, attrs):
-        merged = Party(**{**({} if self.instance is None else {
-            "code": self.instance.code, "name": self.instance.name,
-            "kind": self.instance.kind, "country": self.instance.country,
-        }), **attrs})
+        merged = Party(
+            **{
+                **(
+                    {}
+                    if self.instance is None
+                    else {
+                        "code": self.instance.code,
+                        "name": self.instance.name,
+                        "kind": self.instance.kind,
+                        "country": self.instance.country,
+                    }
+                ),
+                **attrs,
+            }
+        )
         try:
             merged.clean()
         except DjangoValidationError as exc:
@@ -385,7 +412,9 @@ class PartyDetailSerializer(PartySerializer):
 
 class PersonSignatureSerializer(serializers.ModelSerializer):
     agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="Slug.")
-    agreement_title = serializers.CharField(source="agreement.title", read_only=True, help_text="Title.")
+    agreement_title = serializers.CharField(
+        source="agreement.title", read_only=True, help_text="Title."
+    )
     party = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Party code.")
 
     class Meta:

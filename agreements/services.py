@@ -43,7 +43,12 @@ AGREEMENT_FIELDS = (
 # history shows "signature added" / "mineral removed" rather than delete-all-insert-all.
 COLLECTIONS: dict[str, tuple[Any, str, tuple[str, ...], tuple[str, ...]]] = {
     # name: (model, parent field, key fields, value fields)
-    "parties": (AgreementParty, "agreement", ("party",), ("signed_on", "ratified_on", "withdrawn_on")),
+    "parties": (
+        AgreementParty,
+        "agreement",
+        ("party",),
+        ("signed_on", "ratified_on", "withdrawn_on"),
+    ),
     "signatures": (Signature, "agreement", ("person", "role"), ("party", "office", "signed_on")),
     "minerals": (AgreementMineral, "agreement", ("mineral",), ("stages", "note")),
     "sources": (Source, "agreement", ("url",), ("title", "publisher", "published_on", "kind")),

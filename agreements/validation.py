@@ -53,7 +53,10 @@ def agreement_collection_errors(
         if key in seen_people:
             errors.append(
                 CollectionError(
-                    "signatures", i, "person", f"{sig.person} is already a {sig.role} of this agreement."
+                    "signatures",
+                    i,
+                    "person",
+                    f"{sig.person} is already a {sig.role} of this agreement.",
                 )
             )
         seen_people.add(key)
@@ -83,7 +86,9 @@ def agreement_collection_errors(
         for i, other in enumerate(related):
             if other == slug:
                 errors.append(
-                    CollectionError("related", i, "agreement", "An agreement cannot relate to itself.")
+                    CollectionError(
+                        "related", i, "agreement", "An agreement cannot relate to itself."
+                    )
                 )
 
     if is_published:

@@ -41,7 +41,9 @@ def agreement_queryset(user):
         .prefetch_related(
             Prefetch(
                 "agreement_parties",
-                queryset=AgreementParty.objects.select_related("party").order_by("party__code", "id"),
+                queryset=AgreementParty.objects.select_related("party").order_by(
+                    "party__code", "id"
+                ),
             ),
             Prefetch(
                 "signatures",
@@ -155,7 +157,9 @@ class PersonViewSet(viewsets.ModelViewSet):
         )
         people = Person.objects.all()
         if not can_view_drafts(self.request.user):
-            published = Signature.objects.filter(person=OuterRef("pk"), agreement__is_published=True)
+            published = Signature.objects.filter(
+                person=OuterRef("pk"), agreement__is_published=True
+            )
             people = people.filter(Exists(published))
             signatures = signatures.filter(agreement__is_published=True)
         return people.prefetch_related(

@@ -205,7 +205,18 @@ DRF_STANDARDIZED_ERRORS = {
         "413": "agreements.openapi.ErrorResponse413Serializer",
     },
     "ALLOWED_ERROR_STATUS_CODES": [
-        "400", "401", "403", "404", "405", "406", "409", "412", "413", "415", "429", "500",
+        "400",
+        "401",
+        "403",
+        "404",
+        "405",
+        "406",
+        "409",
+        "412",
+        "413",
+        "415",
+        "429",
+        "500",
     ],
 }
 
@@ -216,6 +227,7 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
 }
 
+_ERR = "drf_standardized_errors.openapi_serializers."
 SPECTACULAR_SETTINGS = {
     "TITLE": "Critical Minerals Agreement Tracker API",
     "DESCRIPTION": (
@@ -230,17 +242,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
-        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
-        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
-        "ErrorCode401Enum": "drf_standardized_errors.openapi_serializers.ErrorCode401Enum.choices",
-        "ErrorCode403Enum": "drf_standardized_errors.openapi_serializers.ErrorCode403Enum.choices",
-        "ErrorCode404Enum": "drf_standardized_errors.openapi_serializers.ErrorCode404Enum.choices",
-        "ErrorCode405Enum": "drf_standardized_errors.openapi_serializers.ErrorCode405Enum.choices",
-        "ErrorCode406Enum": "drf_standardized_errors.openapi_serializers.ErrorCode406Enum.choices",
-        "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
-        "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
-        "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+        "ValidationErrorEnum": _ERR + "ValidationErrorEnum.choices",
+        "ClientErrorEnum": _ERR + "ClientErrorEnum.choices",
+        "ServerErrorEnum": _ERR + "ServerErrorEnum.choices",
+        "ErrorCode401Enum": _ERR + "ErrorCode401Enum.choices",
+        "ErrorCode403Enum": _ERR + "ErrorCode403Enum.choices",
+        "ErrorCode404Enum": _ERR + "ErrorCode404Enum.choices",
+        "ErrorCode405Enum": _ERR + "ErrorCode405Enum.choices",
+        "ErrorCode406Enum": _ERR + "ErrorCode406Enum.choices",
+        "ErrorCode415Enum": _ERR + "ErrorCode415Enum.choices",
+        "ErrorCode429Enum": _ERR + "ErrorCode429Enum.choices",
+        "ErrorCode500Enum": _ERR + "ErrorCode500Enum.choices",
         "ErrorCode409Enum": [("conflict", "conflict")],
         "ErrorCode412Enum": [("precondition_failed", "precondition_failed")],
         "ErrorCode413Enum": [("request_too_large", "request_too_large")],

@@ -98,10 +98,14 @@ class MineralList(TimeStampedModel):
         help_text="Party that published the list (party code).",
     )
     published_on = models.DateField(
-        null=True, blank=True, help_text="Publication date (first of the month if only the month is known)."
+        null=True,
+        blank=True,
+        help_text="Publication date (first of the month if only the month is known).",
     )
     publisher = models.CharField(max_length=300, blank=True, help_text="Publishing body.")
-    source_url = models.URLField(max_length=500, blank=True, help_text="Where the list is published.")
+    source_url = models.URLField(
+        max_length=500, blank=True, help_text="Where the list is published."
+    )
     complete = models.BooleanField(
         default=True, help_text="False while editors are still filling in the list."
     )

@@ -199,7 +199,10 @@ class MineralListSerializer(serializers.ModelSerializer):
                 row = stored.get(entry["mineral"].pk) or MineralListEntry(
                     mineral_list=instance, mineral=entry["mineral"]
                 )
-                if row.pk is None or (row.label, row.note) != (entry["label"], entry.get("note", "")):
+                if row.pk is None or (row.label, row.note) != (
+                    entry["label"],
+                    entry.get("note", ""),
+                ):
                     row.label, row.note = entry["label"], entry.get("note", "")
                     row.save()
         return instance

@@ -72,7 +72,12 @@ class Command(BaseCommand):
             name = getattr(country, "common_name", None) or country.name
             upsert(tally, Party, {"code": country.alpha_2}, {"name": name, "kind": PartyKind.STATE})
         for extra in EXTRA_PARTIES:
-            upsert(tally, Party, {"code": extra["code"]}, {"name": extra["name"], "kind": extra["kind"]})
+            upsert(
+                tally,
+                Party,
+                {"code": extra["code"]},
+                {"name": extra["name"], "kind": extra["kind"]},
+            )
 
     def load_minerals(self, tally):
         data = json.loads(MINERALS_DATA.read_text(encoding="utf-8"))["minerals"]

@@ -1,0 +1,383 @@
+"""The editors' workplace: agreements with every nested collection on one page."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from minerals.models import Mineral
+
+from . import services
+from .models import (
+    Agreement,
+    AgreementMineral,
+    AgreementParty,
+    Party,
+    Person,
+    RelatedAgreement,
+    Signature,
+    SignatureRole,
+    Source,
+    Stage,
+)
+from .validation import SignatureKey, agreement_collection_errors
+
+
+class CrossCheck:
+    """Runs the cross-row rules once over every inline of one submission and hands each
+    inline the errors on its own rows."""
+
+    def __init__(self, agreement, formsets):
+        self.agreement = agreement
+        self.by_name = {fs.collection: fs for fs in formsets if hasattr(fs, "collection")}
+        self._errors = None
+
+    @staticmethod
+    def rows(formset):
+        """The (form, cleaned_data) pairs the save would keep."""
+        kept = []
+        for form in formset.forms:
+            if not form.is_valid() or (form.instance.pk is None and not form.has_changed()):
+                continue
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            kept.append((form, data))
+        return kept
+
+    def errors(self):
+        if self._errors is None:
+            rows = {name: self.rows(fs) for name, fs in self.by_name.items()}
+
+            def values(name, fn):
+                return [fn(d) for _, d in rows.get(name, []) if fn(d) is not None]
+
+            self.rows_by_name = rows
+            self._errors = agreement_collection_errors(
+                is_published=bool(self.agreement.is_published),
+                parties=values("parties", lambda d: d["party"].code if d.get("party") else None),
+                signatures=[
+                    SignatureKey(
+                        person=str(d["person"].pk) if d.get("person") else "",
+                        role=d.get("role") or SignatureRole.SIGNATORY,
+                        party=d["party"].code if d.get("party") else None,
+                    )
+                    for _, d in rows.get("signatures", [])
+                ],
+                minerals=values(
+                    "minerals", lambda d: d["mineral"].slug if d.get("mineral") else None
+                ),
+                sources=values("sources", lambda d: d.get("url") or None),
+                related=values(
+                    "related", lambda d: d["to_agreement"].slug if d.get("to_agreement") else None
+                ),
+                slug=self.agreement.slug or None,
+            )
+        return self._errors
+
+    def apply(self, formset):
+        errors = [e for e in self.errors() if e.collection == formset.collection]
+        rows = self.rows_by_name.get(formset.collection, [])
+        whole = []
+        for err in errors:
+            if err.index is None or err.index >= len(rows):
+                whole.append(err.message)
+                continue
+            form, _ = rows[err.index]
+            field = err.field if err.field in form.fields else None
+            if err.collection == "signatures" and err.field == "person":
+                # Duplicates are reported on the person; the names differ from the slug rule.
+                message = "This person already has this role on the agreement."
+            else:
+                message = err.message
+            form.add_error(field, message)
+        if whole:
+            raise ValidationError(whole)
+
+
+class AgreementInlineFormSet(BaseInlineFormSet):
+    collection = ""
+    cross_check: CrossCheck | None = None
+
+    def clean(self):
+        super().clean()
+        if self.cross_check is not None:
+            self.cross_check.apply(self)
+
+
+def formset_for(name):
+    return type(f"{name.title()}FormSet", (AgreementInlineFormSet,), {"collection": name})
+
+
+class AgreementPartyInline(admin.TabularInline):
+    model = AgreementParty
+    formset = formset_for("parties")
+    autocomplete_fields = ["party"]
+    fields = ["party", "signed_on", "ratified_on", "withdrawn_on"]
+    extra = 0
+    min_num = 0
+
+
+class SignatureInline(admin.TabularInline):
+    model = Signature
+    formset = formset_for("signatures")
+    autocomplete_fields = ["person", "party"]
+    fields = ["person", "party", "office", "role", "signed_on"]
+    extra = 0
+
+
+class AgreementMineralForm(forms.ModelForm):
+    stages = forms.MultipleChoiceField(
+        choices=Stage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Value-chain stages the agreement covers for this mineral.",
+    )
+
+    class Meta:
+        model = AgreementMineral
+        fields = ["mineral", "stages", "note"]
+
+
+class AgreementMineralInline(admin.TabularInline):
+    model = AgreementMineral
+    form = AgreementMineralForm
+    formset = formset_for("minerals")
+    autocomplete_fields = ["mineral"]
+    extra = 0
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    formset = formset_for("sources")
+    fields = ["url", "title", "publisher", "published_on", "kind"]
+    extra = 0
+
+
+class RelatedAgreementInline(admin.TabularInline):
+    model = RelatedAgreement
+    formset = formset_for("related")
+    fk_name = "from_agreement"
+    autocomplete_fields = ["to_agreement"]
+    fields = ["to_agreement", "kind"]
+    extra = 0
+    verbose_name = "related agreement"
+    verbose_name_plural = "related agreements"
+
+
+class PartyListFilter(admin.SimpleListFilter):
+    title = "party"
+    parameter_name = "party"
+
+    def lookups(self, request, model_admin):
+        used = Party.objects.filter(agreement_parties__isnull=False).distinct().order_by("name")
+        return [(p.code, p.name) for p in used]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(agreement_parties__party__code=self.value())
+        return queryset
+
+
+class MineralListFilter(admin.SimpleListFilter):
+    title = "mineral"
+    parameter_name = "mineral"
+
+    def lookups(self, request, model_admin):
+        used = Mineral.objects.filter(agreement_minerals__isnull=False).distinct().order_by("name")
+        return [(m.slug, m.name) for m in used]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(agreement_minerals__mineral__slug=self.value())
+        return queryset
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "party_codes",
+        "signed_on",
+        "kind",
+        "status",
+        "is_published",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        PartyListFilter,
+        MineralListFilter,
+        "is_published",
+        "legally_binding",
+    ]
+    search_fields = [
+        "title",
+        "short_title",
+        "summary",
+        "signed_place",
+        "signatures__person__name",
+    ]
+    date_hierarchy = "signed_on"
+    autocomplete_fields = ["signed_country"]
+    readonly_fields = ["api_link", "created_at", "updated_at"]
+    list_per_page = 50
+    actions = ["publish", "unpublish"]
+    inlines = [
+        AgreementPartyInline,
+        SignatureInline,
+        AgreementMineralInline,
+        SourceInline,
+        RelatedAgreementInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "short_title", "slug", "kind", "status", "legally_binding"]}),
+        (
+            "Dates and place",
+            {
+                "fields": [
+                    "announced_on",
+                    "signed_on",
+                    "effective_on",
+                    "expires_on",
+                    "terminated_on",
+                    "signed_place",
+                    "signed_country",
+                ]
+            },
+        ),
+        ("Content", {"fields": ["summary", "text_url"]}),
+        ("Publication", {"fields": ["is_published", "api_link", "created_at", "updated_at"]}),
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "agreement_parties",
+                    queryset=AgreementParty.objects.select_related("party").order_by("party__code"),
+                )
+            )
+        )
+
+    @admin.display(description="parties")
+    def party_codes(self, obj):
+        return ", ".join(p.party.code for p in obj.agreement_parties.all())
+
+    @admin.display(description="API")
+    def api_link(self, obj):
+        if not obj or not obj.pk:
+            return "Saved agreements have an API representation."
+        url = reverse("api:agreement-detail", kwargs={"slug": obj.slug})
+        return format_html('<a href="{}">View in API</a>', url)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("agreements.publish_agreement")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields.append("is_published")
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        check = CrossCheck(obj, formsets)
+        for formset in formsets:
+            formset.cross_check = check
+        return formsets, inline_instances
+
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            # The field is read-only for editors; keep the stored value whatever was posted.
+            stored = Agreement.objects.filter(pk=obj.pk).values_list("is_published", flat=True)
+            obj.is_published = bool(stored and stored[0])
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.agreement_refresh_search(form.instance)
+
+    def _set_published(self, request, queryset, published: bool):
+        done, refused = 0, []
+        for agreement in queryset.prefetch_related("agreement_parties", "sources"):
+            if published:
+                errors = agreement_collection_errors(
+                    is_published=True,
+                    parties=[p.party_id for p in agreement.agreement_parties.all()],
+                    signatures=[],
+                    minerals=[],
+                    sources=[s.url for s in agreement.sources.all()],
+                    related=[],
+                )
+                if errors:
+                    refused.append(f"{agreement}: {' '.join(e.message for e in errors)}")
+                    continue
+            if agreement.is_published != published:
+                services.agreement_set_published(agreement, published)
+                done += 1
+        verb = "Published" if published else "Unpublished"
+        self.message_user(request, f"{verb} {done} agreement(s).", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, f"Not published: {line}", messages.ERROR)
+
+    @admin.action(description="Publish selected agreements", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish selected agreements", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+
+@admin.register(Party)
+class PartyAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["country"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+class PersonSignatureInline(admin.TabularInline):
+    model = Signature
+    fields = ["agreement", "party", "office", "role", "signed_on"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "signatures"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "offices"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [PersonSignatureInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("signatures")
+
+    @admin.display(description="offices")
+    def offices(self, obj):
+        offices = sorted({s.office for s in obj.signatures.all() if s.office})
+        return format_html_join(", ", "{}", ((o,) for o in offices))
+
+
+admin.site.site_header = "Critical Minerals Agreement Tracker"
+admin.site.site_title = "Agreement Tracker"
+admin.site.index_title = "Editors' workplace"

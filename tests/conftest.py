@@ -1,0 +1,73 @@
+"""Shared fixtures: reference data, users of each role, API clients."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from agreements.models import Party
+
+from .factories import UserFactory
+
+
+def load_reference_data():
+    call_command("load_reference_data", stdout=StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the shipped reference data."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def ref(db):
+    """Reference data present (reloaded if a transactional test flushed it)."""
+    if not Party.objects.filter(code="GB").exists():
+        load_reference_data()
+
+
+@pytest.fixture
+def editor(ref):
+    return UserFactory(username="eddie", groups=["editors"])
+
+
+@pytest.fixture
+def publisher(ref):
+    return UserFactory(username="pat", groups=["publishers"])
+
+
+@pytest.fixture
+def outsider(ref):
+    """Authenticated, but in no group: may read what the public reads, nothing more."""
+    return UserFactory(username="olive", is_staff=False)
+
+
+def token_client(user) -> APIClient:
+    _, key = AuthToken.objects.create(user=user, expiry=None)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+@pytest.fixture
+def anon(ref):
+    return APIClient()
+
+
+@pytest.fixture
+def editor_api(editor):
+    return token_client(editor)
+
+
+@pytest.fixture
+def publisher_api(publisher):
+    return token_client(publisher)
+
+
+@pytest.fixture
+def outsider_api(outsider):
+    return token_client(outsider)
