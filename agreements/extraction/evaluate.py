@@ -27,7 +27,7 @@ def _norm(value: str | None) -> str:
 
 
 def normalise_place(value: str | None) -> str:
-    """"Washington, D.C." and "Washington DC" compare equal: case and punctuation ignored."""
+    """ "Washington, D.C." and "Washington DC" compare equal: case and punctuation ignored."""
     text = unicodedata.normalize("NFKC", value or "").lower()
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", "", text)).strip()
 
@@ -38,8 +38,11 @@ def _name_key(name: str) -> tuple[str, ...]:
 
 
 def _signatory_key(item: dict[str, Any]) -> tuple[Any, ...]:
-    return (_name_key(item.get("name") or item.get("person") or ""),
-            (item.get("party") or "").upper(), _norm(item.get("office")))
+    return (
+        _name_key(item.get("name") or item.get("person") or ""),
+        (item.get("party") or "").upper(),
+        _norm(item.get("office")),
+    )
 
 
 def _count_list(expected: list[Any], proposed: list[Any]) -> tuple[int, int, int]:
@@ -60,21 +63,28 @@ def _count_scalar(expected: Any, proposed: Any) -> tuple[int, int, int]:
     return 0, 1, int(expected not in (None, ""))
 
 
-def score_release(expected: dict[str, Any], proposal: dict[str, Any]
-                  ) -> dict[str, tuple[int, int, int]]:
+def score_release(
+    expected: dict[str, Any], proposal: dict[str, Any]
+) -> dict[str, tuple[int, int, int]]:
     """(true positives, false positives, false negatives) per field for one release."""
     signatories = [s for s in proposal["signatures"] if s.get("role") == "signatory"]
     return {
-        "parties": _count_list(sorted(expected.get("parties", [])),
-                               [p["party"] for p in proposal["parties"]]),
+        "parties": _count_list(
+            sorted(expected.get("parties", [])), [p["party"] for p in proposal["parties"]]
+        ),
         "signed_on": _count_scalar(expected.get("signed_on"), proposal["signed_on"]),
-        "signed_place": _count_scalar(normalise_place(expected.get("signed_place")) or None,
-                                      normalise_place(proposal["signed_place"]) or None),
+        "signed_place": _count_scalar(
+            normalise_place(expected.get("signed_place")) or None,
+            normalise_place(proposal["signed_place"]) or None,
+        ),
         "kind": _count_scalar(expected.get("kind"), proposal["kind"]),
-        "signatories": _count_list([_signatory_key(s) for s in expected.get("signatories", [])],
-                                   [_signatory_key(s) for s in signatories]),
-        "minerals": _count_list(expected.get("minerals", []),
-                                [m["mineral"] for m in proposal["minerals"]]),
+        "signatories": _count_list(
+            [_signatory_key(s) for s in expected.get("signatories", [])],
+            [_signatory_key(s) for s in signatories],
+        ),
+        "minerals": _count_list(
+            expected.get("minerals", []), [m["mineral"] for m in proposal["minerals"]]
+        ),
     }
 
 
@@ -92,9 +102,13 @@ def evaluate(directory: str | Path, vocabulary: Vocabulary) -> dict[str, Any]:
         if not text_path.exists():
             continue
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        result = extract(text_path.read_text(encoding="utf-8"),
-                         dt.date.fromisoformat(meta["published_on"]), vocabulary,
-                         source_url=meta.get("source_url"), publisher=meta.get("publisher"))
+        result = extract(
+            text_path.read_text(encoding="utf-8"),
+            dt.date.fromisoformat(meta["published_on"]),
+            vocabulary,
+            source_url=meta.get("source_url"),
+            publisher=meta.get("publisher"),
+        )
         scores = score_release(meta["expected"], result.proposal)
         releases[meta_path.stem] = {f: list(v) for f, v in scores.items()}
         for f, (tp, fp, fn) in scores.items():
@@ -103,9 +117,13 @@ def evaluate(directory: str | Path, vocabulary: Vocabulary) -> dict[str, Any]:
             totals[f][2] += fn
     fields = {}
     for f, (tp, fp, fn) in totals.items():
-        fields[f] = {"tp": tp, "fp": fp, "fn": fn,
-                     "precision": tp / (tp + fp) if tp + fp else 1.0,
-                     "recall": tp / (tp + fn) if tp + fn else 1.0}
+        fields[f] = {
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "precision": tp / (tp + fp) if tp + fp else 1.0,
+            "recall": tp / (tp + fn) if tp + fn else 1.0,
+        }
     return {"fields": fields, "releases": releases, "count": len(releases)}
 
 
@@ -113,8 +131,9 @@ def format_table(results: dict[str, Any]) -> str:
     """Plain-text table of per-field precision and recall with the counts behind them."""
     lines = [f"{'field':<14}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}"]
     for f, r in results["fields"].items():
-        lines.append(f"{f:<14}{r['precision']:>10.2f}{r['recall']:>8.2f}"
-                     f"{r['tp']:>5}{r['fp']:>5}{r['fn']:>5}")
+        lines.append(
+            f"{f:<14}{r['precision']:>10.2f}{r['recall']:>8.2f}{r['tp']:>5}{r['fp']:>5}{r['fn']:>5}"
+        )
     lines.append(f"releases: {results['count']}")
     return "\n".join(lines)
 

@@ -27,8 +27,10 @@ Evidence = dict[str, Any]
 
 #: Agreement nouns -> kind. Order matters: longer, more specific phrases first.
 KIND_PATTERNS: list[tuple[str, str]] = [
-    (r"memorand(?:um|a) of (?:understanding|cooperation|co-operation)|\bMoUs?\b|\bMOUs?\b",
-     "memorandum_of_understanding"),
+    (
+        r"memorand(?:um|a) of (?:understanding|cooperation|co-operation)|\bMoUs?\b|\bMOUs?\b",
+        "memorandum_of_understanding",
+    ),
     (r"(?:joint )?(?:declaration|statement|letter) of intent", "statement_of_intent"),
     (r"joint (?:statement|declaration|communiqu[eé])", "joint_statement"),
     (r"road ?map|plan of action|action plan", "roadmap"),
@@ -82,9 +84,10 @@ IN_FORCE_RE = re.compile(
 )
 NON_BINDING_RE = re.compile(
     r"non-binding|not legally binding|legally non-binding|no legally binding|"
-    r"does not create (?:any )?legally binding|not binding", re.IGNORECASE)
-BINDING_RE = re.compile(r"legally binding|binding agreement|binding obligations",
-                        re.IGNORECASE)
+    r"does not create (?:any )?legally binding|not binding",
+    re.IGNORECASE,
+)
+BINDING_RE = re.compile(r"legally binding|binding agreement|binding obligations", re.IGNORECASE)
 STAGE_PATTERNS: dict[str, str] = {
     "exploration": r"explor\w*|geolog\w*",
     "mining": r"\bmining\b|\bmines?\b|extract\w*",
@@ -105,7 +108,8 @@ NON_PARTY_RE = re.compile(
 )
 
 #: Capitalised words that belong to offices and titles, not to names.
-OFFICE_WORDS = set("""
+OFFICE_WORDS = set(
+    """
 Minister Ministers Secretary Under State Foreign Office Ambassador President Vice Prime
 Deputy First Commissioner Commission Trade Representative Industry Chancellor Governor
 Director Director-General General Head Envoy Special Affairs Economy Economic Energy
@@ -120,9 +124,11 @@ Council Board Department Ministry Commerce Labour Labor Global Growth Digital Ed
 Health Justice Planning Power Metals Raw Materials Markets Services European Excellency
 His Her Majesty Royal Highness Secretary-General Commonwealth Northern Sector Policy
 Economy, Resources, Energy, Affairs, Jr Jr.
-""".split())
+""".split()
+)
 #: Capitalised words that start sentences or name things other than people.
-STOP_WORDS = set("""
+STOP_WORDS = set(
+    """
 The This That These Those Today Yesterday At In On As By For With From To And Of A An
 Through Under Following After Before During Memorandum Understanding Agreement Agreements
 Partnership Framework Joint Declaration Intent Statement Roadmap Treaty Arrangement
@@ -132,9 +138,27 @@ Global Gateway New Critical Minerals Mineral Raw Materials Our We It Its Their T
 She Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
 May June July August September October November December Background Both Canada's Mine
 Copper Lithium Project Projects Centre Center Survey Investment Partnerships MoU MoUs
-""".split())
-PARTICLES = {"van", "von", "der", "den", "de", "da", "del", "la", "le", "bin", "al", "el",
-             "di", "du", "dos", "ter", "ibn"}
+""".split()
+)
+PARTICLES = {
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "da",
+    "del",
+    "la",
+    "le",
+    "bin",
+    "al",
+    "el",
+    "di",
+    "du",
+    "dos",
+    "ter",
+    "ibn",
+}
 CONNECTORS = {"of", "for", "to", "the", "and"}  # "and" only inside office names
 #: Offices whose official title includes the country name.
 TITLE_WITH_COUNTRY = {("US", "Trade Representative")}
@@ -142,12 +166,23 @@ TITLE_WITH_COUNTRY = {("US", "Trade Representative")}
 OFFICE_PARTY_RE = [(re.compile(r"\bCommission(?:er)?\b"), "EU")]
 
 PUBLISHER_PARTY_RE: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"gov\.uk|Department for Business|Foreign, Commonwealth|\bFCDO\b|"
-                r"Department for Energy Security|HM Treasury|Cabinet Office|"
-                r"10 Downing Street|Prime Minister's Office", re.IGNORECASE), "GB"),
-    (re.compile(r"\bUSTR\b|White House|Department of State|State Department|"
-                r"Department of (?:the )?Treasury|Department of Commerce|"
-                r"Department of the Interior|Department of Energy\b|\.gov(?:/|$)"), "US"),
+    (
+        re.compile(
+            r"gov\.uk|Department for Business|Foreign, Commonwealth|\bFCDO\b|"
+            r"Department for Energy Security|HM Treasury|Cabinet Office|"
+            r"10 Downing Street|Prime Minister's Office",
+            re.IGNORECASE,
+        ),
+        "GB",
+    ),
+    (
+        re.compile(
+            r"\bUSTR\b|White House|Department of State|State Department|"
+            r"Department of (?:the )?Treasury|Department of Commerce|"
+            r"Department of the Interior|Department of Energy\b|\.gov(?:/|$)"
+        ),
+        "US",
+    ),
     (re.compile(r"ec\.europa\.eu|European Commission|EEAS|consilium", re.IGNORECASE), "EU"),
     (re.compile(r"canada\.ca|gc\.ca|pm\.gc\.ca", re.IGNORECASE), "CA"),
     (re.compile(r"\.gov\.au\b", re.IGNORECASE), "AU"),
@@ -170,8 +205,11 @@ class Extraction:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-serialisable form used by the API."""
-        return {"proposal": self.proposal, "evidence": self.evidence,
-                "warnings": list(self.warnings)}
+        return {
+            "proposal": self.proposal,
+            "evidence": self.evidence,
+            "warnings": list(self.warnings),
+        }
 
 
 @dataclass(frozen=True)
@@ -214,18 +252,26 @@ class Person:
 # ---------------------------------------------------------------------------
 
 
-def _evidence(text: str, start: int, end: int, confidence: float, value: Any = None
-              ) -> Evidence:
-    item: Evidence = {"quote": text[start:end], "start": start, "end": end,
-                      "confidence": round(confidence, 2)}
+def _evidence(text: str, start: int, end: int, confidence: float, value: Any = None) -> Evidence:
+    item: Evidence = {
+        "quote": text[start:end],
+        "start": start,
+        "end": end,
+        "confidence": round(confidence, 2),
+    }
     if value is not None:
         item["value"] = value
     return item
 
 
 def _sentence_evidence(s: Sentence, confidence: float, value: Any = None) -> Evidence:
-    return {"quote": s.text, "start": s.start, "end": s.end,
-            "confidence": round(confidence, 2), **({"value": value} if value else {})}
+    return {
+        "quote": s.text,
+        "start": s.start,
+        "end": s.end,
+        "confidence": round(confidence, 2),
+        **({"value": value} if value else {}),
+    }
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -235,8 +281,14 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 class _Context:
     """Everything computed once per release and shared by the field extractors."""
 
-    def __init__(self, text: str, published_on: dt.date, vocabulary: Vocabulary,
-                 source_url: str | None, publisher: str | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        published_on: dt.date,
+        vocabulary: Vocabulary,
+        source_url: str | None,
+        publisher: str | None,
+    ) -> None:
         self.text = text
         self.published_on = published_on
         self.vocab = vocabulary
@@ -301,7 +353,7 @@ def _pairs_in(ctx: _Context, s: Sentence) -> list[tuple[list[Mention], float]]:
         group = [mentions[i]]
         j = i
         while j + 1 < len(mentions):
-            gap = text[mentions[j].end:mentions[j + 1].start]
+            gap = text[mentions[j].end : mentions[j + 1].start]
             if re.fullmatch(r"’s|'s", gap[:2]) and False:  # pragma: no cover - clarity
                 break
             if re.fullmatch(r"\s*[-–—/]\s*", gap):
@@ -313,24 +365,32 @@ def _pairs_in(ctx: _Context, s: Sentence) -> list[tuple[list[Mention], float]]:
             j += 1
         codes = {m.code for m in group}
         if len(codes) >= 2:
-            before = text[s.start:group[0].start]
+            before = text[s.start : group[0].start]
             mentioned_only = bool(MENTION_ONLY_RE.search(before[-60:])) or bool(
-                re.search(r"\b(?:19|20)\d\d\b", before[-12:]))
+                re.search(r"\b(?:19|20)\d\d\b", before[-12:])
+            )
             if not mentioned_only:
                 groups.append((group[0].start, group, 0.9 if s.is_headline else 0.85))
         i = j + 1
     # "X ... <agreement> with Y": the acting party first, the partner after "with".
-    for m in re.finditer(r"\bwith\s+(?:the\s+)?", text[s.start:s.end]):
+    for m in re.finditer(r"\bwith\s+(?:the\s+)?", text[s.start : s.end]):
         at = s.start + m.end()
         partner = next((x for x in mentions if x.start == at), None)
         if partner is None:
             continue
-        before = text[s.start:partner.start]
+        before = text[s.start : partner.start]
         if not KIND_RE.search(before[-80:]) or MENTION_ONLY_RE.search(before[-40:]):
             continue
-        actor = next((x for x in mentions if x.end <= partner.start and
-                      x.code != partner.code and
-                      not re.match(r"’s|'s", text[x.end:x.end + 2])), None)
+        actor = next(
+            (
+                x
+                for x in mentions
+                if x.end <= partner.start
+                and x.code != partner.code
+                and not re.match(r"’s|'s", text[x.end : x.end + 2])
+            ),
+            None,
+        )
         actor_code = actor.code if actor else ctx.home
         if actor_code and actor_code != partner.code:
             members = [actor] if actor else []
@@ -343,8 +403,11 @@ def _agreement_sentence(ctx: _Context, s: Sentence) -> bool:
     """Whether a sentence talks about the agreement (or is the headline)."""
     if s.is_headline:
         return True
-    return bool(KIND_RE.search(s.text) or SIGN_RE.search(s.text)
-                or re.search(r"\bcooperation|co-operation\b", s.text, re.IGNORECASE))
+    return bool(
+        KIND_RE.search(s.text)
+        or SIGN_RE.search(s.text)
+        or re.search(r"\bcooperation|co-operation\b", s.text, re.IGNORECASE)
+    )
 
 
 def extract_parties(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]]:
@@ -403,7 +466,6 @@ def _relevance(ctx: _Context, s: Sentence, parties: list[str]) -> float:
         score += 0.5
     if MINERAL_TOPIC_RE.search(s.text) or ctx.vocab.mineral_regex.search(s.text):
         score += 1.0
-    score += _sentence_context_penalty(ctx, s, parties)
     return score
 
 
@@ -423,8 +485,10 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
             if re.search(r"witness(?:ed|es)?\s+the\s+$", clause):
                 tense = "witness"
             elif re.search(r"\b(?:will|to) be\s+$", clause) or (
-                    PLANNED_BEFORE_RE.search(lead_in) and not PAST_BEFORE_RE.search(lead_in)
-                    and verb != "signed"):
+                PLANNED_BEFORE_RE.search(lead_in)
+                and not PAST_BEFORE_RE.search(lead_in)
+                and verb != "signed"
+            ):
                 tense = "planned"
             elif verb in ("signed", "inked", "initialled"):
                 tense = "past"
@@ -432,20 +496,29 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
                 tense = "past"
             else:
                 tense = "present"
-            events.append(SignEvent(s, start, s.start + m.end(), tense,
-                                    _relevance(ctx, s, parties)))
+            relevance = _relevance(ctx, s, parties) + _local_penalty(
+                ctx, s, parties, start, s.start + m.end()
+            )
+            events.append(SignEvent(s, start, s.start + m.end(), tense, relevance))
     return events
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [(start + m.start(), start + m.end(), m.group())
-            for m in re.finditer(r"[^\W\d_][\w’'\-]*\.?", text[start:end])]
+    return [
+        (start + m.start(), start + m.end(), m.group())
+        for m in re.finditer(r"[^\W\d_][\w’'\-]*\.?", text[start:end])
+    ]
 
 
 def _is_name_token(tok: str) -> bool:
     bare = tok.rstrip(".")
-    return (bare[:1].isupper() and not bare.isupper() and bare not in OFFICE_WORDS
-            and bare not in STOP_WORDS and not re.search(r"[’']s$", bare))
+    return (
+        bare[:1].isupper()
+        and not bare.isupper()
+        and bare not in OFFICE_WORDS
+        and bare not in STOP_WORDS
+        and not re.search(r"[’']s$", bare)
+    )
 
 
 def find_names(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
@@ -456,8 +529,7 @@ def find_names(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
     for city in CITY_COUNTRY:
         for m in re.finditer(rf"\b{re.escape(city)}\b", text[start:end]):
             blocked.append((start + m.start(), start + m.end()))
-    tokens = [t for t in _tokens(text, start, end) if not _inside(blocked, t[0], t[1])
-              or False]
+    tokens = [t for t in _tokens(text, start, end) if not _inside(blocked, t[0], t[1]) or False]
     names: list[tuple[int, int]] = []
     run: list[tuple[int, int, str]] = []
 
@@ -471,7 +543,7 @@ def find_names(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
     for tok in tokens:
         s, e, word = tok
         blocked_tok = _inside(blocked, s, e)
-        contiguous = not run or re.fullmatch(r"[ \u00a0]", text[run[-1][1]:s]) is not None
+        contiguous = not run or re.fullmatch(r"[ \u00a0]", text[run[-1][1] : s]) is not None
         if not contiguous:
             flush()
         if not blocked_tok and _is_name_token(word):
@@ -481,8 +553,17 @@ def find_names(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
         else:
             flush()
     flush()
-    return [(s, e - 1 if ctx.text[e - 1] == "." and ctx.text[s:e].count(".") == 1
-             and not ctx.text[s:e].endswith("Jr.") else e) for s, e in names]
+    return [
+        (
+            s,
+            e - 1
+            if ctx.text[e - 1] == "."
+            and ctx.text[s:e].count(".") == 1
+            and not ctx.text[s:e].endswith("Jr.")
+            else e,
+        )
+        for s, e in names
+    ]
 
 
 def _office_before(ctx: _Context, name_start: int, limit: int) -> tuple[int, int] | None:
@@ -500,14 +581,20 @@ def _office_before(ctx: _Context, name_start: int, limit: int) -> tuple[int, int
         elif not re.fullmatch(r"\s*", gap) and not re.fullmatch(r"[’']s\s*", gap):
             break
         bare = word.rstrip(".")
-        in_mention = _inside(mention_spans, s, e)
+        possessive = re.search(r"[’']s$", bare)
+        in_mention = _inside(mention_spans, s, e - 2 if possessive else e)
         if bare in OFFICE_WORDS or in_mention or (bare in CONNECTORS - {"and"} and start):
             start = s
             cursor = s
             continue
-        if bare == "and" and start is not None and text[start:start + 1].isupper() and \
-                re.match(r"[A-Z]", text[e + 1:e + 2] or "") and \
-                text[cursor:name_start].split()[0] in OFFICE_WORDS and False:
+        if (
+            bare == "and"
+            and start is not None
+            and text[start : start + 1].isupper()
+            and re.match(r"[A-Z]", text[e + 1 : e + 2] or "")
+            and text[cursor:name_start].split()[0] in OFFICE_WORDS
+            and False
+        ):
             continue  # pragma: no cover - "Minister of Energy and Natural Resources"
         break
     if start is None:
@@ -535,8 +622,11 @@ def _office_after(ctx: _Context, name_end: int, limit: int) -> tuple[int, int] |
         if not re.fullmatch(r"\s*", ctx.text[end:s]):
             break
         bare = word.rstrip(".")
-        if bare in OFFICE_WORDS or bare in ("of", "for", "to") or \
-                _inside([(x.start, x.end) for x in ctx.mentions], s, e):
+        if (
+            bare in OFFICE_WORDS
+            or bare in ("of", "for", "to")
+            or _inside([(x.start, x.end) for x in ctx.mentions], s, e)
+        ):
             end = e
         else:
             break
@@ -550,20 +640,20 @@ def _split_office(ctx: _Context, start: int, end: int) -> tuple[str, str | None]
     party = None
     lead = next((m for m in ctx.mentions_in(start, end) if m.start == start), None)
     if lead is not None:
-        rest = text[lead.end:end]
+        rest = text[lead.end : end]
         rest = re.sub(r"^(?:[’']s)?\s+", "", rest)
         if rest:
             party, office = lead.code, rest
             if (party, office) in TITLE_WITH_COUNTRY:
                 office = text[start:end]
-    tail = re.search(r"\s+of\s+(?:the\s+)?([^,]+)$", office)
-    if tail:
-        tail_start = end - len(tail.group(1))
-        mention = next((m for m in ctx.mentions_in(tail_start, end)
-                        if m.start == tail_start and m.end == end), None)
-        if mention is not None:
-            party = party or mention.code
-            office = office[: tail.start()]
+    trailing = next((m for m in ctx.mentions_in(start, end) if m.end == end), None)
+    if trailing is not None and trailing.start > start:
+        qualifier = re.search(r"\s+of\s+(?:the\s+)?$", text[start : trailing.start])
+        if qualifier is not None:
+            office = text[start : start + qualifier.start()]
+            if lead is not None and lead.code == party:
+                office = re.sub(r"^\S+?(?:[’']s)?\s+", "", office)
+            party = party or trailing.code
     if party is None:
         for regex, code in OFFICE_PARTY_RE:
             if regex.search(office) and code in ctx.vocab.parties:
@@ -571,8 +661,7 @@ def _split_office(ctx: _Context, start: int, end: int) -> tuple[str, str | None]
     return office.strip(" ,"), party
 
 
-def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[str]
-                        ) -> list[Person]:
+def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[str]) -> list[Person]:
     """People reported as signing (or witnessing) the agreement, with office and party."""
     people: dict[str, Person] = {}
     text = ctx.text
@@ -581,7 +670,7 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
             continue
         s = ev.sentence
         spans: list[tuple[tuple[int, int], str]] = []
-        after = text[ev.verb_end:s.end]
+        after = text[ev.verb_end : s.end]
         by = re.match(r"\s+by\s+", after)
         if by:
             clause_end = s.start + len(s.text)
@@ -594,12 +683,12 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
                 w = text.rfind("witness", s.start, ev.verb_start)
                 verb_at = w if w >= 0 else ev.verb_start
             for name in find_names(ctx, s.start, verb_at):
-                between = text[name[1]:verb_at]
+                between = text[name[1] : verb_at]
                 if re.search(r"\b(?:said|says|who|which|when|after|while)\b", between):
                     continue
                 spans.append((name, role))
             if ev.tense != "witness":
-                w = re.search(r"\bwith\s+", text[ev.verb_end:s.end])
+                w = re.search(r"\bwith\s+", text[ev.verb_end : s.end])
                 if w and w.start() < 90:
                     names = find_names(ctx, ev.verb_end + w.end(), s.end)
                     if names and names[0][0] - (ev.verb_end + w.end()) < 60:
@@ -615,8 +704,11 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
                 party, from_context = ctx.home, True
             key = re.sub(r"\s+", " ", name).lower()
             known = people.get(key)
-            if known is None or (known.role == "witness" and role == "signatory") or (
-                    known.party is None and party is not None):
+            if (
+                known is None
+                or (known.role == "witness" and role == "signatory")
+                or (known.party is None and party is not None)
+            ):
                 people[key] = Person(name, ns, ne, office, party, role, s, from_context)
     result = list(people.values())
     for p in result:
@@ -630,8 +722,9 @@ def _best_events(events: list[SignEvent], tenses: tuple[str, ...]) -> list[SignE
     return sorted(chosen, key=lambda e: (-e.relevance, e.sentence.start))
 
 
-def extract_signing_date(ctx: _Context, events: list[SignEvent]
-                         ) -> tuple[dt.date | None, DateMention | None, SignEvent | None]:
+def extract_signing_date(
+    ctx: _Context, events: list[SignEvent]
+) -> tuple[dt.date | None, DateMention | None, SignEvent | None]:
     """Signing date from the dated sentence that reports the signing most directly."""
     best: list[tuple[SignEvent, DateMention]] = []
     ambiguous = False
@@ -663,8 +756,7 @@ def _city_in(ctx: _Context, start: int, end: int) -> tuple[str, str, int, int] |
     """First place of the city table introduced by "in"/"at" in ``text[start:end]``."""
     names = sorted(CITY_COUNTRY, key=len, reverse=True)
     alternation = "|".join(re.escape(n) for n in names)
-    m = re.search(rf"\b(?:in|at)\s+(?:the\s+)?({alternation})(?![\w])",
-                  ctx.text[start:end])
+    m = re.search(rf"\b(?:in|at)\s+(?:the\s+)?({alternation})(?![\w])", ctx.text[start:end])
     if not m:
         return None
     place = m.group(1)
@@ -698,31 +790,67 @@ def _kind_of(phrase: str) -> str:
     return "other"
 
 
-def extract_kind(ctx: _Context, parties: list[str]
-                 ) -> tuple[str | None, tuple[int, int] | None, float, str]:
-    """The kind of document, from the agreement noun the release acts on most directly."""
-    best: tuple[float, int, str, int, int, str] | None = None
-    text = ctx.text
+def _local_penalty(ctx: _Context, s: Sentence, parties: list[str], start: int, end: int) -> float:
+    """Negative when the words around ``start:end`` are about some other deal.
+
+    Signs of another deal: a country that is not a party close by, a back-reference
+    ("The memorandum ...") to a sentence about another country, or "similar"/"last
+    year"-style wording just before.
+    """
+    others = set()
+    lo, hi = max(s.start, start - 80), min(s.end, end + 80)
+    others |= {m.code for m in ctx.mentions_in(lo, hi)} - set(parties)
+    if start - s.start < 60 and re.match(r"(?:The|This|That|These|It)\b", s.text):
+        prev = ctx.previous(s)
+        if prev is not None and not prev.is_headline:
+            others |= {m.code for m in ctx.mentions_in(prev.start, prev.end)} - set(parties)
+    penalty = -3.0 if parties and others else 0.0
+    if MENTION_ONLY_RE.search(ctx.text[max(s.start, start - 60) : start]):
+        penalty -= 1.0
+    return penalty
+
+
+#: Named instruments that are not the agreement announced: "... Trade Agreement (CETA)".
+OTHER_INSTRUMENT_RE = re.compile(
+    r"(?:Trade|Economic|Free|Comprehensive|Green Growth|Energy|Hydrogen|Digital|Defence|"
+    r"Defense|Security)[A-Za-z ]{0,30}$"
+)
+
+
+def extract_kind(
+    ctx: _Context, parties: list[str]
+) -> tuple[str | None, tuple[int, int] | None, float, str]:
+    """The kind of document, from the agreement noun the release acts on most directly.
+
+    Each agreement noun is scored: the object of a signing verb scores highest, then
+    the object of "released", "set up", "launched"...; a noun right after the parties
+    ("UK-US partnership") scores too; nouns in the headline and lead, and in sentences
+    about minerals, get a little more; nouns naming older or other instruments
+    ("the 2019 U.S.-Japan Trade Agreement", a deal with a third country) lose.
+    """
+    best: tuple[float, int, str, int, int] | None = None
     for s in ctx.sentences:
-        quoted = ctx.is_quoted(s)
-        objects: set[int] = set()
+        object_bonus: dict[int, float] = {}
         for verb in list(SIGN_RE.finditer(s.text)) + list(ACTION_RE.finditer(s.text)):
             nxt = KIND_RE.search(s.text, verb.end())
             if nxt and nxt.start() - verb.end() < 80:
                 bonus = 4.0 if SIGN_RE.fullmatch(verb.group()) else 2.5
-                objects.add(nxt.start())
-                _kind_bonus[(s.start, nxt.start())] = max(
-                    bonus, _kind_bonus.get((s.start, nxt.start()), 0.0))
+                object_bonus[nxt.start()] = max(bonus, object_bonus.get(nxt.start(), 0.0))
         for m in KIND_RE.finditer(s.text):
-            score = _kind_bonus.pop((s.start, m.start()), 0.0) if m.start() in objects else 0.0
-            after = s.text[m.end():m.end() + 45]
+            start, end = s.start + m.start(), s.start + m.end()
+            score = object_bonus.get(m.start(), 0.0)
+            after = s.text[m.end() : m.end() + 45]
             if re.match(r"[^.;]*?\b(?:was|were|has been|have been)\s+signed", after):
                 score = max(score, 4.0)
-            before = s.text[max(0, m.start() - 70):m.start()]
+            before = s.text[max(0, m.start() - 70) : m.start()]
             pair = re.search(r"(?:[-–][A-Z][\w.]*|\band the [A-Z]\w*)[\w\s]{0,45}$", before)
-            if pair and ctx.mentions_in(s.start + max(0, m.start() - 70), s.start + m.start()):
+            if pair and ctx.mentions_in(start - len(before), start):
                 score += 2.0
             if re.search(r"\b(?:19|20)\d\d\b", before[-30:]):
+                score -= 3.0
+            if m.group()[:1].isupper() and (
+                OTHER_INSTRUMENT_RE.search(before) or re.match(r"\s*\([A-Z]{2,}\)", after)
+            ):
                 score -= 3.0
             if s.is_headline:
                 score += 1.0
@@ -730,25 +858,18 @@ def extract_kind(ctx: _Context, parties: list[str]
                 score += 0.5
             if MINERAL_TOPIC_RE.search(s.text):
                 score += 1.0
-            score += _sentence_context_penalty(ctx, s, parties)
-            if quoted:
+            score += _local_penalty(ctx, s, parties, start, end)
+            if ctx.is_quoted(s, start):
                 score -= 1.0
-            phrase = m.group()
-            if phrase.lower() == "deal":
+            if m.group().lower() == "deal":
                 score -= 1.0
-            candidate = (score, -(s.start + m.start()), phrase, s.start + m.start(),
-                         s.start + m.end(), _kind_of(phrase))
+            candidate = (score, -start, m.group(), start, end)
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
-    _kind_bonus.clear()
     if best is None or best[0] < 2.0:
         return None, None, 0.0, ""
-    score, _, phrase, start, end, kind = best
-    del text
-    return kind, (start, end), min(0.95, 0.5 + score / 10), phrase
-
-
-_kind_bonus: dict[tuple[int, int], float] = {}
+    score, _, phrase, start, end = best
+    return _kind_of(phrase), (start, end), min(0.95, 0.5 + score / 10), phrase
 
 
 def _proper_noun_use(ctx: _Context, start: int, end: int) -> bool:
@@ -757,22 +878,26 @@ def _proper_noun_use(ctx: _Context, start: int, end: int) -> bool:
     matched = text[start:end]
     if not matched[:1].isupper():
         return False
-    before = re.search(r"([A-Z][\w’'-]*)\s+$", text[max(0, start - 30):start])
-    after = re.match(r"\s+([A-Z][\w’'-]*)", text[end:end + 30])
+    before = re.search(r"([A-Z][\w’'-]*)\s+$", text[max(0, start - 30) : start])
+    after = re.match(r"\s+([A-Z][\w’'-]*)", text[end : end + 30])
     words = [w.group(1) for w in (before, after) if w]
     return any(not ctx.vocab.mineral_regex.fullmatch(w) for w in words)
 
 
-def extract_minerals(ctx: _Context, parties: list[str], events: list[SignEvent]
-                     ) -> tuple[list[dict[str, Any]], dict[str, list[Evidence]]]:
+def extract_minerals(
+    ctx: _Context, parties: list[str], events: list[SignEvent]
+) -> tuple[list[dict[str, Any]], dict[str, list[Evidence]]]:
     """Minerals the agreement covers: named in sentences about the agreement itself."""
     items: dict[str, dict[str, Any]] = {}
     evidence: dict[str, list[Evidence]] = {}
     for s in ctx.sentences:
         if ctx.is_quoted(s) or s.is_headline and not KIND_RE.search(s.text):
             continue
-        about_agreement = bool(KIND_RE.search(s.text) or SIGN_RE.search(s.text)
-                               or re.search(r"\bfocus\w*\b", s.text, re.IGNORECASE))
+        about_agreement = bool(
+            KIND_RE.search(s.text)
+            or SIGN_RE.search(s.text)
+            or re.search(r"\bfocus\w*\b", s.text, re.IGNORECASE)
+        )
         if not about_agreement or _sentence_context_penalty(ctx, s, parties) < 0:
             continue
         for m in ctx.vocab.mineral_regex.finditer(s.text):
@@ -802,9 +927,9 @@ def extract_summary(ctx: _Context) -> tuple[str, tuple[int, int] | None]:
         dl = re.match(r"^[A-Z][A-Z .,'\-]+(?:,[^/]*?/[A-Z]+/)?\s*(?:--|—|–|-)\s+", s.text)
         if dl:
             start += dl.end()
-        elif (m := re.match(r"^[A-Z][A-Za-z .]+, [^/]{3,40}/[A-Z]+/\s*-\s*", s.text)):
+        elif m := re.match(r"^[A-Z][A-Za-z .]+, [^/]{3,40}/[A-Z]+/\s*-\s*", s.text):
             start += m.end()
-        summary = re.sub(r"\s+", " ", ctx.text[start:s.end]).strip()
+        summary = re.sub(r"\s+", " ", ctx.text[start : s.end]).strip()
         return summary, (start, s.end)
     return "", None
 
@@ -814,8 +939,13 @@ def extract_summary(ctx: _Context) -> tuple[str, tuple[int, int] | None]:
 # ---------------------------------------------------------------------------
 
 
-def extract(text: str, published_on: dt.date, vocabulary: Vocabulary,
-            source_url: str | None = None, publisher: str | None = None) -> Extraction:
+def extract(
+    text: str,
+    published_on: dt.date,
+    vocabulary: Vocabulary,
+    source_url: str | None = None,
+    publisher: str | None = None,
+) -> Extraction:
     """Propose an agreement record for a press release published on ``published_on``."""
     ctx = _Context(text, published_on, vocabulary, source_url, publisher)
     evidence: dict[str, list[Evidence]] = {}
@@ -825,8 +955,13 @@ def extract(text: str, published_on: dt.date, vocabulary: Vocabulary,
     events = find_sign_events(ctx, parties)
     people = extract_signatories(ctx, events, parties)
     for p in people:
-        if p.role == "signatory" and p.party and p.party not in parties and \
-                p.party in vocabulary.parties and not p.party_from_context:
+        if (
+            p.role == "signatory"
+            and p.party
+            and p.party not in parties
+            and p.party in vocabulary.parties
+            and not p.party_from_context
+        ):
             parties.append(p.party)
             party_evidence[p.party] = [_sentence_evidence(p.sentence, 0.7, p.party)]
     if not parties:
@@ -843,8 +978,9 @@ def extract(text: str, published_on: dt.date, vocabulary: Vocabulary,
         status, status_ev = "signed", next(e for e in past if e.tense != "present")
     elif planned:
         status, status_ev = "planned", planned[0]
-    in_force = next((s for s in ctx.sentences if IN_FORCE_RE.search(s.text)
-                     and not ctx.is_quoted(s)), None)
+    in_force = next(
+        (s for s in ctx.sentences if IN_FORCE_RE.search(s.text) and not ctx.is_quoted(s)), None
+    )
     effective_on = None
     if status == "signed" and in_force is not None:
         status = "in_force"
@@ -858,12 +994,20 @@ def extract(text: str, published_on: dt.date, vocabulary: Vocabulary,
     if status is None:
         warnings.append("status unclear: no signing reported or planned")
     if signed_on is None:
-        warnings.append("signing date not found" if status != "planned"
-                        else "signing date not found (signing is planned)")
+        warnings.append(
+            "signing date not found"
+            if status != "planned"
+            else "signing date not found (signing is planned)"
+        )
     elif date_mention is not None:
-        evidence["signed_on"] = [_evidence(text, date_mention.start, date_mention.end,
-                                           0.9 if date_event and date_event.tense == "past"
-                                           else 0.7)]
+        evidence["signed_on"] = [
+            _evidence(
+                text,
+                date_mention.start,
+                date_mention.end,
+                0.9 if date_event and date_event.tense == "past" else 0.7,
+            )
+        ]
 
     # Place: a city in a sentence reporting the signing, else the dateline of a
     # release that reports the signing as happening today.
@@ -911,12 +1055,18 @@ def extract(text: str, published_on: dt.date, vocabulary: Vocabulary,
     signatures = []
     sig_evidence: list[Evidence] = []
     for p in people:
-        signatures.append({"person": p.name, "party": p.party, "office": p.office,
-                           "role": p.role,
-                           "signed_on": signed_on.isoformat() if signed_on and
-                           p.role == "signatory" else None})
-        sig_evidence.append(_sentence_evidence(p.sentence, 0.6 if p.party_from_context
-                                               else 0.85, p.name))
+        signatures.append(
+            {
+                "person": p.name,
+                "party": p.party,
+                "office": p.office,
+                "role": p.role,
+                "signed_on": signed_on.isoformat() if signed_on and p.role == "signatory" else None,
+            }
+        )
+        sig_evidence.append(
+            _sentence_evidence(p.sentence, 0.6 if p.party_from_context else 0.85, p.name)
+        )
 
     headline = ctx.release.headline
     title, short_title = "", ""
@@ -925,17 +1075,24 @@ def extract(text: str, published_on: dt.date, vocabulary: Vocabulary,
         long_label, short_label = KIND_LABEL[kind]
         if kind == "other" and kind_phrase:
             long_label = short_label = kind_phrase.title()
-        topic = "critical minerals" if re.search(r"critical minerals?", text, re.I) else (
-            "raw materials" if re.search(r"raw materials", text, re.I) else
-            "critical minerals")
+        topic = (
+            "critical minerals"
+            if re.search(r"critical minerals?", text, re.I)
+            else (
+                "raw materials" if re.search(r"raw materials", text, re.I) else "critical minerals"
+            )
+        )
         title = f"{names} {long_label} on {topic}"
         short_title = f"{names} {short_label}"
         title_evidence = [e for c in parties for e in party_evidence.get(c, [])[:1]]
         title_evidence += evidence.get("kind", [])
-        evidence["title"] = [{**e, "confidence": 0.6} for e in title_evidence
-                             if "value" not in e] + [
+        evidence["title"] = [
+            {**e, "confidence": 0.6} for e in title_evidence if "value" not in e
+        ] + [
             {k: v for k, v in e.items() if k != "value"} | {"confidence": 0.6}
-            for e in title_evidence if "value" in e]
+            for e in title_evidence
+            if "value" in e
+        ]
         evidence["short_title"] = evidence["title"]
     else:
         warnings.append("title not proposed: parties or kind missing")
@@ -954,8 +1111,9 @@ def extract(text: str, published_on: dt.date, vocabulary: Vocabulary,
     if signatures:
         evidence["signatures"] = sig_evidence
     if minerals:
-        evidence["minerals"] = [e for item in minerals for e in
-                                mineral_evidence.get(item["mineral"], [])]
+        evidence["minerals"] = [
+            e for item in minerals for e in mineral_evidence.get(item["mineral"], [])
+        ]
 
     proposal = {
         "title": title,
@@ -973,13 +1131,26 @@ def extract(text: str, published_on: dt.date, vocabulary: Vocabulary,
         "summary": summary,
         "text_url": "",
         "is_published": False,
-        "parties": [{"party": c, "signed_on": signed_on.isoformat() if signed_on else None,
-                     "ratified_on": None, "withdrawn_on": None} for c in parties],
+        "parties": [
+            {
+                "party": c,
+                "signed_on": signed_on.isoformat() if signed_on else None,
+                "ratified_on": None,
+                "withdrawn_on": None,
+            }
+            for c in parties
+        ],
         "signatures": signatures,
         "minerals": minerals,
-        "sources": [{"url": source_url or "", "title": headline.text if headline else "",
-                     "publisher": ctx.publisher, "published_on": published_on.isoformat(),
-                     "kind": "press_release"}],
+        "sources": [
+            {
+                "url": source_url or "",
+                "title": headline.text if headline else "",
+                "publisher": ctx.publisher,
+                "published_on": published_on.isoformat(),
+                "kind": "press_release",
+            }
+        ],
         "related": [],
     }
     return Extraction(proposal=proposal, evidence=evidence, warnings=warnings)

@@ -19,9 +19,39 @@ SAID_RE = re.compile(r"\b(?:said|says|added|commented|stated)\s*:\s*$")
 
 #: Words whose final period does not end a sentence.
 ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "hon", "gov", "sen", "rep", "jan",
-    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "co",
-    "inc", "ltd", "vs", "approx", "fig", "e.g", "i.e", "rt",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "jr",
+    "sr",
+    "no",
+    "hon",
+    "gov",
+    "sen",
+    "rep",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "co",
+    "inc",
+    "ltd",
+    "vs",
+    "approx",
+    "fig",
+    "e.g",
+    "i.e",
+    "rt",
 }
 BOUNDARY_RE = re.compile(r"[.!?][\"”’)]?\s+")
 
@@ -80,7 +110,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         sentence_end = start + match.start() + 1
         # keep a closing quotation mark with its sentence
-        while sentence_end < end and text[sentence_end] in "\"”’)":
+        while sentence_end < end and text[sentence_end] in '"”’)':
             sentence_end += 1
         spans.append((cursor, sentence_end))
         cursor = nxt
@@ -95,7 +125,7 @@ def parse_release(text: str) -> Release:
     header_publisher = None
     position = 0
     if lines:
-        match = HEADER_RE.match(text[lines[0][0]:lines[0][1]])
+        match = HEADER_RE.match(text[lines[0][0] : lines[0][1]])
         if match:
             header_publisher = match.group(2) or None
             position = 1
@@ -121,8 +151,17 @@ def parse_release(text: str) -> Release:
             # GOV.UK style: the paragraphs after "Minister X said:" are the quotation.
             quote_budget = 2
         for ss, se in split_sentences(text, s, e):
-            sentences.append(Sentence(ss, se, text[ss:se], index, paragraph,
-                                      in_background=in_background, in_quote=in_quote))
+            sentences.append(
+                Sentence(
+                    ss,
+                    se,
+                    text[ss:se],
+                    index,
+                    paragraph,
+                    in_background=in_background,
+                    in_quote=in_quote,
+                )
+            )
             index += 1
     return Release(text, headline, sentences, header_publisher, body_start)
 

@@ -21,8 +21,16 @@ MINERALS_JSON = Path(__file__).resolve().parents[2] / "minerals" / "data" / "min
 #: so a database without, say, Taiwan never matches "Taiwanese".
 PARTY_ALIASES: dict[str, tuple[str, ...]] = {
     "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom", "British"),
-    "US": ("US", "U.S.", "USA", "U.S.A.", "United States", "United States of America",
-           "America", "American"),
+    "US": (
+        "US",
+        "U.S.",
+        "USA",
+        "U.S.A.",
+        "United States",
+        "United States of America",
+        "America",
+        "American",
+    ),
     "EU": ("EU", "European Union", "European Commission"),
     "KR": ("South Korea", "Republic of Korea", "Korea", "Korean", "South Korean"),
     "KP": ("North Korea",),
@@ -62,8 +70,7 @@ PARTY_ALIASES: dict[str, tuple[str, ...]] = {
     "QA": ("Qatar",),
     "TR": ("Turkey", "Türkiye", "Turkish"),
     "ZM": ("Zambia", "Zambian"),
-    "CD": ("Democratic Republic of the Congo", "Democratic Republic of Congo", "DRC",
-           "DR Congo"),
+    "CD": ("Democratic Republic of the Congo", "Democratic Republic of Congo", "DRC", "DR Congo"),
     "ZA": ("South Africa", "South African"),
     "NA": ("Namibia", "Namibian"),
     "BW": ("Botswana",),
@@ -89,27 +96,97 @@ PARTY_ALIASES: dict[str, tuple[str, ...]] = {
 #: Place names a release names for a signing, with the party code of their country.
 #: Capitals and the usual venues of critical-minerals signings.
 CITY_COUNTRY: dict[str, str] = {
-    "Washington DC": "US", "Washington, DC": "US", "Washington D.C.": "US",
-    "Washington, D.C.": "US", "Washington": "US", "New York": "US", "White House": "US",
-    "London": "GB", "Lancaster House": "GB", "Downing Street": "GB",
-    "Brussels": "BE", "Strasbourg": "FR", "Paris": "FR", "Berlin": "DE", "Rome": "IT",
-    "Madrid": "ES", "Lisbon": "PT", "The Hague": "NL", "Amsterdam": "NL",
-    "Stockholm": "SE", "Helsinki": "FI", "Oslo": "NO", "Copenhagen": "DK", "Warsaw": "PL",
-    "Vienna": "AT", "Prague": "CZ", "Geneva": "CH", "Davos": "CH", "Kyiv": "UA",
-    "Kiev": "UA", "Tokyo": "JP", "Hiroshima": "JP", "Osaka": "JP", "Seoul": "KR",
-    "Beijing": "CN", "Canberra": "AU", "Sydney": "AU", "Melbourne": "AU", "Perth": "AU",
-    "Ottawa": "CA", "Toronto": "CA", "Montreal": "CA", "Vancouver": "CA",
-    "Kananaskis": "CA", "Wellington": "NZ", "New Delhi": "IN", "Delhi": "IN",
-    "Mumbai": "IN", "Jakarta": "ID", "Singapore": "SG", "Kuala Lumpur": "MY",
-    "Hanoi": "VN", "Manila": "PH", "Bangkok": "TH", "Ulaanbaatar": "MN", "Astana": "KZ",
-    "Almaty": "KZ", "Tashkent": "UZ", "Bishkek": "KG", "Riyadh": "SA", "Jeddah": "SA",
-    "Abu Dhabi": "AE", "Dubai": "AE", "Doha": "QA", "Ankara": "TR", "Istanbul": "TR",
-    "Cairo": "EG", "Rabat": "MA", "Lusaka": "ZM", "Kinshasa": "CD", "Windhoek": "NA",
-    "Gaborone": "BW", "Harare": "ZW", "Maputo": "MZ", "Dar es Salaam": "TZ",
-    "Nairobi": "KE", "Accra": "GH", "Abuja": "NG", "Kigali": "RW", "Pretoria": "ZA",
-    "Johannesburg": "ZA", "Cape Town": "ZA", "Santiago": "CL", "Buenos Aires": "AR",
-    "Brasília": "BR", "Brasilia": "BR", "Lima": "PE", "La Paz": "BO",
-    "Mexico City": "MX", "Bogotá": "CO", "Bogota": "CO",
+    "Washington DC": "US",
+    "Washington, DC": "US",
+    "Washington D.C.": "US",
+    "Washington, D.C.": "US",
+    "Washington": "US",
+    "New York": "US",
+    "White House": "US",
+    "London": "GB",
+    "Lancaster House": "GB",
+    "Downing Street": "GB",
+    "Brussels": "BE",
+    "Strasbourg": "FR",
+    "Paris": "FR",
+    "Berlin": "DE",
+    "Rome": "IT",
+    "Madrid": "ES",
+    "Lisbon": "PT",
+    "The Hague": "NL",
+    "Amsterdam": "NL",
+    "Stockholm": "SE",
+    "Helsinki": "FI",
+    "Oslo": "NO",
+    "Copenhagen": "DK",
+    "Warsaw": "PL",
+    "Vienna": "AT",
+    "Prague": "CZ",
+    "Geneva": "CH",
+    "Davos": "CH",
+    "Kyiv": "UA",
+    "Kiev": "UA",
+    "Tokyo": "JP",
+    "Hiroshima": "JP",
+    "Osaka": "JP",
+    "Seoul": "KR",
+    "Beijing": "CN",
+    "Canberra": "AU",
+    "Sydney": "AU",
+    "Melbourne": "AU",
+    "Perth": "AU",
+    "Ottawa": "CA",
+    "Toronto": "CA",
+    "Montreal": "CA",
+    "Vancouver": "CA",
+    "Kananaskis": "CA",
+    "Wellington": "NZ",
+    "New Delhi": "IN",
+    "Delhi": "IN",
+    "Mumbai": "IN",
+    "Jakarta": "ID",
+    "Singapore": "SG",
+    "Kuala Lumpur": "MY",
+    "Hanoi": "VN",
+    "Manila": "PH",
+    "Bangkok": "TH",
+    "Ulaanbaatar": "MN",
+    "Astana": "KZ",
+    "Almaty": "KZ",
+    "Tashkent": "UZ",
+    "Bishkek": "KG",
+    "Riyadh": "SA",
+    "Jeddah": "SA",
+    "Abu Dhabi": "AE",
+    "Dubai": "AE",
+    "Doha": "QA",
+    "Ankara": "TR",
+    "Istanbul": "TR",
+    "Cairo": "EG",
+    "Rabat": "MA",
+    "Lusaka": "ZM",
+    "Kinshasa": "CD",
+    "Windhoek": "NA",
+    "Gaborone": "BW",
+    "Harare": "ZW",
+    "Maputo": "MZ",
+    "Dar es Salaam": "TZ",
+    "Nairobi": "KE",
+    "Accra": "GH",
+    "Abuja": "NG",
+    "Kigali": "RW",
+    "Pretoria": "ZA",
+    "Johannesburg": "ZA",
+    "Cape Town": "ZA",
+    "Santiago": "CL",
+    "Buenos Aires": "AR",
+    "Brasília": "BR",
+    "Brasilia": "BR",
+    "Lima": "PE",
+    "La Paz": "BO",
+    "Mexico City": "MX",
+    "Bogotá": "CO",
+    "Bogota": "CO",
 }
 
 #: Venues stand for the city where they are.
@@ -211,10 +288,8 @@ class Vocabulary:
     @cached_property
     def mineral_regex(self) -> re.Pattern[str]:
         """Alternation of mineral names; acronyms are matched case-sensitively."""
-        words = sorted((n for n in self.mineral_names if not _is_acronym(n)), key=len,
-                       reverse=True)
-        acronyms = sorted((n for n in self.mineral_names if _is_acronym(n)), key=len,
-                          reverse=True)
+        words = sorted((n for n in self.mineral_names if not _is_acronym(n)), key=len, reverse=True)
+        acronyms = sorted((n for n in self.mineral_names if _is_acronym(n)), key=len, reverse=True)
         parts = []
         if words:
             parts.append("(?i:" + "|".join(_flexible(w) for w in words) + ")")
@@ -240,8 +315,11 @@ class Vocabulary:
         names = list(self.parties.get(code, []))
         # pycountry lists the formal name first; prefer a common name if present.
         plain = [n for n in names if "," not in n and " of " not in n]
-        return (plain[1] if len(plain) > 1 and len(plain[1]) < len(plain[0]) else
-                (plain[0] if plain else (names[0] if names else code)))
+        return (
+            plain[1]
+            if len(plain) > 1 and len(plain[1]) < len(plain[0])
+            else (plain[0] if plain else (names[0] if names else code))
+        )
 
 
 def _is_acronym(name: str) -> bool:
