@@ -797,13 +797,23 @@ def _local_penalty(ctx: _Context, s: Sentence, parties: list[str], start: int, e
     ("The memorandum ...") to a sentence about another country, or "similar"/"last
     year"-style wording just before.
     """
-    others = set()
+    # The neighbourhood stops at the next or previous agreement noun: in "the
+    # Australia-India Partnership following a similar agreement with Korea", Korea
+    # belongs to the agreement, not to the Partnership.
     lo, hi = max(s.start, start - 80), min(s.end, end + 80)
-    others |= {m.code for m in ctx.mentions_in(lo, hi)} - set(parties)
+    for other in KIND_RE.finditer(ctx.text, lo, hi):
+        if other.end() <= start:
+            lo = max(lo, other.end())
+        elif other.start() >= end:
+            hi = min(hi, other.start())
+            break
+    others = {m.code for m in ctx.mentions_in(lo, hi)} - set(parties)
     if start - s.start < 60 and re.match(r"(?:The|This|That|These|It)\b", s.text):
         prev = ctx.previous(s)
         if prev is not None and not prev.is_headline:
-            others |= {m.code for m in ctx.mentions_in(prev.start, prev.end)} - set(parties)
+            codes = {m.code for m in ctx.mentions_in(prev.start, prev.end)}
+            if codes - set(parties) and not set(parties) <= codes:
+                others |= codes - set(parties)
     penalty = -3.0 if parties and others else 0.0
     if MENTION_ONLY_RE.search(ctx.text[max(s.start, start - 60) : start]):
         penalty -= 1.0
