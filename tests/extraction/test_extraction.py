@@ -1,0 +1,404 @@
+"""Tests of the extraction core: no database, plain functions.
+
+The founding release is checked field by field (with evidence offsets), each
+recognition rule on a small text of its own, and the whole development set against
+the precision/recall targets.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from agreements.extraction import Extraction, Vocabulary, extract
+from agreements.extraction.evaluate import evaluate, format_table, normalise_place
+
+HERE = Path(__file__).parent
+RELEASES = HERE / "releases"
+FOUNDING = RELEASES / "2026-02-05-uk-us-critical-minerals-mou.txt"
+PACKAGE = HERE.parents[1] / "agreements" / "extraction"
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return Vocabulary.from_reference()
+
+
+@pytest.fixture(scope="module")
+def founding(vocab: Vocabulary) -> tuple[str, Extraction]:
+    text = FOUNDING.read_text(encoding="utf-8")
+    return text, extract(text, dt.date(2026, 2, 5), vocab, publisher=None)
+
+
+def run(vocab: Vocabulary, body: str, published: dt.date = dt.date(2026, 2, 5),
+        publisher: str | None = None) -> Extraction:
+    return extract(body, published, vocab, publisher=publisher)
+
+
+def parties(result: Extraction) -> list[str]:
+    return sorted(p["party"] for p in result.proposal["parties"])
+
+
+def signers(result: Extraction) -> list[tuple[str, str | None, str, str]]:
+    return [(s["person"], s["party"], s["office"], s["role"])
+            for s in result.proposal["signatures"]]
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The line of the text holding ``start:end`` (the release's sentences sit on lines)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return text[line_start:line_end if line_end >= 0 else len(text)]
+
+
+# -- the founding release ----------------------------------------------------------
+
+
+def test_founding_parties_exactly_gb_and_us(founding):
+    _, result = founding
+    assert parties(result) == ["GB", "US"]
+
+
+def test_founding_signatories(founding):
+    _, result = founding
+    assert sorted(signers(result)) == [
+        ("Jacob Helberg", "US", "Under Secretary of State", "signatory"),
+        ("Seema Malhotra", "GB", "Foreign Office Minister", "signatory"),
+    ]
+    assert all(s["signed_on"] == "2026-02-04" for s in result.proposal["signatures"])
+    assert "Chris McDonald" not in json.dumps(result.proposal)
+
+
+def test_founding_scalars(founding):
+    _, result = founding
+    p = result.proposal
+    assert p["signed_on"] == "2026-02-04"
+    assert p["signed_place"] == "Washington DC"
+    assert p["signed_country"] == "US"
+    assert p["kind"] == "memorandum_of_understanding"
+    assert p["status"] == "signed"
+    assert p["announced_on"] == "2026-02-05"
+    assert p["title"] == "UK–US Memorandum of Understanding on critical minerals"
+    assert p["summary"].startswith("The UK and US have signed a Memorandum of Understanding")
+    assert p["is_published"] is False
+    assert p["related"] == []
+    assert p["sources"] == [{
+        "url": "", "title": "New UK-US partnership to drive investment and bolster critical "
+        "minerals supply chains", "publisher": "Department for Business & Trade",
+        "published_on": "2026-02-05", "kind": "press_release"}]
+
+
+def test_founding_excludes_mentioned_countries(founding):
+    _, result = founding
+    assert "AU" not in parties(result) and "CA" not in parties(result)
+
+
+def test_founding_evidence_offsets(founding):
+    text, result = founding
+    for field, items in result.evidence.items():
+        for item in items:
+            assert text[item["start"]:item["end"]] == item["quote"], field
+            assert 0 < item["confidence"] <= 1
+    date = result.evidence["signed_on"][0]
+    assert date["quote"].lower() == "yesterday"
+    assert "signed" in sentence_around(text, date["start"], date["end"])
+    place = result.evidence["signed_place"][0]
+    assert place["quote"] == "Washington DC"
+    assert "signed" in sentence_around(text, place["start"], place["end"])
+    kind = result.evidence["kind"][0]
+    assert kind["quote"] == "Memorandum of Understanding"
+    assert "signed" in sentence_around(text, kind["start"], kind["end"])
+    by_value = {e["value"]: e for e in result.evidence["signatures"]}
+    assert "Seema Malhotra signed" in by_value["Seema Malhotra"]["quote"]
+    assert "Jacob Helberg" in by_value["Jacob Helberg"]["quote"]
+    party_quotes = {e["value"]: e["quote"] for e in result.evidence["parties"]}
+    assert set(party_quotes) == {"GB", "US"}
+    assert "UK-US" in party_quotes["GB"]
+
+
+def test_founding_every_field_has_evidence(founding):
+    _, result = founding
+    p = result.proposal
+    for field in ("title", "short_title", "kind", "status", "announced_on", "signed_on",
+                  "signed_place", "signed_country", "summary", "parties", "signatures",
+                  "sources"):
+        assert p[field] not in (None, "", []), field
+        assert result.evidence.get(field), field
+
+
+def test_as_dict_is_json(founding):
+    _, result = founding
+    data = json.loads(json.dumps(result.as_dict()))
+    assert set(data) == {"proposal", "evidence", "warnings"}
+    assert set(data["proposal"]) >= {
+        "title", "short_title", "kind", "status", "legally_binding", "announced_on",
+        "signed_on", "effective_on", "expires_on", "terminated_on", "signed_place",
+        "signed_country", "summary", "text_url", "is_published", "parties", "signatures",
+        "minerals", "sources", "related"}
+
+
+# -- parties -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Britain and America have signed a memorandum of understanding on critical minerals.",
+     ["GB", "US"]),
+    ("The U.K. and the U.S. signed an agreement on critical minerals today.", ["GB", "US"]),
+    ("A new UK-US partnership on critical minerals was signed today.", ["GB", "US"]),
+    ("The United Kingdom and the United States of America signed a framework today.",
+     ["GB", "US"]),
+    ("The European Commission and the Republic of Korea signed a memorandum today.",
+     ["EU", "KR"]),
+    ("The EU and South Korea signed a memorandum of understanding today.", ["EU", "KR"]),
+    ("Japan and the European Union signed a partnership on critical raw materials.",
+     ["EU", "JP"]),
+])
+def test_party_alias_forms(vocab, sentence, expected):
+    result = run(vocab, f"Headline\n{sentence}\n")
+    assert parties(result) == expected
+
+
+def test_partnership_with_uses_publisher_country(vocab):
+    text = ("Minister to sign minerals partnership\n"
+            "Industry Minister Sarah Jones will sign a new critical minerals partnership "
+            "with Saudi Arabia in Riyadh this week.\n")
+    result = run(vocab, text, publisher="Department for Business and Trade")
+    assert parties(result) == ["GB", "SA"]
+
+
+def test_mentioned_only_countries_excluded(vocab):
+    text = ("UK and Zambia sign critical minerals MoU\n"
+            "The UK and Zambia have signed a memorandum of understanding on critical minerals.\n"
+            "It adds to agreements with other countries including Australia and Canada.\n"
+            "No more than 60 percent of supply will be imported from any one country, and "
+            "supplies are currently dominated by China.\n")
+    assert parties(run(vocab, text)) == ["GB", "ZM"]
+
+
+def test_latin_american_is_not_the_us(vocab):
+    text = ("EU and Chile sign MoU\nAt the EU-Latin American summit, the EU and Chile signed "
+            "a memorandum of understanding on raw materials.\n")
+    assert parties(run(vocab, text)) == ["CL", "EU"]
+
+
+# -- signatories -------------------------------------------------------------------
+
+
+def test_possessive_party_and_reversed_name(vocab):
+    text = ("United States and Japan Sign Critical Minerals Agreement\n"
+            "WASHINGTON -- United States Trade Representative Katherine Tai and Japan’s "
+            "Ambassador to the United States, Tomita Koji, today signed a critical minerals "
+            "agreement.\n")
+    result = run(vocab, text, dt.date(2023, 3, 28), publisher="USTR")
+    assert signers(result) == [
+        ("Katherine Tai", "US", "United States Trade Representative", "signatory"),
+        ("Tomita Koji", "JP", "Ambassador to the United States", "signatory"),
+    ]
+    assert parties(result) == ["JP", "US"]
+
+
+def test_signed_by_and_witnesses(vocab):
+    text = ("EU and Chile sign MoU\n"
+            "President Ursula von der Leyen and the President of Chile, Gabriel Boric, "
+            "witnessed the signing of a Memorandum of Understanding between the EU and Chile. "
+            "The MoU was signed by Commissioner Thierry Breton and the Minister of Foreign "
+            "Affairs of Chile Alberto van Klaveren Stork.\n")
+    result = run(vocab, text, dt.date(2023, 7, 18), publisher="European Commission")
+    assert sorted(signers(result)) == [
+        ("Alberto van Klaveren Stork", "CL", "Minister of Foreign Affairs", "signatory"),
+        ("Gabriel Boric", "CL", "President", "witness"),
+        ("Thierry Breton", "EU", "Commissioner", "signatory"),
+        ("Ursula von der Leyen", "EU", "President", "witness"),
+    ]
+
+
+def test_quoted_minister_is_not_a_signatory(vocab):
+    text = ("UK and US sign MoU\n"
+            "Foreign Office Minister Seema Malhotra signed a Memorandum of Understanding with "
+            "US Under Secretary of State Jacob Helberg in Washington DC today.\n"
+            "Industry Minister Chris McDonald said:\n"
+            "This signing is a great step for the UK.\n")
+    result = run(vocab, text, publisher="Department for Business & Trade")
+    assert [s[0] for s in signers(result)] == ["Seema Malhotra", "Jacob Helberg"]
+
+
+def test_unknown_party_left_empty_with_warning(vocab):
+    text = ("Critical minerals memorandum signed\n"
+            "Minister Jane Doe signed a memorandum of understanding on critical minerals "
+            "today.\n")
+    result = run(vocab, text)
+    assert signers(result) == [("Jane Doe", None, "Minister", "signatory")]
+    assert "could not tell which party Jane Doe represents" in result.warnings
+
+
+# -- dates ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("when,published,expected", [
+    ("today", dt.date(2026, 2, 5), "2026-02-05"),
+    ("yesterday", dt.date(2026, 2, 5), "2026-02-04"),
+    ("on Tuesday", dt.date(2026, 2, 5), "2026-02-03"),  # 5 Feb 2026 is a Thursday
+    ("on Thursday", dt.date(2026, 2, 5), "2026-02-05"),
+    ("on 4 February", dt.date(2026, 2, 5), "2026-02-04"),
+    ("on 20 December", dt.date(2026, 2, 5), "2025-12-20"),
+    ("on March 28, 2023", dt.date(2023, 3, 29), "2023-03-28"),
+])
+def test_signing_dates(vocab, when, published, expected):
+    text = (f"UK and Japan sign MoU\nThe UK and Japan signed a memorandum of understanding "
+            f"on critical minerals {when}.\n")
+    result = run(vocab, text, published)
+    assert result.proposal["signed_on"] == expected
+    assert result.proposal["status"] == "signed"
+
+
+def test_will_sign_is_planned_without_date(vocab):
+    text = ("UK to sign minerals deal\nThe UK and Japan will sign a memorandum of "
+            "understanding on critical minerals on 10 February.\n")
+    result = run(vocab, text)
+    assert result.proposal["status"] == "planned"
+    assert result.proposal["signed_on"] is None
+    assert result.proposal["signed_place"] == ""
+    assert "signing date not found (signing is planned)" in result.warnings
+
+
+def test_is_set_to_sign_is_planned(vocab):
+    text = ("Deal ahead\nThe UK and Canada are set to sign a critical minerals "
+            "partnership in London next week.\n")
+    result = run(vocab, text)
+    assert result.proposal["status"] == "planned"
+    assert result.proposal["signed_place"] == ""
+
+
+def test_range_of_days_is_ambiguous(vocab):
+    text = ("EU and Chile sign MoU\nAt the summit in Brussels on 17 and 18 July, the EU and "
+            "Chile signed a memorandum of understanding.\n")
+    result = run(vocab, text, dt.date(2023, 7, 18))
+    assert result.proposal["signed_on"] is None
+    assert any("ambiguous" in w for w in result.warnings)
+
+
+def test_signing_date_missing_warns(vocab):
+    text = ("UK and Chile sign MoU\nThe UK and Chile have signed a memorandum of "
+            "understanding on critical minerals.\n")
+    result = run(vocab, text)
+    assert result.proposal["signed_on"] is None
+    assert "signing date not found" in result.warnings
+
+
+# -- place, kind, binding -------------------------------------------------------------
+
+
+def test_dateline_place(vocab):
+    text = ("Canada and Germany sign declaration\nBERLIN, Germany, Aug. 26, 2025 /CNW/ - Canada "
+            "and Germany today signed a Joint Declaration of Intent on critical minerals.\n")
+    result = run(vocab, text, dt.date(2025, 8, 26))
+    assert result.proposal["signed_place"] == "Berlin"
+    assert result.proposal["signed_country"] == "DE"
+    assert result.proposal["kind"] == "statement_of_intent"
+
+
+def test_london_dateline(vocab):
+    text = ("UK and India sign roadmap\nLONDON, 5 February — The UK and India today signed a "
+            "critical minerals roadmap.\n")
+    result = run(vocab, text)
+    assert result.proposal["signed_place"] == "London"
+    assert result.proposal["signed_country"] == "GB"
+    assert result.proposal["kind"] == "roadmap"
+
+
+@pytest.mark.parametrize("noun,kind", [
+    ("memorandum of understanding", "memorandum_of_understanding"),
+    ("MoU", "memorandum_of_understanding"),
+    ("agreement", "agreement"),
+    ("framework", "framework"),
+    ("joint statement", "joint_statement"),
+    ("statement of intent", "statement_of_intent"),
+    ("roadmap", "roadmap"),
+    ("partnership", "partnership"),
+])
+def test_kinds(vocab, noun, kind):
+    text = f"News\nThe UK and Peru signed a {noun} on critical minerals today.\n"
+    assert run(vocab, text).proposal["kind"] == kind
+
+
+@pytest.mark.parametrize("phrase,expected", [
+    ("The memorandum is non-binding.", False),
+    ("The agreement is legally binding on both parties.", True),
+    ("It builds on earlier cooperation.", None),
+])
+def test_binding_hints(vocab, phrase, expected):
+    text = f"News\nThe UK and Peru signed a memorandum on critical minerals today. {phrase}\n"
+    assert run(vocab, text).proposal["legally_binding"] is expected
+
+
+# -- minerals ------------------------------------------------------------------------
+
+
+def test_minerals_covered_vs_mentioned(vocab):
+    text = ("UK and Zambia sign MoU\n"
+            "The UK and Zambia signed a memorandum of understanding on the responsible mining "
+            "of copper and cobalt and on rare earths processing today.\n"
+            "Zambia is also a major producer of manganese.\n"
+            "Companies such as Cornish Lithium joined the visit.\n"
+            "Background:\n"
+            "The UK agreement on nickel with Canada was signed in 2023.\n")
+    result = run(vocab, text)
+    slugs = sorted(m["mineral"] for m in result.proposal["minerals"])
+    assert slugs == ["cobalt", "copper", "rare-earth-elements"]
+    copper = next(m for m in result.proposal["minerals"] if m["mineral"] == "copper")
+    assert "mining" in copper["stages"] and "processing" in copper["stages"]
+    for item in result.evidence["minerals"]:
+        assert text[item["start"]:item["end"]] == item["quote"]
+
+
+def test_mineral_alias_and_symbols_ignored(vocab):
+    text = ("News\nThe UK and Chile signed an agreement on lithium used in batteries and on "
+            "REEs today. In Chile, As and W are letters.\n")
+    slugs = sorted(m["mineral"] for m in run(vocab, text).proposal["minerals"])
+    assert slugs == ["lithium", "rare-earth-elements"]
+
+
+# -- vocabulary, evaluation, package hygiene ------------------------------------------
+
+
+def test_reference_vocabulary(vocab):
+    assert "EU" in vocab.parties and "GB" in vocab.parties
+    assert vocab.mineral_slug("rare earths") == "rare-earth-elements"
+    assert "In" not in vocab.mineral_names and "W" not in vocab.mineral_names
+
+
+def test_place_normalisation():
+    assert normalise_place("Washington, D.C.") == normalise_place("Washington DC")
+
+
+def test_no_django_imports():
+    for path in PACKAGE.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                assert not any(a.name.split(".")[0] == "django" for a in node.names), path
+            if isinstance(node, ast.ImportFrom):
+                assert (node.module or "").split(".")[0] != "django", path
+
+
+def test_dev_set_meets_targets(vocab):
+    results = evaluate(RELEASES, vocab)
+    assert results["count"] >= 11
+    table = format_table(results)
+    targets = {"parties": (0.95, 0.9), "signed_on": (0.95, 0.9),
+               "signed_place": (0.95, 0.9), "kind": (0.95, 0.9),
+               "signatories": (0.9, 0.8), "minerals": (0.9, 0.8)}
+    for field, (precision, recall) in targets.items():
+        scores = results["fields"][field]
+        assert scores["precision"] >= precision, table
+        assert scores["recall"] >= recall, table
+
+
+def test_dev_set_files_are_paired():
+    texts = {p.stem for p in RELEASES.glob("*.txt")}
+    metas = {p.stem for p in RELEASES.glob("*.json")}
+    assert texts == metas and len(texts) >= 11
