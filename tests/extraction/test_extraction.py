@@ -34,8 +34,12 @@ def founding(vocab: Vocabulary) -> tuple[str, Extraction]:
     return text, extract(text, dt.date(2026, 2, 5), vocab, publisher=None)
 
 
-def run(vocab: Vocabulary, body: str, published: dt.date = dt.date(2026, 2, 5),
-        publisher: str | None = None) -> Extraction:
+def run(
+    vocab: Vocabulary,
+    body: str,
+    published: dt.date = dt.date(2026, 2, 5),
+    publisher: str | None = None,
+) -> Extraction:
     return extract(body, published, vocab, publisher=publisher)
 
 
@@ -44,15 +48,16 @@ def parties(result: Extraction) -> list[str]:
 
 
 def signers(result: Extraction) -> list[tuple[str, str | None, str, str]]:
-    return [(s["person"], s["party"], s["office"], s["role"])
-            for s in result.proposal["signatures"]]
+    return [
+        (s["person"], s["party"], s["office"], s["role"]) for s in result.proposal["signatures"]
+    ]
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
     """The line of the text holding ``start:end`` (the release's sentences sit on lines)."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
-    return text[line_start:line_end if line_end >= 0 else len(text)]
+    return text[line_start : line_end if line_end >= 0 else len(text)]
 
 
 # -- the founding release ----------------------------------------------------------
@@ -86,10 +91,16 @@ def test_founding_scalars(founding):
     assert p["summary"].startswith("The UK and US have signed a Memorandum of Understanding")
     assert p["is_published"] is False
     assert p["related"] == []
-    assert p["sources"] == [{
-        "url": "", "title": "New UK-US partnership to drive investment and bolster critical "
-        "minerals supply chains", "publisher": "Department for Business & Trade",
-        "published_on": "2026-02-05", "kind": "press_release"}]
+    assert p["sources"] == [
+        {
+            "url": "",
+            "title": "New UK-US partnership to drive investment and bolster critical "
+            "minerals supply chains",
+            "publisher": "Department for Business & Trade",
+            "published_on": "2026-02-05",
+            "kind": "press_release",
+        }
+    ]
 
 
 def test_founding_excludes_mentioned_countries(founding):
@@ -101,7 +112,7 @@ def test_founding_evidence_offsets(founding):
     text, result = founding
     for field, items in result.evidence.items():
         for item in items:
-            assert text[item["start"]:item["end"]] == item["quote"], field
+            assert text[item["start"] : item["end"]] == item["quote"], field
             assert 0 < item["confidence"] <= 1
     date = result.evidence["signed_on"][0]
     assert date["quote"].lower() == "yesterday"
@@ -123,9 +134,20 @@ def test_founding_evidence_offsets(founding):
 def test_founding_every_field_has_evidence(founding):
     _, result = founding
     p = result.proposal
-    for field in ("title", "short_title", "kind", "status", "announced_on", "signed_on",
-                  "signed_place", "signed_country", "summary", "parties", "signatures",
-                  "sources"):
+    for field in (
+        "title",
+        "short_title",
+        "kind",
+        "status",
+        "announced_on",
+        "signed_on",
+        "signed_place",
+        "signed_country",
+        "summary",
+        "parties",
+        "signatures",
+        "sources",
+    ):
         assert p[field] not in (None, "", []), field
         assert result.evidence.get(field), field
 
@@ -135,53 +157,87 @@ def test_as_dict_is_json(founding):
     data = json.loads(json.dumps(result.as_dict()))
     assert set(data) == {"proposal", "evidence", "warnings"}
     assert set(data["proposal"]) >= {
-        "title", "short_title", "kind", "status", "legally_binding", "announced_on",
-        "signed_on", "effective_on", "expires_on", "terminated_on", "signed_place",
-        "signed_country", "summary", "text_url", "is_published", "parties", "signatures",
-        "minerals", "sources", "related"}
+        "title",
+        "short_title",
+        "kind",
+        "status",
+        "legally_binding",
+        "announced_on",
+        "signed_on",
+        "effective_on",
+        "expires_on",
+        "terminated_on",
+        "signed_place",
+        "signed_country",
+        "summary",
+        "text_url",
+        "is_published",
+        "parties",
+        "signatures",
+        "minerals",
+        "sources",
+        "related",
+    }
 
 
 # -- parties -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sentence,expected", [
-    ("Britain and America have signed a memorandum of understanding on critical minerals.",
-     ["GB", "US"]),
-    ("The U.K. and the U.S. signed an agreement on critical minerals today.", ["GB", "US"]),
-    ("A new UK-US partnership on critical minerals was signed today.", ["GB", "US"]),
-    ("The United Kingdom and the United States of America signed a framework today.",
-     ["GB", "US"]),
-    ("The European Commission and the Republic of Korea signed a memorandum today.",
-     ["EU", "KR"]),
-    ("The EU and South Korea signed a memorandum of understanding today.", ["EU", "KR"]),
-    ("Japan and the European Union signed a partnership on critical raw materials.",
-     ["EU", "JP"]),
-])
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "Britain and America have signed a memorandum of understanding on critical minerals.",
+            ["GB", "US"],
+        ),
+        ("The U.K. and the U.S. signed an agreement on critical minerals today.", ["GB", "US"]),
+        ("A new UK-US partnership on critical minerals was signed today.", ["GB", "US"]),
+        (
+            "The United Kingdom and the United States of America signed a framework today.",
+            ["GB", "US"],
+        ),
+        (
+            "The European Commission and the Republic of Korea signed a memorandum today.",
+            ["EU", "KR"],
+        ),
+        ("The EU and South Korea signed a memorandum of understanding today.", ["EU", "KR"]),
+        (
+            "Japan and the European Union signed a partnership on critical raw materials.",
+            ["EU", "JP"],
+        ),
+    ],
+)
 def test_party_alias_forms(vocab, sentence, expected):
     result = run(vocab, f"Headline\n{sentence}\n")
     assert parties(result) == expected
 
 
 def test_partnership_with_uses_publisher_country(vocab):
-    text = ("Minister to sign minerals partnership\n"
-            "Industry Minister Sarah Jones will sign a new critical minerals partnership "
-            "with Saudi Arabia in Riyadh this week.\n")
+    text = (
+        "Minister to sign minerals partnership\n"
+        "Industry Minister Sarah Jones will sign a new critical minerals partnership "
+        "with Saudi Arabia in Riyadh this week.\n"
+    )
     result = run(vocab, text, publisher="Department for Business and Trade")
     assert parties(result) == ["GB", "SA"]
 
 
 def test_mentioned_only_countries_excluded(vocab):
-    text = ("UK and Zambia sign critical minerals MoU\n"
-            "The UK and Zambia have signed a memorandum of understanding on critical minerals.\n"
-            "It adds to agreements with other countries including Australia and Canada.\n"
-            "No more than 60 percent of supply will be imported from any one country, and "
-            "supplies are currently dominated by China.\n")
+    text = (
+        "UK and Zambia sign critical minerals MoU\n"
+        "The UK and Zambia have signed a memorandum of understanding on critical minerals.\n"
+        "It adds to agreements with other countries including Australia and Canada.\n"
+        "No more than 60 percent of supply will be imported from any one country, and "
+        "supplies are currently dominated by China.\n"
+    )
     assert parties(run(vocab, text)) == ["GB", "ZM"]
 
 
 def test_latin_american_is_not_the_us(vocab):
-    text = ("EU and Chile sign MoU\nAt the EU-Latin American summit, the EU and Chile signed "
-            "a memorandum of understanding on raw materials.\n")
+    text = (
+        "EU and Chile sign MoU\nAt the EU-Latin American summit, the EU and Chile signed "
+        "a memorandum of understanding on raw materials.\n"
+    )
     assert parties(run(vocab, text)) == ["CL", "EU"]
 
 
@@ -189,10 +245,12 @@ def test_latin_american_is_not_the_us(vocab):
 
 
 def test_possessive_party_and_reversed_name(vocab):
-    text = ("United States and Japan Sign Critical Minerals Agreement\n"
-            "WASHINGTON -- United States Trade Representative Katherine Tai and Japan’s "
-            "Ambassador to the United States, Tomita Koji, today signed a critical minerals "
-            "agreement.\n")
+    text = (
+        "United States and Japan Sign Critical Minerals Agreement\n"
+        "WASHINGTON -- United States Trade Representative Katherine Tai and Japan’s "
+        "Ambassador to the United States, Tomita Koji, today signed a critical minerals "
+        "agreement.\n"
+    )
     result = run(vocab, text, dt.date(2023, 3, 28), publisher="USTR")
     assert signers(result) == [
         ("Katherine Tai", "US", "United States Trade Representative", "signatory"),
@@ -202,11 +260,13 @@ def test_possessive_party_and_reversed_name(vocab):
 
 
 def test_signed_by_and_witnesses(vocab):
-    text = ("EU and Chile sign MoU\n"
-            "President Ursula von der Leyen and the President of Chile, Gabriel Boric, "
-            "witnessed the signing of a Memorandum of Understanding between the EU and Chile. "
-            "The MoU was signed by Commissioner Thierry Breton and the Minister of Foreign "
-            "Affairs of Chile Alberto van Klaveren Stork.\n")
+    text = (
+        "EU and Chile sign MoU\n"
+        "President Ursula von der Leyen and the President of Chile, Gabriel Boric, "
+        "witnessed the signing of a Memorandum of Understanding between the EU and Chile. "
+        "The MoU was signed by Commissioner Thierry Breton and the Minister of Foreign "
+        "Affairs of Chile Alberto van Klaveren Stork.\n"
+    )
     result = run(vocab, text, dt.date(2023, 7, 18), publisher="European Commission")
     assert sorted(signers(result)) == [
         ("Alberto van Klaveren Stork", "CL", "Minister of Foreign Affairs", "signatory"),
@@ -217,19 +277,23 @@ def test_signed_by_and_witnesses(vocab):
 
 
 def test_quoted_minister_is_not_a_signatory(vocab):
-    text = ("UK and US sign MoU\n"
-            "Foreign Office Minister Seema Malhotra signed a Memorandum of Understanding with "
-            "US Under Secretary of State Jacob Helberg in Washington DC today.\n"
-            "Industry Minister Chris McDonald said:\n"
-            "This signing is a great step for the UK.\n")
+    text = (
+        "UK and US sign MoU\n"
+        "Foreign Office Minister Seema Malhotra signed a Memorandum of Understanding with "
+        "US Under Secretary of State Jacob Helberg in Washington DC today.\n"
+        "Industry Minister Chris McDonald said:\n"
+        "This signing is a great step for the UK.\n"
+    )
     result = run(vocab, text, publisher="Department for Business & Trade")
     assert [s[0] for s in signers(result)] == ["Seema Malhotra", "Jacob Helberg"]
 
 
 def test_unknown_party_left_empty_with_warning(vocab):
-    text = ("Critical minerals memorandum signed\n"
-            "Minister Jane Doe signed a memorandum of understanding on critical minerals "
-            "today.\n")
+    text = (
+        "Critical minerals memorandum signed\n"
+        "Minister Jane Doe signed a memorandum of understanding on critical minerals "
+        "today.\n"
+    )
     result = run(vocab, text)
     assert signers(result) == [("Jane Doe", None, "Minister", "signatory")]
     assert "could not tell which party Jane Doe represents" in result.warnings
@@ -238,26 +302,33 @@ def test_unknown_party_left_empty_with_warning(vocab):
 # -- dates ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("when,published,expected", [
-    ("today", dt.date(2026, 2, 5), "2026-02-05"),
-    ("yesterday", dt.date(2026, 2, 5), "2026-02-04"),
-    ("on Tuesday", dt.date(2026, 2, 5), "2026-02-03"),  # 5 Feb 2026 is a Thursday
-    ("on Thursday", dt.date(2026, 2, 5), "2026-02-05"),
-    ("on 4 February", dt.date(2026, 2, 5), "2026-02-04"),
-    ("on 20 December", dt.date(2026, 2, 5), "2025-12-20"),
-    ("on March 28, 2023", dt.date(2023, 3, 29), "2023-03-28"),
-])
+@pytest.mark.parametrize(
+    "when,published,expected",
+    [
+        ("today", dt.date(2026, 2, 5), "2026-02-05"),
+        ("yesterday", dt.date(2026, 2, 5), "2026-02-04"),
+        ("on Tuesday", dt.date(2026, 2, 5), "2026-02-03"),  # 5 Feb 2026 is a Thursday
+        ("on Thursday", dt.date(2026, 2, 5), "2026-02-05"),
+        ("on 4 February", dt.date(2026, 2, 5), "2026-02-04"),
+        ("on 20 December", dt.date(2026, 2, 5), "2025-12-20"),
+        ("on March 28, 2023", dt.date(2023, 3, 29), "2023-03-28"),
+    ],
+)
 def test_signing_dates(vocab, when, published, expected):
-    text = (f"UK and Japan sign MoU\nThe UK and Japan signed a memorandum of understanding "
-            f"on critical minerals {when}.\n")
+    text = (
+        f"UK and Japan sign MoU\nThe UK and Japan signed a memorandum of understanding "
+        f"on critical minerals {when}.\n"
+    )
     result = run(vocab, text, published)
     assert result.proposal["signed_on"] == expected
     assert result.proposal["status"] == "signed"
 
 
 def test_will_sign_is_planned_without_date(vocab):
-    text = ("UK to sign minerals deal\nThe UK and Japan will sign a memorandum of "
-            "understanding on critical minerals on 10 February.\n")
+    text = (
+        "UK to sign minerals deal\nThe UK and Japan will sign a memorandum of "
+        "understanding on critical minerals on 10 February.\n"
+    )
     result = run(vocab, text)
     assert result.proposal["status"] == "planned"
     assert result.proposal["signed_on"] is None
@@ -266,24 +337,30 @@ def test_will_sign_is_planned_without_date(vocab):
 
 
 def test_is_set_to_sign_is_planned(vocab):
-    text = ("Deal ahead\nThe UK and Canada are set to sign a critical minerals "
-            "partnership in London next week.\n")
+    text = (
+        "Deal ahead\nThe UK and Canada are set to sign a critical minerals "
+        "partnership in London next week.\n"
+    )
     result = run(vocab, text)
     assert result.proposal["status"] == "planned"
     assert result.proposal["signed_place"] == ""
 
 
 def test_range_of_days_is_ambiguous(vocab):
-    text = ("EU and Chile sign MoU\nAt the summit in Brussels on 17 and 18 July, the EU and "
-            "Chile signed a memorandum of understanding.\n")
+    text = (
+        "EU and Chile sign MoU\nAt the summit in Brussels on 17 and 18 July, the EU and "
+        "Chile signed a memorandum of understanding.\n"
+    )
     result = run(vocab, text, dt.date(2023, 7, 18))
     assert result.proposal["signed_on"] is None
     assert any("ambiguous" in w for w in result.warnings)
 
 
 def test_signing_date_missing_warns(vocab):
-    text = ("UK and Chile sign MoU\nThe UK and Chile have signed a memorandum of "
-            "understanding on critical minerals.\n")
+    text = (
+        "UK and Chile sign MoU\nThe UK and Chile have signed a memorandum of "
+        "understanding on critical minerals.\n"
+    )
     result = run(vocab, text)
     assert result.proposal["signed_on"] is None
     assert "signing date not found" in result.warnings
@@ -293,8 +370,10 @@ def test_signing_date_missing_warns(vocab):
 
 
 def test_dateline_place(vocab):
-    text = ("Canada and Germany sign declaration\nBERLIN, Germany, Aug. 26, 2025 /CNW/ - Canada "
-            "and Germany today signed a Joint Declaration of Intent on critical minerals.\n")
+    text = (
+        "Canada and Germany sign declaration\nBERLIN, Germany, Aug. 26, 2025 /CNW/ - Canada "
+        "and Germany today signed a Joint Declaration of Intent on critical minerals.\n"
+    )
     result = run(vocab, text, dt.date(2025, 8, 26))
     assert result.proposal["signed_place"] == "Berlin"
     assert result.proposal["signed_country"] == "DE"
@@ -302,34 +381,42 @@ def test_dateline_place(vocab):
 
 
 def test_london_dateline(vocab):
-    text = ("UK and India sign roadmap\nLONDON, 5 February — The UK and India today signed a "
-            "critical minerals roadmap.\n")
+    text = (
+        "UK and India sign roadmap\nLONDON, 5 February — The UK and India today signed a "
+        "critical minerals roadmap.\n"
+    )
     result = run(vocab, text)
     assert result.proposal["signed_place"] == "London"
     assert result.proposal["signed_country"] == "GB"
     assert result.proposal["kind"] == "roadmap"
 
 
-@pytest.mark.parametrize("noun,kind", [
-    ("memorandum of understanding", "memorandum_of_understanding"),
-    ("MoU", "memorandum_of_understanding"),
-    ("agreement", "agreement"),
-    ("framework", "framework"),
-    ("joint statement", "joint_statement"),
-    ("statement of intent", "statement_of_intent"),
-    ("roadmap", "roadmap"),
-    ("partnership", "partnership"),
-])
+@pytest.mark.parametrize(
+    "noun,kind",
+    [
+        ("memorandum of understanding", "memorandum_of_understanding"),
+        ("MoU", "memorandum_of_understanding"),
+        ("agreement", "agreement"),
+        ("framework", "framework"),
+        ("joint statement", "joint_statement"),
+        ("statement of intent", "statement_of_intent"),
+        ("roadmap", "roadmap"),
+        ("partnership", "partnership"),
+    ],
+)
 def test_kinds(vocab, noun, kind):
     text = f"News\nThe UK and Peru signed a {noun} on critical minerals today.\n"
     assert run(vocab, text).proposal["kind"] == kind
 
 
-@pytest.mark.parametrize("phrase,expected", [
-    ("The memorandum is non-binding.", False),
-    ("The agreement is legally binding on both parties.", True),
-    ("It builds on earlier cooperation.", None),
-])
+@pytest.mark.parametrize(
+    "phrase,expected",
+    [
+        ("The memorandum is non-binding.", False),
+        ("The agreement is legally binding on both parties.", True),
+        ("It builds on earlier cooperation.", None),
+    ],
+)
 def test_binding_hints(vocab, phrase, expected):
     text = f"News\nThe UK and Peru signed a memorandum on critical minerals today. {phrase}\n"
     assert run(vocab, text).proposal["legally_binding"] is expected
@@ -339,25 +426,29 @@ def test_binding_hints(vocab, phrase, expected):
 
 
 def test_minerals_covered_vs_mentioned(vocab):
-    text = ("UK and Zambia sign MoU\n"
-            "The UK and Zambia signed a memorandum of understanding on the responsible mining "
-            "of copper and cobalt and on rare earths processing today.\n"
-            "Zambia is also a major producer of manganese.\n"
-            "Companies such as Cornish Lithium joined the visit.\n"
-            "Background:\n"
-            "The UK agreement on nickel with Canada was signed in 2023.\n")
+    text = (
+        "UK and Zambia sign MoU\n"
+        "The UK and Zambia signed a memorandum of understanding on the responsible mining "
+        "of copper and cobalt and on rare earths processing today.\n"
+        "Zambia is also a major producer of manganese.\n"
+        "Companies such as Cornish Lithium joined the visit.\n"
+        "Background:\n"
+        "The UK agreement on nickel with Canada was signed in 2023.\n"
+    )
     result = run(vocab, text)
     slugs = sorted(m["mineral"] for m in result.proposal["minerals"])
     assert slugs == ["cobalt", "copper", "rare-earth-elements"]
     copper = next(m for m in result.proposal["minerals"] if m["mineral"] == "copper")
     assert "mining" in copper["stages"] and "processing" in copper["stages"]
     for item in result.evidence["minerals"]:
-        assert text[item["start"]:item["end"]] == item["quote"]
+        assert text[item["start"] : item["end"]] == item["quote"]
 
 
 def test_mineral_alias_and_symbols_ignored(vocab):
-    text = ("News\nThe UK and Chile signed an agreement on lithium used in batteries and on "
-            "REEs today. In Chile, As and W are letters.\n")
+    text = (
+        "News\nThe UK and Chile signed an agreement on lithium used in batteries and on "
+        "REEs today. In Chile, As and W are letters.\n"
+    )
     slugs = sorted(m["mineral"] for m in run(vocab, text).proposal["minerals"])
     assert slugs == ["lithium", "rare-earth-elements"]
 
@@ -389,9 +480,14 @@ def test_dev_set_meets_targets(vocab):
     results = evaluate(RELEASES, vocab)
     assert results["count"] >= 11
     table = format_table(results)
-    targets = {"parties": (0.95, 0.9), "signed_on": (0.95, 0.9),
-               "signed_place": (0.95, 0.9), "kind": (0.95, 0.9),
-               "signatories": (0.9, 0.8), "minerals": (0.9, 0.8)}
+    targets = {
+        "parties": (0.95, 0.9),
+        "signed_on": (0.95, 0.9),
+        "signed_place": (0.95, 0.9),
+        "kind": (0.95, 0.9),
+        "signatories": (0.9, 0.8),
+        "minerals": (0.9, 0.8),
+    }
     for field, (precision, recall) in targets.items():
         scores = results["fields"][field]
         assert scores["precision"] >= precision, table
