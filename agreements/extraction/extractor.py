@@ -439,23 +439,6 @@ def extract_parties(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]
 # ---------------------------------------------------------------------------
 
 
-def _sentence_context_penalty(ctx: _Context, s: Sentence, parties: list[str]) -> float:
-    """Negative when a sentence is about some other deal (non-party countries, old deals)."""
-    scope = [s]
-    if re.match(r"(?:The|This|That|These|It)\b", s.text):
-        prev = ctx.previous(s)
-        if prev is not None and not prev.is_headline:
-            scope.append(prev)
-    penalty = 0.0
-    for sentence in scope:
-        others = {m.code for m in ctx.mentions_in(sentence.start, sentence.end)} - set(parties)
-        if parties and others:
-            penalty = -3.0
-        if MENTION_ONLY_RE.search(sentence.text) and sentence is s:
-            penalty = min(penalty, -1.0)
-    return penalty
-
-
 def _relevance(ctx: _Context, s: Sentence, parties: list[str]) -> float:
     score = 0.0
     if s.is_headline:
@@ -871,6 +854,27 @@ def extract_kind(
     return _kind_of(phrase), (start, end), min(0.95, 0.5 + score / 10), phrase
 
 
+#: Wording that puts minerals in the background rather than in the agreement.
+MINERAL_BACKGROUND_RE = re.compile(
+    r"\b(?:imported from|dominated by|reliance on|rely on|produces?|producer|deposits|"
+    r"reserves|previous(?:ly)?|last year|earlier this year)\b",
+    re.IGNORECASE,
+)
+
+
+def _about_other_deal(ctx: _Context, s: Sentence, parties: list[str]) -> bool:
+    """Whether a sentence is about something else than the agreement's scope.
+
+    "critical minerals such as lithium" lists what the agreement covers, so unlike for
+    parties "such as" is no sign of a mere mention here; a third country, an earlier deal
+    or production statistics are.
+    """
+    codes = {m.code for m in ctx.mentions_in(s.start, s.end)}
+    if parties and codes - set(parties):
+        return True
+    return bool(MINERAL_BACKGROUND_RE.search(s.text))
+
+
 def _proper_noun_use(ctx: _Context, start: int, end: int) -> bool:
     """True for a mineral word inside a proper name ("Cornish Lithium", "Copper Mine")."""
     text = ctx.text
@@ -897,7 +901,7 @@ def extract_minerals(
             or SIGN_RE.search(s.text)
             or re.search(r"\bfocus\w*\b", s.text, re.IGNORECASE)
         )
-        if not about_agreement or _sentence_context_penalty(ctx, s, parties) < 0:
+        if not about_agreement or _about_other_deal(ctx, s, parties):
             continue
         for m in ctx.vocab.mineral_regex.finditer(s.text):
             start, end = s.start + m.start(), s.start + m.end()
