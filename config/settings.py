@@ -312,7 +312,10 @@ SPECTACULAR_SETTINGS = {
         "RelationKindEnum": "agreements.models.RelationKind.choices",
         "StageEnum": "agreements.models.Stage.choices",
     },
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "config.schema_hooks.add_resource_links",
+    ],
 }
 
 LOGGING = {
