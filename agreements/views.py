@@ -6,6 +6,7 @@ from rest_framework import viewsets
 
 from minerals.models import Mineral
 
+from .drafting import DraftFromTextMixin
 from .filters import AgreementFilterSet, PartyFilterSet
 from .models import (
     Agreement,
@@ -71,7 +72,7 @@ def agreement_queryset(user):
     ),
     destroy=extend_schema(summary="Delete an agreement"),
 )
-class AgreementViewSet(viewsets.ModelViewSet):
+class AgreementViewSet(DraftFromTextMixin, viewsets.ModelViewSet):
     """Agreements between governments on critical minerals."""
 
     serializer_class = AgreementSerializer
