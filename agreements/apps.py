@@ -6,4 +6,4 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Agreements"
 
     def ready(self):
-        from . import openapi  # noqa: F401  (registers the schema extensions)
+        from . import changes, openapi  # noqa: F401  (signal handlers, schema extensions)

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from minerals.models import Mineral, TimeStampedModel
+from minerals.models import HistoricalRevision, Mineral, TimeStampedModel
 
 
 class PartyKind(models.TextChoices):
@@ -73,19 +73,24 @@ class RelationKind(models.TextChoices):
     ROADMAP_FOR = "roadmap_for", "Roadmap for"
 
 
-def unique_slug(model, text: str, *, max_length: int = 100, exclude_pk=None) -> str:
+def unique_slug(
+    model, text: str, *, max_length: int = 100, exclude_pk=None, reserved=frozenset()
+) -> str:
     """A slug from ``text`` that no other row of ``model`` uses (``-2``, ``-3`` … on clashes)."""
     base = slugify(text)[:max_length].strip("-") or "item"
     candidate, n = base, 1
     qs = model._default_manager.all()
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
-    while qs.filter(slug=candidate).exists():
+    while candidate in reserved or qs.filter(slug=candidate).exists():
         n += 1
         suffix = f"-{n}"
         candidate = base[: max_length - len(suffix)].strip("-") + suffix
     return candidate
 
+
+# Path segments of list-level API routes, which an agreement slug must not shadow.
+RESERVED_AGREEMENT_SLUGS = frozenset({"export", "draft-from-text"})
 
 party_code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9-]{1,11}$",
@@ -119,7 +124,7 @@ class Party(TimeStampedModel):
         help_text="For a government body: the state it belongs to (party code).",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRevision])
 
     class Meta:
         ordering = ["name", "code"]
@@ -158,7 +163,7 @@ class Person(TimeStampedModel):
     )
     name = models.CharField(max_length=200, help_text="Full name as usually written.")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRevision])
 
     class Meta:
         ordering = ["name", "slug"]
@@ -265,7 +270,9 @@ class Agreement(TimeStampedModel):
     )
 
     objects = AgreementQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "search_vector"])
+    history = HistoricalRecords(
+        bases=[HistoricalRevision], excluded_fields=["search_text", "search_vector"]
+    )
 
     class Meta:
         ordering = [F("signed_on").desc(nulls_last=True), "slug"]
@@ -352,7 +359,12 @@ class Agreement(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Agreement, self.short_title or self.title, exclude_pk=self.pk)
+            self.slug = unique_slug(
+                Agreement,
+                self.short_title or self.title,
+                exclude_pk=self.pk,
+                reserved=RESERVED_AGREEMENT_SLUGS,
+            )
         super().save(*args, **kwargs)
 
     def is_in_force(self, on: datetime.date) -> bool:
@@ -381,7 +393,7 @@ class AgreementParty(TimeStampedModel):
     ratified_on = models.DateField(null=True, blank=True, help_text="When this party ratified.")
     withdrawn_on = models.DateField(null=True, blank=True, help_text="When this party withdrew.")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRevision])
 
     class Meta:
         ordering = ["agreement_id", "party__code", "id"]
@@ -448,7 +460,7 @@ class Signature(TimeStampedModel):
         null=True, blank=True, help_text="Date of this signature; defaults to the agreement's."
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRevision])
 
     class Meta:
         ordering = ["agreement_id", "role", "id"]
@@ -501,7 +513,7 @@ class AgreementMineral(TimeStampedModel):
     )
     note = models.CharField(max_length=300, blank=True, help_text="Qualifier, e.g. battery grade.")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRevision])
 
     class Meta:
         ordering = ["agreement_id", "mineral__name", "id"]
@@ -552,7 +564,7 @@ class Source(TimeStampedModel):
         help_text="What kind of source.",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRevision])
 
     class Meta:
         ordering = ["agreement_id", "id"]
@@ -586,7 +598,7 @@ class RelatedAgreement(TimeStampedModel):
         help_text="How this agreement relates to the other.",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRevision])
 
     class Meta:
         ordering = ["from_agreement_id", "id"]
@@ -606,3 +618,46 @@ class RelatedAgreement(TimeStampedModel):
 
     def __str__(self):
         return f"{self.kind} {self.to_agreement_id}"
+
+
+class ChangeResource(models.TextChoices):
+    AGREEMENT = "agreement", "Agreement"
+    PARTY = "party", "Party"
+    PERSON = "person", "Person"
+    MINERAL = "mineral", "Mineral"
+    MINERAL_LIST = "mineral-list", "Mineral list"
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    DELETED = "deleted", "Deleted"
+
+
+class ChangeEvent(models.Model):
+    """One entry of the changes feed. The id comes from a database sequence and is the
+    cursor; events are written inside the transaction that made the change, under a lock
+    that makes ids follow commit order (see agreements.changes)."""
+
+    id = models.BigAutoField(primary_key=True, help_text="Cursor: resume after this value.")
+    resource = models.CharField(
+        max_length=20, choices=ChangeResource.choices, help_text="Kind of resource that changed."
+    )
+    key = models.CharField(max_length=120, help_text="Its slug, or code for parties.")
+    action = models.CharField(
+        max_length=10, choices=ChangeAction.choices, help_text="What happened to it."
+    )
+    at = models.DateTimeField(help_text="When the change was made.")
+    visible_before = models.BooleanField(
+        help_text="Whether anonymous clients could see the resource before this change."
+    )
+    visible_after = models.BooleanField(
+        help_text="Whether anonymous clients can see the resource after this change."
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["resource", "key", "id"], name="changeevent_resource_key")]
+
+    def __str__(self):
+        return f"#{self.id} {self.resource} {self.key} {self.action}"

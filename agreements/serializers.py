@@ -11,6 +11,7 @@ from minerals.models import Mineral
 
 from . import services
 from .models import (
+    RESERVED_AGREEMENT_SLUGS,
     Agreement,
     AgreementMineral,
     AgreementParty,
@@ -220,6 +221,8 @@ class AgreementSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
     def validate_slug(self, value):
+        if value in RESERVED_AGREEMENT_SLUGS:
+            raise serializers.ValidationError("This slug is reserved for an API route.")
         clash = Agreement.objects.filter(slug=value)
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
@@ -450,3 +453,27 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 __all__ = ["AgreementSerializer", "PartySerializer", "PersonSerializer", "OpenApiTypes"]
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="Field name.")
+    old = serializers.JSONField(allow_null=True, help_text="Value before.")
+    new = serializers.JSONField(allow_null=True, help_text="Value after.")
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One write to an agreement, with what it changed."""
+
+    version = serializers.IntegerField(help_text="Version id.")
+    at = serializers.DateTimeField(help_text="When the write happened.")
+    user = serializers.CharField(allow_null=True, help_text="Who wrote it; null for the system.")
+    action = serializers.ChoiceField(
+        choices=["created", "updated", "published", "unpublished", "deleted"],
+        help_text="Kind of change.",
+    )
+    changes = FieldChangeSerializer(many=True, help_text="Fields of the agreement that changed.")
+    collections = serializers.DictField(
+        child=serializers.DictField(),
+        help_text="Per nested collection (parties, signatures, minerals, sources, related): "
+        "`added` and `removed` items and `changed` items with their field changes.",
+    )

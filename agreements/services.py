@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.postgres.search import SearchVector
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Value
 
 from minerals.models import Mineral
@@ -62,8 +62,9 @@ def _key(obj, fields: tuple[str, ...]) -> tuple:
     )
 
 
-def _item_key(item: dict, fields: tuple[str, ...]) -> tuple:
-    return tuple(item[f].pk if hasattr(item[f], "pk") else item[f] for f in fields)
+def _item_key(model, item: dict, fields: tuple[str, ...]) -> tuple:
+    values = [item[f] if f in item else model._meta.get_field(f).get_default() for f in fields]
+    return tuple(v.pk if hasattr(v, "pk") else v for v in values)
 
 
 def person_for(name_or_slug: str) -> Person:
@@ -86,10 +87,10 @@ def _replace_collection(agreement: Agreement, name: str, items: Iterable[dict]) 
     keep = set()
     any_change = False
     for item in items:
-        key = _item_key(item, key_fields)
+        key = _item_key(model, item, key_fields)
         obj = existing.get(key)
         if obj is None:
-            obj = model(**{parent: agreement}, **{f: item[f] for f in key_fields})
+            obj = model(**{parent: agreement}, **{f: item[f] for f in key_fields if f in item})
         changed = obj.pk is None
         for field in value_fields:
             if field in item and getattr(obj, field) != item[field]:
@@ -109,7 +110,6 @@ def _replace_collection(agreement: Agreement, name: str, items: Iterable[dict]) 
     return any_change
 
 
-@transaction.atomic
 def agreement_save(
     *, agreement: Agreement | None = None, data: dict[str, Any], collections: dict[str, list[dict]]
 ) -> Agreement:

@@ -1,13 +1,25 @@
 """API v1 ViewSets for agreements, parties and people."""
 
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from minerals.models import Mineral
 
+from . import read
+from .changes import lock_writes, revision_scope
+from .conditional import cached_json, check_if_match, etag_for
 from .drafting import DraftFromTextMixin
+from .export import FORMATS, streaming_response
 from .filters import AgreementFilterSet, PartyFilterSet
+from .history import agreement_history
 from .models import (
     Agreement,
     AgreementMineral,
@@ -19,6 +31,7 @@ from .models import (
 )
 from .serializers import (
     AgreementSerializer,
+    HistoryEntrySerializer,
     PartyDetailSerializer,
     PartySerializer,
     PersonSerializer,
@@ -62,15 +75,47 @@ def agreement_queryset(user):
     )
 
 
+def audience(user) -> str:
+    """Cache partition: everyone who may see drafts sees the same data, everyone else too."""
+    return "drafts" if can_view_drafts(user) else "public"
+
+
+class ExportNegotiation(BaseContentNegotiation):
+    """The export streams CSV or JSON Lines itself; errors are always JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return JSONRenderer(), JSONRenderer.media_type
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="ETag of the representation this change is based on; a stale one gives 412.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="ETag the client holds; if it is still current the answer is 304, no body.",
+)
+
+
 @extend_schema_view(
-    list=extend_schema(summary="List agreements", description="Filtered, ordered and paginated."),
-    retrieve=extend_schema(summary="Get an agreement"),
-    create=extend_schema(summary="Create an agreement with its nested collections"),
-    update=extend_schema(summary="Replace an agreement"),
-    partial_update=extend_schema(
-        summary="Update an agreement", description="A nested collection given replaces it whole."
+    list=extend_schema(
+        summary="List agreements",
+        description="Filtered, ordered and paginated. Carries an ETag.",
+        parameters=[IF_NONE_MATCH],
     ),
-    destroy=extend_schema(summary="Delete an agreement"),
+    retrieve=extend_schema(summary="Get an agreement", parameters=[IF_NONE_MATCH]),
+    create=extend_schema(summary="Create an agreement with its nested collections"),
+    update=extend_schema(summary="Replace an agreement", parameters=[IF_MATCH]),
+    partial_update=extend_schema(
+        summary="Update an agreement",
+        description="A nested collection given replaces it whole.",
+        parameters=[IF_MATCH],
+    ),
+    destroy=extend_schema(summary="Delete an agreement", parameters=[IF_MATCH]),
 )
 class AgreementViewSet(DraftFromTextMixin, viewsets.ModelViewSet):
     """Agreements between governments on critical minerals."""
@@ -79,20 +124,126 @@ class AgreementViewSet(DraftFromTextMixin, viewsets.ModelViewSet):
     filterset_class = AgreementFilterSet
     lookup_field = "slug"
     lookup_value_regex = LOOKUP_SLUG
+    checks_if_match = True
 
     def get_queryset(self):
         return agreement_queryset(self.request.user)
 
-    def _reload(self, serializer):
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+    # Reads: the fast path (agreements.read), cached by data version, with ETags.
 
-    def perform_create(self, serializer):
-        serializer.save()
-        self._reload(serializer)
+    def list(self, request, *args, **kwargs):
+        include = can_view_drafts(request.user)
 
-    def perform_update(self, serializer):
-        serializer.save()
-        self._reload(serializer)
+        def build():
+            queryset = self.filter_queryset(Agreement.objects.visible_to(request.user))
+            paginator = self.paginator
+            limit, offset = paginator.get_limit(request), paginator.get_offset(request)
+            count, results = read.page(
+                queryset, request, include_drafts=include, limit=limit, offset=offset
+            )
+            paginator.count, paginator.limit, paginator.offset = count, limit, offset
+            paginator.request = request
+            return {
+                "count": count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "results": results,
+            }
+
+        return cached_json(request, audience(request.user), build)
+
+    def _current(self, slug):
+        visible = Agreement.objects.visible_to(self.request.user).filter(slug=slug)
+        return read.one(visible, self.request, include_drafts=can_view_drafts(self.request.user))
+
+    def retrieve(self, request, *args, **kwargs):
+        response = cached_json(
+            request, audience(request.user), lambda: self._current(kwargs["slug"])
+        )
+        if response is None:
+            raise NotFound()
+        return response
+
+    def _respond(self, data, status_code=200, headers=None):
+        response = Response(data, status=status_code, headers=headers)
+        response["ETag"] = etag_for(data)
+        return response
+
+    # Writes: serialised by the write lock; If-Match checked under it, so of two writers
+    # holding the same ETag exactly one wins.
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic(), revision_scope():
+            agreement = serializer.save()
+        data = self._current(agreement.slug)
+        return self._respond(data, 201, self.get_success_headers(data))
+
+    def update(self, request, *args, partial=False, **kwargs):
+        with transaction.atomic(), revision_scope():
+            lock_writes()
+            instance = self.get_object()
+            check_if_match(request, self._current(instance.slug))
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            agreement = serializer.save()
+        return self._respond(self._current(agreement.slug))
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic(), revision_scope():
+            lock_writes()
+            instance = self.get_object()
+            check_if_match(request, self._current(instance.slug))
+            instance.delete()
+        return Response(status=204)
+
+    @extend_schema(
+        summary="Change history of an agreement",
+        description="One entry per write, newest first. Anonymous clients see only the "
+        "published versions.",
+        responses=HistoryEntrySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request, slug=None):
+        agreement = Agreement.objects.visible_to(request.user).filter(slug=slug).first()
+        if agreement is None:
+            raise NotFound()
+        return Response(agreement_history(agreement, include_drafts=can_view_drafts(request.user)))
+
+    @extend_schema(
+        summary="Export agreements as CSV or JSON Lines",
+        description="Every agreement matching the list filters, streamed in constant memory "
+        "(ordered by creation). CSV has one row per agreement with parties, signatories, "
+        "minerals and sources joined; JSON Lines has one representation per line.",
+        filters=True,
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["csv", "jsonl"],
+                description="`csv` (default) or `jsonl`.",
+            )
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/jsonl"): OpenApiTypes.STR,
+        },
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        pagination_class=None,
+        content_negotiation_class=ExportNegotiation,
+    )
+    def export(self, request):
+        fmt = request.query_params.get("format", "csv")
+        if fmt not in FORMATS:
+            raise ValidationError({"format": [f"Choose one of: {', '.join(FORMATS)}."]})
+        queryset = self.filter_queryset(Agreement.objects.visible_to(request.user))
+        return streaming_response(
+            queryset, request, fmt, include_drafts=can_view_drafts(request.user)
+        )
 
 
 @extend_schema_view(

@@ -16,6 +16,18 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class HistoricalRevision(models.Model):
+    """Added to every historical table: the write (request or command) a version belongs to,
+    so one API call or admin save that touches several tables reads as one change."""
+
+    revision = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text="Write this version belongs to."
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Mineral(TimeStampedModel):
     """A mineral, element or group of them (``rare-earth-elements``) as agreements name it."""
 
@@ -36,7 +48,7 @@ class Mineral(TimeStampedModel):
     )
     description = models.TextField(blank=True, help_text="Short description for readers.")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRevision])
 
     class Meta:
         ordering = ["name", "slug"]
@@ -76,7 +88,7 @@ class MineralAlias(TimeStampedModel):
         max_length=120, unique=True, help_text="The other name; each maps to one mineral."
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRevision])
 
     class Meta:
         ordering = ["mineral__name", "name"]
@@ -111,7 +123,7 @@ class MineralList(TimeStampedModel):
     )
     note = models.TextField(blank=True, help_text="Editors' note on the list.")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRevision])
 
     class Meta:
         ordering = ["-published_on", "slug"]
@@ -137,7 +149,7 @@ class MineralListEntry(TimeStampedModel):
         max_length=200, blank=True, help_text='Qualifier such as "watchlist" or "strategic".'
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRevision])
 
     class Meta:
         ordering = ["mineral_list__slug", "label", "id"]

@@ -1,0 +1,93 @@
+"""Streaming export of a filtered agreement list as CSV or JSON Lines, in constant memory:
+agreements are read in keyset-paginated chunks through the fast read path."""
+
+import csv
+import json
+
+from django.http import StreamingHttpResponse
+
+from . import read
+
+CHUNK = 500
+FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
+
+CSV_COLUMNS = [
+    "slug",
+    "title",
+    "short_title",
+    "kind",
+    "status",
+    "legally_binding",
+    "announced_on",
+    "signed_on",
+    "effective_on",
+    "expires_on",
+    "terminated_on",
+    "signed_place",
+    "signed_country",
+    "summary",
+    "text_url",
+    "is_published",
+    "parties",
+    "signatories",
+    "minerals",
+    "sources",
+    "created_at",
+    "updated_at",
+    "url",
+]
+
+
+class _Line:
+    """A file-like object whose write() returns the line, for csv.writer."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_row(item: dict) -> list:
+    row = {k: item[k] for k in CSV_COLUMNS if k in item and not isinstance(item[k], list)}
+    row["parties"] = "; ".join(p["party"] for p in item["parties"])
+    row["signatories"] = "; ".join(
+        f"{s['person_name']} ({', '.join(x for x in (s['party'], s['office'], s['role']) if x)})"
+        for s in item["signatures"]
+    )
+    row["minerals"] = "; ".join(
+        m["mineral"] + (f" [{', '.join(m['stages'])}]" if m["stages"] else "")
+        for m in item["minerals"]
+    )
+    row["sources"] = "; ".join(s["url"] for s in item["sources"])
+    return ["" if row.get(c) is None else row.get(c) for c in CSV_COLUMNS]
+
+
+def rows(queryset, request, *, include_drafts: bool):
+    """Representations of every agreement in ``queryset``, CHUNK at a time."""
+    base = queryset.order_by("pk")
+    last = 0
+    while True:
+        chunk = list(
+            base.filter(pk__gt=last).values(*read.VALUES, "created_at", "updated_at")[:CHUNK]
+        )
+        if not chunk:
+            return
+        last = chunk[-1]["pk"]
+        yield from read.build(chunk, request, include_drafts=include_drafts)
+
+
+def _lines(queryset, request, fmt, include_drafts):
+    if fmt == "csv":
+        writer = csv.writer(_Line())
+        yield writer.writerow(CSV_COLUMNS)
+        for item in rows(queryset, request, include_drafts=include_drafts):
+            yield writer.writerow(_csv_row(item))
+    else:
+        for item in rows(queryset, request, include_drafts=include_drafts):
+            yield json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def streaming_response(queryset, request, fmt: str, *, include_drafts: bool):
+    response = StreamingHttpResponse(
+        _lines(queryset, request, fmt, include_drafts), content_type=FORMATS[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="agreements.{fmt}"'
+    return response
