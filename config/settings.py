@@ -123,6 +123,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared response cache for agreement reads (keyed by the data version; see agreements/cache.py).
+API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
