@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -14,6 +15,31 @@ from .factories import UserFactory
 
 def load_reference_data():
     call_command("load_reference_data", stdout=StringIO())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgresql`` need PostgreSQL features: skip them, saying why, elsewhere."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" in engine:
+        return
+    skip = pytest.mark.skip(
+        reason=f"needs PostgreSQL (DATABASE_URL=postgres://...); the test database is {engine}"
+    )
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_fast_hasher(settings):
+    """Throttle counters and cached responses never leak from one test into the next, and
+    password hashing does not dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")
