@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from minerals.models import Mineral
 
 from . import services
+from .drafting_admin import DraftPrefillMixin
 from .models import (
     Agreement,
     AgreementMineral,
@@ -198,7 +199,7 @@ class MineralListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
     list_display = [
         "__str__",
         "party_codes",
