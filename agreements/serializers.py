@@ -418,7 +418,12 @@ class PersonSignatureSerializer(serializers.ModelSerializer):
     agreement_title = serializers.CharField(
         source="agreement.title", read_only=True, help_text="Title."
     )
-    party = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Party code.")
+    party = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="Party code (null for a witness who represents no party).",
+    )
 
     class Meta:
         model = Signature
