@@ -1,7 +1,10 @@
 """The editors' workplace: agreements with every nested collection on one page."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
@@ -31,6 +34,9 @@ from .validation import SignatureKey, agreement_collection_errors
 class CrossCheck:
     """Runs the cross-row rules once over every inline of one submission and hands each
     inline the errors on its own rows."""
+
+    # validation.py names a related agreement "agreement"; the inline calls it "to_agreement".
+    FIELD_NAMES = {"agreement": "to_agreement"}
 
     def __init__(self, agreement, formsets):
         self.agreement = agreement
@@ -89,7 +95,8 @@ class CrossCheck:
                 whole.append(err.message)
                 continue
             form, _ = rows[err.index]
-            field = err.field if err.field in form.fields else None
+            field = self.FIELD_NAMES.get(err.field, err.field)
+            field = field if field in form.fields else None
             if err.collection == "signatures" and err.field == "person":
                 # Duplicates are reported on the person; the names differ from the slug rule.
                 message = "This person already has this role on the agreement."
@@ -103,6 +110,12 @@ class CrossCheck:
 class AgreementInlineFormSet(BaseInlineFormSet):
     collection = ""
     cross_check: CrossCheck | None = None
+
+    def validate_unique(self):
+        # CrossCheck reports duplicates on the row at fault, in words; Django's own check
+        # would mark the row invalid first with a generic "Please correct the duplicate data".
+        if self.cross_check is None:
+            super().validate_unique()
 
     def clean(self):
         super().clean()
@@ -170,6 +183,155 @@ class RelatedAgreementInline(admin.TabularInline):
     verbose_name_plural = "related agreements"
 
 
+class HistoryTimeline:
+    """One agreement's change history, nested collections included, as readable edits.
+
+    simple-history keeps a table per model; an editor thinks in saves ("added a signature,
+    published it"), so the records of every table that belongs to the agreement are merged,
+    diffed against the previous version of the same row and grouped into one entry per
+    save (same user, within a couple of seconds).
+    """
+
+    SAME_SAVE = datetime.timedelta(seconds=2)
+    LIMIT = 500
+    HIDDEN = {"id", "agreement", "from_agreement", "created_at", "updated_at"}
+    ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
+
+    def __init__(self, agreement: Agreement):
+        self.agreement = agreement
+
+    def sources(self):
+        pk = self.agreement.pk
+        return [
+            (Agreement, Agreement.history.filter(id=pk)),
+            (AgreementParty, AgreementParty.history.filter(agreement_id=pk)),
+            (Signature, Signature.history.filter(agreement_id=pk)),
+            (AgreementMineral, AgreementMineral.history.filter(agreement_id=pk)),
+            (Source, Source.history.filter(agreement_id=pk)),
+            (RelatedAgreement, RelatedAgreement.history.filter(from_agreement_id=pk)),
+        ]
+
+    def entries(self):
+        records = []
+        for model, qs in self.sources():
+            tracked = {f.attname for f in qs.model._meta.concrete_fields}
+            fields = [
+                f
+                for f in model._meta.concrete_fields
+                if f.name not in self.HIDDEN and f.attname in tracked
+            ]
+            rows = qs.select_related("history_user").order_by("id", "history_date")
+            previous = {}
+            for rec in rows:
+                records.append((rec, model, fields, previous.get(rec.id)))
+                previous[rec.id] = rec
+        labels = self._labels(records)
+        records.sort(key=lambda r: r[0].history_date, reverse=True)
+        groups = []
+        for rec, model, fields, before in records[: self.LIMIT]:
+            item = {
+                "action": self.ACTIONS.get(rec.history_type, rec.history_type),
+                "what": self._describe(rec, model, labels),
+                "changes": self._changes(rec, fields, before, labels),
+                "version_id": rec.history_id if model is Agreement else None,
+            }
+            if model is Agreement and rec.history_type == "+":
+                item["action"] = "created"
+            if item["action"] == "changed" and not item["changes"]:
+                continue  # saved without a change (e.g. timestamps only)
+            last = groups[-1] if groups else None
+            if (
+                last
+                and last["user_id"] == rec.history_user_id
+                and last["oldest"] - rec.history_date <= self.SAME_SAVE
+            ):
+                last["items"].append(item)
+                last["oldest"] = rec.history_date
+            else:
+                groups.append(
+                    {
+                        "date": rec.history_date,
+                        "oldest": rec.history_date,
+                        "user": rec.history_user,
+                        "user_id": rec.history_user_id,
+                        "items": [item],
+                    }
+                )
+        for group in groups:
+            # Within one save, the agreement itself first, then its collections.
+            group["items"].reverse()
+            group["items"].sort(key=lambda i: i["version_id"] is None)
+        return groups
+
+    @staticmethod
+    def _labels(records):
+        wanted = {Party: set(), Person: set(), Mineral: set(), Agreement: set()}
+        fk_models = {
+            "party_id": Party,
+            "signed_country_id": Party,
+            "person_id": Person,
+            "mineral_id": Mineral,
+            "to_agreement_id": Agreement,
+        }
+        for rec, *_ in records:
+            for attname, model in fk_models.items():
+                value = getattr(rec, attname, None)
+                if value is not None:
+                    wanted[model].add(value)
+        labels = {}
+        for model, ids in wanted.items():
+            if not ids:
+                continue
+            for obj in model._default_manager.filter(pk__in=ids):
+                labels[(model, obj.pk)] = obj.code if model is Party else str(obj)
+        return labels
+
+    def _value(self, rec, field, labels):
+        value = getattr(rec, field.attname)
+        if value is None or value == "" or value == []:
+            return "—"
+        if field.is_relation:
+            return labels.get((field.related_model, value), f"#{value}")
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, list):
+            display = dict(Stage.choices)
+            return ", ".join(str(display.get(v, v)) for v in value)
+        return str(value)
+
+    def _changes(self, rec, fields, before, labels):
+        if rec.history_type == "-":
+            return []
+        changes = []
+        for field in fields:
+            new = self._value(rec, field, labels)
+            if before is None:
+                if new != "—":
+                    changes.append({"field": field.verbose_name, "old": None, "new": new})
+                continue
+            old = self._value(before, field, labels)
+            if old != new:
+                changes.append({"field": field.verbose_name, "old": old, "new": new})
+        return changes
+
+    @staticmethod
+    def _describe(rec, model, labels):
+        if model is Agreement:
+            return "agreement"
+        if model is AgreementParty:
+            return f"party {labels.get((Party, rec.party_id), rec.party_id)}"
+        if model is Signature:
+            person = labels.get((Person, rec.person_id), rec.person_id)
+            return f"signature of {person} ({rec.role})"
+        if model is AgreementMineral:
+            return f"mineral {labels.get((Mineral, rec.mineral_id), rec.mineral_id)}"
+        if model is Source:
+            return f"source {rec.url}"
+        return f"link to {labels.get((Agreement, rec.to_agreement_id), rec.to_agreement_id)}"
+
+
 class PartyListFilter(admin.SimpleListFilter):
     title = "party"
     parameter_name = "party"
@@ -226,7 +388,7 @@ class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
     date_hierarchy = "signed_on"
     autocomplete_fields = ["signed_country"]
     readonly_fields = ["api_link", "created_at", "updated_at"]
-    list_per_page = 50
+    list_per_page = 100
     actions = ["publish", "unpublish"]
     inlines = [
         AgreementPartyInline,
@@ -278,6 +440,20 @@ class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
             return "Saved agreements have an API representation."
         url = reverse("api:agreement-detail", kwargs={"slug": obj.slug})
         return format_html('<a href="{}">View in API</a>', url)
+
+    object_history_template = "admin/agreements/agreement/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        agreement = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if agreement is not None:
+            context["timeline"] = HistoryTimeline(agreement).entries()
+        return super().history_view(request, object_id, extra_context=context)
+
+    def revert_disabled(self, request, obj=None):
+        # A past version holds the agreement's own fields only, not its parties, signatures
+        # or sources; restoring it would mix two states and bypass the publication rules.
+        return True
 
     def has_publish_permission(self, request):
         return request.user.has_perm("agreements.publish_agreement")
@@ -344,6 +520,7 @@ class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
 @admin.register(Party)
 class PartyAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "country"]
+    list_select_related = ["country"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["country"]
@@ -369,6 +546,10 @@ class PersonAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [PersonSignatureInline]
+
+    def get_inlines(self, request, obj):
+        # A new person (often added from an agreement's "+" popup) has no signatures yet.
+        return self.inlines if obj is not None else []
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("signatures")
