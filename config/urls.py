@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from agreements import urls as agreements_urls
+from agreements.feeds import AgreementFeed, MineralAgreementFeed, PartyAgreementFeed
 from minerals import urls as minerals_urls
 
 from . import views
@@ -18,6 +19,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("feeds/agreements/", AgreementFeed(), name="feed-agreements"),
+    path("feeds/parties/<str:code>/", PartyAgreementFeed(), name="feed-party"),
+    path("feeds/minerals/<slug:slug>/", MineralAgreementFeed(), name="feed-mineral"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
 ]

@@ -15,6 +15,7 @@ ENDPOINTS = {
     "people": "person",
     "minerals": "mineral",
     "mineral_lists": "mineral-list",
+    "changes": "change",
 }
 
 
