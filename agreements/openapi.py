@@ -4,7 +4,9 @@ from django.db import models
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
-from rest_framework import serializers
+from rest_framework import permissions, serializers
+
+from .permissions import ModelPermissionsOrReadOnly
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -64,3 +66,13 @@ class AutoSchema(StandardizedErrorsAutoSchema):
                 self.view, "checks_if_match", False
             )
         return super()._should_add_error_response(responses, status_code)
+
+    def get_auth(self):
+        # drf-spectacular marks credentials optional only for AllowAny and
+        # IsAuthenticatedOrReadOnly; ModelPermissionsOrReadOnly lets anyone read as well.
+        auths = super().get_auth()
+        if self.method in permissions.SAFE_METHODS and {} not in auths:
+            perms = self.view.get_permissions()
+            if any(isinstance(p, ModelPermissionsOrReadOnly) for p in perms):
+                auths.append({})
+        return auths
