@@ -2,7 +2,7 @@
 errors mapped to client errors instead of 500s."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
@@ -28,4 +28,10 @@ class ExceptionHandler(BaseExceptionHandler):
         if isinstance(exc, IntegrityError):
             # Lost a race against a unique constraint (or another rule the database holds).
             return Conflict()
+        if isinstance(exc, DataError):
+            # A value the database cannot hold (a NUL byte in a looked-up slug, a number out
+            # of range) is malformed input, not a server failure.
+            return exceptions.ParseError(
+                "The request contains a value the database cannot store or compare."
+            )
         return super().convert_known_exceptions(exc)
