@@ -56,6 +56,18 @@ class MineralViewSet(viewsets.ModelViewSet):
             )
         )
 
+    def _reload(self, serializer):
+        # The representation's agreement_count, members and lists come from get_queryset().
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_create(self, serializer):
+        serializer.save()
+        self._reload(serializer)
+
+    def perform_update(self, serializer):
+        serializer.save()
+        self._reload(serializer)
+
 
 @extend_schema_view(
     list=extend_schema(summary="List criticality lists"),
