@@ -24,7 +24,7 @@ REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def error_response(status: int, code: str, detail: str) -> JsonResponse:
-    """The API's error shape (drf-standardized-errors), for refusals made before DRF runs."""
+    """The API's error shape (drf-standardized-errors), for answers given outside DRF."""
     return JsonResponse(
         {"type": "client_error", "errors": [{"code": code, "detail": detail, "attr": None}]},
         status=status,
@@ -119,3 +119,21 @@ class RequestLimitsMiddleware:
         if isinstance(exception, RequestDataTooBig):
             return body_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return None
+
+
+class ApiNotFoundMiddleware:
+    """A URL under /api/ that matches no route (e.g. a slug outside the lookup pattern) gets a
+    404 in the API's error shape, as DRF's own 404s have, instead of Django's HTML page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return error_response(404, "not_found", "Not found.")
+        return response

@@ -4,6 +4,8 @@ on the created resource, so clients (and stateful API tests) can follow create â
 
 import re
 
+INDEX = ".INDEX"
+
 DETAIL_PATH = re.compile(r"^(?P<collection>.+/)\{(?P<param>[A-Za-z_]+)\}/$")
 LINKED_METHODS = {
     "get": "Get",
@@ -36,4 +38,26 @@ def add_resource_links(result, generator, request, public):
                 "parameters": {param: f"$response.body#/{param}"},
                 "description": f"The `{param}` of the created resource addresses it here.",
             }
+    return result
+
+
+def index_attr_patterns(result, generator, request, public):
+    """drf-standardized-errors names an error inside a list ``aliases.INDEX`` in the schema,
+    while the response says ``aliases.3``. Such ``attr`` enums become patterns matching the real
+    values, and the discriminator mapping of their error union, which can only list literal
+    values, is dropped (the union's ``oneOf`` still tells the error components apart)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    indexed = set()
+    for name, schema in schemas.items():
+        attr = schema.get("properties", {}).get("attr", {})
+        values = attr.get("enum") or []
+        if len(values) == 1 and INDEX in values[0]:
+            parts = [re.escape(part) for part in values[0].split(INDEX)]
+            attr.pop("enum")
+            attr["pattern"] = "^" + r"\.[0-9]+".join(parts) + "$"
+            indexed.add(f"#/components/schemas/{name}")
+    for schema in schemas.values():
+        members = {item.get("$ref") for item in schema.get("oneOf", [])}
+        if members & indexed and schema.get("discriminator", {}).get("propertyName") == "attr":
+            schema.pop("discriminator")
     return result
