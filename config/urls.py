@@ -1,5 +1,7 @@
 """Top-level URLs: admin, API v1, schema and docs, health checks."""
 
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -25,3 +27,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
 ]
+
+# The benchmark's hand-written SQL baseline (benchmarks/baseline.py), never mounted otherwise.
+if os.environ.get("BENCHMARK_BASELINE") == "1":
+    from benchmarks.baseline import urlpatterns as benchmark_urls
+
+    urlpatterns += benchmark_urls
