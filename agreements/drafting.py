@@ -17,7 +17,7 @@ import threading
 from typing import Any
 
 import pycountry
-from django.db.models import Count, Max
+from django.db import transaction
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -26,7 +26,8 @@ from rest_framework.response import Response
 
 from minerals.models import Mineral, MineralAlias
 
-from .cache import bump_data_version, data_version
+from .cache import data_version
+from .changes import revision_scope
 from .extraction import Extraction, Vocabulary, extract
 from .extraction.vocabulary import _pycountry_names
 from .models import (
@@ -49,19 +50,6 @@ MAX_TEXT_CHARS = 200_000
 
 _vocabulary_lock = threading.Lock()
 _vocabulary_cache: dict[str, Any] = {"key": None, "vocabulary": None}
-
-
-def _reference_fingerprint() -> tuple:
-    """Counts and last changes of the tables the vocabulary is built from.
-
-    The data version is bumped by writes that go through the API; the fingerprint also
-    catches reference data edited elsewhere (admin, ``load_reference_data``), at the cost
-    of three aggregate queries, much cheaper than rebuilding the vocabulary.
-    """
-    return tuple(
-        tuple(model.objects.aggregate(n=Count("pk"), t=Max("updated_at")).values())
-        for model in (Party, Mineral, MineralAlias)
-    )
 
 
 def build_vocabulary() -> Vocabulary:
@@ -92,10 +80,11 @@ def build_vocabulary() -> Vocabulary:
 def vocabulary_from_db() -> Vocabulary:
     """The database's vocabulary, built once per data version and kept in process memory.
 
-    It is derived data: every worker rebuilds its own copy when the shared data version
-    (or the reference tables) change, so no worker needs another's memory.
+    It is derived data: every write to parties, minerals or aliases bumps the shared data
+    version (agreements/changes.py), and each worker then rebuilds its own copy, so no
+    worker needs another's memory.
     """
-    key = (data_version(), _reference_fingerprint())
+    key = data_version()
     cached = _vocabulary_cache
     if cached["key"] == key:
         return cached["vocabulary"]
@@ -313,7 +302,7 @@ def _first_message(detail, key) -> str:
 # ---------------------------------------------------------------------------
 
 
-class DraftFromTextRequestSerializer(serializers.Serializer):
+class DraftFromTextSerializer(serializers.Serializer):
     """A press release to draft an agreement from."""
 
     text = serializers.CharField(
@@ -456,7 +445,7 @@ class DraftFromTextMixin:
             "parts dropped (each with a warning), is created as an unpublished draft (201). "
             "Needs the `agreements.add_agreement` permission."
         ),
-        request=DraftFromTextRequestSerializer,
+        request=DraftFromTextSerializer,
         responses={200: DraftFromTextResponseSerializer, 201: DraftSavedResponseSerializer},
         examples=[
             OpenApiExample(
@@ -483,7 +472,7 @@ class DraftFromTextMixin:
         pagination_class=None,
     )
     def draft_from_text(self, request, *args, **kwargs):
-        params = DraftFromTextRequestSerializer(data=request.data)
+        params = DraftFromTextSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         p = params.validated_data
         extraction = draft_from_text(
@@ -499,8 +488,8 @@ class DraftFromTextMixin:
         serializer = self._draft_serializer(
             proposal_fixed(extraction.proposal, p["published_on"], warnings), warnings
         )
-        serializer.save()
-        bump_data_version()
+        with transaction.atomic(), revision_scope():
+            serializer.save()
         saved = serializer.data
         proposal = {k: v for k, v in serializer.initial_data.items() if k != "slug"}
         body.update(proposal=proposal, url=saved["url"], slug=saved["slug"])
