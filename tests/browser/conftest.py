@@ -1,0 +1,110 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+They run on PostgreSQL only (the CI's second pass) and need /usr/bin/chromium; elsewhere they
+are skipped, saying why. `playwright install` is never used: the browser is the system one.
+"""
+
+import importlib
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+# itself (fixtures, assertions) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+
+def skip_reason() -> str | None:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        return (
+            f"browser tests run on PostgreSQL only (set DATABASE_URL=postgres://...); "
+            f"the test database is {engine}"
+        )
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing: apt-get install chromium (.ci/setup.d/10-chromium.sh)"
+    try:
+        importlib.import_module("playwright.sync_api")
+    except ImportError:
+        return "playwright is not installed: pip install -e '.[dev]'"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = skip_reason()
+    if reason is None:
+        return
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def restore_groups_and_reference_data():
+    """A transactional test ends with a flush, which empties every table; post_migrate puts
+    back content types and permissions but not the editor and publisher groups (a data
+    migration) nor the reference data. Put them back for the tests that follow."""
+    from django.apps import apps as global_apps
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    if global_apps.get_model("auth", "Group").objects.filter(name="editors").exists():
+        return
+    migration = importlib.import_module("agreements.migrations.0003_groups_and_search_index")
+    state = MigrationExecutor(connection).loader.project_state(
+        ("agreements", "0003_groups_and_search_index")
+    )
+    migration.create_groups(state.apps, None)
+    call_command("load_reference_data", stdout=StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _restore_after_flush(request, django_db_blocker):
+    """Autouse, so it is set up before the database fixtures and torn down after the flush."""
+    yield
+    if "browser" in request.node.keywords and skip_reason() is None:
+        with django_db_blocker.unblock():
+            restore_groups_and_reference_data()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def roles(transactional_db, django_db_blocker):
+    """The editor and publisher groups, present even after an earlier test's flush."""
+    restore_groups_and_reference_data()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    """A fresh browser context (no cookies) on the live server, English, a laptop screen."""
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 1360, "height": 900}, locale="en-GB"
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
