@@ -368,7 +368,7 @@ class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
         "signed_on",
         "kind",
         "status",
-        "is_published",
+        "published",
     ]
     list_filter = [
         "status",
@@ -433,6 +433,24 @@ class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
     @admin.display(description="parties")
     def party_codes(self, obj):
         return ", ".join(p.party.code for p in obj.agreement_parties.all())
+
+    @admin.display(description="published", boolean=True, ordering="is_published")
+    def published(self, obj):
+        return obj.is_published
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in {"title", "text_url"} and field is not None:
+            # Titles of instruments run long; the default input shows a third of one.
+            field.widget.attrs["class"] = "vLargeTextField"
+        return field
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        agreement = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if agreement is not None:
+            context["api_url"] = reverse("api:agreement-detail", kwargs={"slug": agreement.slug})
+        return super().change_view(request, object_id, form_url, extra_context=context)
 
     @admin.display(description="API")
     def api_link(self, obj):
