@@ -28,5 +28,13 @@ def _bump() -> None:
 
 
 def bump_data_version() -> None:
-    """Mark all cached responses stale once the current transaction commits."""
-    transaction.on_commit(_bump)
+    """Mark all cached responses stale now and again when the transaction commits.
+
+    The commit-time bump is the one that matters: a response built from the old data
+    between the two bumps is cached under the intermediate version and dropped by the
+    second. The immediate bump makes the write visible to reads inside the same
+    transaction (the writer's own follow-up reads, and tests).
+    """
+    _bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_bump)

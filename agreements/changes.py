@@ -18,6 +18,7 @@ import contextvars
 import uuid
 from dataclasses import dataclass, field
 
+from django.core.signals import request_started
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -114,6 +115,12 @@ def _tx_state() -> _TxState | None:
         transaction.on_commit(state.marker)
         bump_data_version()
     return state
+
+
+@receiver(request_started)
+def _new_request(**kwargs):
+    # A transaction never spans two requests; forget any state a test transaction left.
+    connection._cmat_tx_state = None
 
 
 def _merge(first: str, second: str) -> str:

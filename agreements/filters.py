@@ -4,12 +4,11 @@ import django_filters as filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from minerals.models import Mineral
-
+from . import lookups
 from .models import (
     Agreement,
     AgreementKind,
@@ -21,8 +20,16 @@ from .models import (
 )
 
 
+def _known(keys, mapping, what):
+    unknown = [k for k in keys if k not in mapping]
+    if unknown:
+        shown = ", ".join(unknown)[:200]
+        raise forms.ValidationError(f"Unknown {what}: {shown}.", code="invalid_choice")
+    return [mapping[k] for k in dict.fromkeys(keys)]
+
+
 class PartyCodeListField(forms.CharField):
-    """A comma-separated list of existing party codes (``GB,US``)."""
+    """A comma-separated list of existing party codes (``GB,US``) → their ids."""
 
     def clean(self, value):
         value = super().clean(value)
@@ -33,11 +40,26 @@ class PartyCodeListField(forms.CharField):
             raise forms.ValidationError("Give one or more party codes separated by commas.")
         if len(codes) > 20:
             raise forms.ValidationError("Give at most 20 party codes.")
-        known = set(Party.objects.filter(code__in=codes).values_list("code", flat=True))
-        unknown = [c for c in codes if c not in known]
-        if unknown:
-            raise forms.ValidationError(f"Unknown party code: {', '.join(unknown)[:200]}.")
-        return list(dict.fromkeys(codes))
+        return _known(codes, lookups.party_ids(), "party code")
+
+
+class KeyListField(forms.MultipleChoiceField):
+    """Repeated natural keys (party codes, mineral slugs) → what ``lookup()`` maps them to."""
+
+    def __init__(self, *, lookup, what, **kwargs):
+        self.lookup, self.what = lookup, what
+        super().__init__(**kwargs)
+
+    def valid_value(self, value):
+        return True  # checked against the cached keys in clean()
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return []
+        if len(value) > 50:
+            raise forms.ValidationError("Give at most 50 values.")
+        return _known(value, self.lookup(), self.what)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -46,8 +68,10 @@ class PartyCodeListFilter(filters.Filter):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class KeyMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
+class KeyMultipleChoiceFilter(filters.MultipleChoiceFilter):
     """Repeatable natural key (party code, mineral slug); any unknown key is a 400."""
+
+    field_class = KeyListField
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -70,8 +94,8 @@ LEGALLY_BINDING = (("true", "true"), ("false", "false"), ("unknown", "unknown"))
 
 class AgreementFilterSet(filters.FilterSet):
     party = KeyMultipleChoiceFilter(
-        queryset=Party.objects.all(),
-        to_field_name="code",
+        lookup=lookups.party_ids,
+        what="party code",
         method="filter_party",
         help_text="Party code; repeat for several: agreements any of them takes part in.",
     )
@@ -80,8 +104,8 @@ class AgreementFilterSet(filters.FilterSet):
         help_text="Comma-separated party codes (`GB,US`): agreements all of them take part in.",
     )
     mineral = KeyMultipleChoiceFilter(
-        queryset=Mineral.objects.all(),
-        to_field_name="slug",
+        lookup=lookups.mineral_ids,
+        what="mineral",
         method="filter_mineral",
         help_text="Mineral slug; repeat for several: agreements covering any of them. "
         "A group (`rare-earth-elements`) also matches its members.",
@@ -140,23 +164,24 @@ class AgreementFilterSet(filters.FilterSet):
         if not value:
             return qs
         return qs.filter(
-            Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), party__in=value))
+            Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), party_id__in=value))
         )
 
     def filter_between(self, qs, name, value):
-        for code in value or []:
+        for party_id in value or []:
             qs = qs.filter(
-                Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), party__code=code))
+                Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), party_id=party_id))
             )
         return qs
 
     def filter_mineral(self, qs, name, value):
         if not value:
             return qs
-        ids = [m.pk for m in value]
-        covered = Mineral.objects.filter(Q(pk__in=ids) | Q(group__in=ids)).values("pk")
+        covered = {pk for mineral_id, members in value for pk in (mineral_id, *members)}
         return qs.filter(
-            Exists(AgreementMineral.objects.filter(agreement=OuterRef("pk"), mineral__in=covered))
+            Exists(
+                AgreementMineral.objects.filter(agreement=OuterRef("pk"), mineral_id__in=covered)
+            )
         )
 
     def filter_legally_binding(self, qs, name, value):

@@ -44,9 +44,10 @@ class PartyFactory(factory.django.DjangoModelFactory):
         model = Party
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"X{n:02d}"[:2] if n < 100 else f"Q{n}")
-    name = factory.LazyAttribute(lambda o: f"Party {o.code}")
-    kind = PartyKind.STATE
+    # Digits keep generated codes clear of every ISO 3166-1 code.
+    code = factory.Sequence(lambda n: f"T{n}")
+    name = factory.LazyAttribute(lambda o: f"Organisation {o.code}")
+    kind = PartyKind.INTERNATIONAL_ORGANISATION
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
