@@ -328,3 +328,35 @@ def module_agreements_fixture(django_db_setup, django_db_blocker):
 def agreements_fixture(module_agreements, ref):
     """The realistic fixture: 12 agreements of our own plus the 3 founding ones, by slug."""
     return {slug: Agreement.objects.get(pk=a.pk) for slug, a in module_agreements.items()}
+
+
+def table_counts() -> dict[str, int]:
+    """Row count of every table in the database (history, people, events, tokens …)."""
+    from django.db import connection
+
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def assert_error(response, status: int, attr: str | None = "__any__") -> dict:
+    """The response is an error in the documented shape; with ``attr``, one error names it
+    (exactly, or as the start of a nested path such as ``sources.2.url``)."""
+    assert response.status_code == status, (response.status_code, response.content[:500])
+    body = response.json()
+    assert set(body) == {"type", "errors"}, body
+    assert body["type"] in {"validation_error", "client_error", "server_error"}
+    assert body["errors"], body
+    for error in body["errors"]:
+        assert set(error) == {"code", "detail", "attr"}, error
+        assert isinstance(error["code"], str) and isinstance(error["detail"], str)
+    if attr != "__any__":
+        attrs = [e["attr"] for e in body["errors"]]
+        assert any(a == attr or (a and attr and a.startswith(attr + ".")) for a in attrs), (
+            attr,
+            body,
+        )
+    return body
