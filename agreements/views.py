@@ -268,6 +268,18 @@ class PartyViewSet(viewsets.ModelViewSet):
             agreement_count=Count("agreement_parties", filter=visible)
         )
 
+    def _reload(self, serializer):
+        # The representation's annotations and prefetches come from get_queryset().
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_create(self, serializer):
+        serializer.save()
+        self._reload(serializer)
+
+    def perform_update(self, serializer):
+        serializer.save()
+        self._reload(serializer)
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if self.action == "retrieve" and self.kwargs.get("code"):
@@ -317,6 +329,18 @@ class PersonViewSet(viewsets.ModelViewSet):
         return people.prefetch_related(
             Prefetch("signatures", queryset=signatures, to_attr="visible_signatures")
         )
+
+    def _reload(self, serializer):
+        # The representation's annotations and prefetches come from get_queryset().
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_create(self, serializer):
+        serializer.save()
+        self._reload(serializer)
+
+    def perform_update(self, serializer):
+        serializer.save()
+        self._reload(serializer)
 
 
 __all__ = ["AgreementViewSet", "PartyViewSet", "PersonViewSet", "Mineral"]
