@@ -166,6 +166,11 @@ class MineralListSerializer(serializers.ModelSerializer):
         minerals, labels = set(), set()
         errors = {}
         for i, entry in enumerate(value):
+            # A PATCH validates nested entries partially; an entry still needs both keys.
+            missing = [key for key in ("mineral", "label") if key not in entry]
+            if missing:
+                errors[i] = {key: ["This field is required."] for key in missing}
+                continue
             if entry["mineral"].pk in minerals:
                 errors[i] = {"mineral": ["This mineral is already on the list."]}
             if entry["label"] in labels:
