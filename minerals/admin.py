@@ -22,6 +22,9 @@ class MineralAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MineralAliasInline]
+    # Explicit, because the COUNT annotation's GROUP BY drops Meta.ordering (the autocomplete
+    # would page an unordered list).
+    ordering = ["name", "slug"]
 
     def get_queryset(self, request):
         return (
@@ -51,6 +54,7 @@ class MineralListAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["jurisdiction"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MineralListEntryInline]
+    ordering = ["-published_on", "slug"]  # see MineralAdmin.ordering
 
     def get_queryset(self, request):
         return (
