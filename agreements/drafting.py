@@ -21,6 +21,7 @@ from django.db import transaction
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
@@ -97,6 +98,14 @@ def vocabulary_from_db() -> Vocabulary:
         return cached["vocabulary"]
 
 
+class ReferenceDataMissing(APIException):
+    """No parties in the database: the extractor has nothing to recognise."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "No parties are loaded yet; run `python manage.py load_reference_data`."
+    default_code = "reference_data_missing"
+
+
 def draft_from_text(
     text: str,
     published_on: datetime.date,
@@ -105,10 +114,13 @@ def draft_from_text(
     publisher: str | None = None,
 ) -> Extraction:
     """Run the extractor on a release with the database's vocabulary."""
+    vocabulary = vocabulary_from_db()
+    if not vocabulary.parties:
+        raise ReferenceDataMissing()
     return extract(
         text,
         published_on,
-        vocabulary_from_db(),
+        vocabulary,
         source_url=source_url or None,
         publisher=publisher or None,
     )

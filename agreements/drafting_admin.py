@@ -22,7 +22,13 @@ from django.utils.safestring import mark_safe
 
 from minerals.models import Mineral
 
-from .drafting import MAX_TEXT_CHARS, draft_from_text, draft_slug, proposal_fixed
+from .drafting import (
+    MAX_TEXT_CHARS,
+    ReferenceDataMissing,
+    draft_from_text,
+    draft_slug,
+    proposal_fixed,
+)
 from .models import AgreementMineral, AgreementParty, Party, Person, Signature, Source
 
 SESSION_KEY = "agreements.drafts_from_text"
@@ -211,12 +217,17 @@ def draft_from_text_view(model_admin, request):
         form = DraftFromTextForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            extraction = draft_from_text(
-                data["text"],
-                data["published_on"],
-                source_url=data["source_url"],
-                publisher=data["publisher"],
-            ).as_dict()
+            try:
+                extraction = draft_from_text(
+                    data["text"],
+                    data["published_on"],
+                    source_url=data["source_url"],
+                    publisher=data["publisher"],
+                ).as_dict()
+            except ReferenceDataMissing as exc:
+                form.add_error(None, str(exc.detail))
+                extraction = None
+        if form.is_valid():
             warnings = extraction["warnings"]
             fixed = proposal_fixed(extraction["proposal"], data["published_on"], warnings)
             token = _stash(request, {"proposal": fixed, "warnings": warnings})

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from agreements.drafting import proposal_fixed, vocabulary_from_db
+from agreements.extraction import Vocabulary
 from agreements.models import Agreement, AgreementParty, Person, Signature, Source
 from minerals.models import Mineral, MineralAlias
 
@@ -459,3 +460,16 @@ def test_evaluate_extraction_refuses_a_missing_folder(db, tmp_path):
         call_command("evaluate_extraction", str(tmp_path / "nowhere"))
     with pytest.raises(CommandError):
         call_command("evaluate_extraction", str(tmp_path))
+
+
+@pytest.mark.django_db
+def test_without_reference_data_the_endpoint_says_so(editor_api, monkeypatch):
+    """With no parties loaded the extractor has nothing to match: a 503 that says what to
+    run, not a crash."""
+    monkeypatch.setattr(
+        "agreements.drafting.vocabulary_from_db", lambda: Vocabulary(parties={}, minerals={})
+    )
+    # 5xx responses are reported through got_request_exception; the test client would re-raise.
+    editor_api.raise_request_exception = False
+    body = assert_error(draft(editor_api), 503)
+    assert "load_reference_data" in body["errors"][0]["detail"]
