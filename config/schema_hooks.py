@@ -61,3 +61,94 @@ def index_attr_patterns(result, generator, request, public):
         if members & indexed and schema.get("discriminator", {}).get("propertyName") == "attr":
             schema.pop("discriminator")
     return result
+
+
+PAGE_PARAMS = ("limit", "offset", "cursor", "since")
+
+LIST_ITEM_ERROR = {
+    "type": "object",
+    "description": "An error about a list item as a whole (null, not an object), e.g. `related.0`.",
+    "properties": {
+        "attr": {"type": "string", "pattern": r"^[A-Za-z_]+(\.[0-9]+\.[A-Za-z_]+)*\.[0-9]+$"},
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+    },
+    "required": ["attr", "code", "detail"],
+}
+
+
+def _page_error(names):
+    return {
+        "type": "object",
+        "description": "A paging parameter out of range or malformed.",
+        "properties": {
+            "type": {"$ref": "#/components/schemas/ValidationErrorEnum"},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "attr": {"type": "string", "enum": sorted(names)},
+                        "code": {"type": "string"},
+                        "detail": {"type": "string"},
+                    },
+                    "required": ["attr", "code", "detail"],
+                },
+            },
+        },
+        "required": ["type", "errors"],
+    }
+
+
+def _as_any_of(schema):
+    """A union whose members may overlap: anyOf, without a discriminator listing literals."""
+    if "oneOf" in schema:
+        schema["anyOf"] = schema.pop("oneOf")
+    schema.pop("discriminator", None)
+
+
+def error_schema_gaps(result, generator, request, public):
+    """Documents two 400 bodies drf-standardized-errors leaves out of the schema:
+
+    - an error about a nested list item itself (``related.0``: null, not an object), added to
+      every per-field error union;
+    - a paging parameter error (``limit``, ``offset``: the paginator validates them strictly),
+      added to the 400 response of every operation that takes one.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ListItemErrorComponent"] = LIST_ITEM_ERROR
+    item_ref = {"$ref": "#/components/schemas/ListItemErrorComponent"}
+    for schema in list(schemas.values()):
+        members = schema.get("oneOf", []) + schema.get("anyOf", [])
+        if any(m.get("$ref", "").endswith("ErrorComponent") for m in members):
+            _as_any_of(schema)
+            if item_ref not in schema["anyOf"]:
+                schema["anyOf"].append(item_ref)
+
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            names = {
+                p["name"]
+                for p in operation.get("parameters", [])
+                if p.get("in") == "query" and p.get("name") in PAGE_PARAMS
+            }
+            bad_request = operation["responses"].get("400", {})
+            ref = (
+                bad_request.get("content", {})
+                .get("application/json", {})
+                .get("schema", {})
+                .get("$ref", "")
+            )
+            target = schemas.get(ref.rsplit("/", 1)[-1]) if ref else None
+            if not names or target is None:
+                continue
+            name = "PageParameterError" + "".join(n.title() for n in sorted(names))
+            schemas.setdefault(name, _page_error(names))
+            _as_any_of(target)
+            target.setdefault("anyOf", [])
+            member = {"$ref": f"#/components/schemas/{name}"}
+            if member not in target["anyOf"]:
+                target["anyOf"].append(member)
+    return result
