@@ -37,9 +37,11 @@ class PartyCodeListField(forms.CharField):
             return None
         codes = [c.strip() for c in value.split(",") if c.strip()]
         if not codes:
-            raise forms.ValidationError("Give one or more party codes separated by commas.")
+            raise forms.ValidationError(
+                "Give one or more party codes separated by commas.", code="invalid"
+            )
         if len(codes) > 20:
-            raise forms.ValidationError("Give at most 20 party codes.")
+            raise forms.ValidationError("Give at most 20 party codes.", code="invalid")
         return _known(codes, lookups.party_ids(), "party code")
 
 
@@ -58,7 +60,7 @@ class KeyListField(forms.MultipleChoiceField):
         if not value:
             return []
         if len(value) > 50:
-            raise forms.ValidationError("Give at most 50 values.")
+            raise forms.ValidationError("Give at most 50 values.", code="invalid")
         return _known(value, self.lookup(), self.what)
 
 
