@@ -1,7 +1,7 @@
 """The API representation of agreements and parties: one shape for reading and writing."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -48,6 +48,23 @@ class ModelCleanMixin:
         except DjangoValidationError as exc:
             raise_model_errors(exc)
         return attrs
+
+
+class StrictCharField(serializers.CharField):
+    """Text that must arrive as a JSON string: DRF's CharField would quietly turn 123 or
+    12.5 into "123", so a client sending the wrong type would never learn of it."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+STRICT_FIELD_MAPPING = {
+    **serializers.ModelSerializer.serializer_field_mapping,
+    models.CharField: StrictCharField,
+    models.TextField: StrictCharField,
+}
 
 
 class PartyCodeField(serializers.SlugRelatedField):
@@ -98,6 +115,7 @@ class PersonField(serializers.Field):
 
 
 class SignatureSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    serializer_field_mapping = STRICT_FIELD_MAPPING
     person = PersonField(help_text="Person's slug, or a name (an unknown name creates the person).")
     person_name = serializers.CharField(source="person.name", read_only=True, help_text="Name.")
     party = PartyCodeField(
@@ -111,6 +129,7 @@ class SignatureSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 
 class AgreementMineralSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = STRICT_FIELD_MAPPING
     mineral = serializers.SlugRelatedField(
         slug_field="slug", queryset=Mineral.objects.all(), help_text="Mineral slug."
     )
@@ -133,6 +152,8 @@ class AgreementMineralSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = STRICT_FIELD_MAPPING
+
     class Meta:
         model = Source
         fields = ["url", "title", "publisher", "published_on", "kind"]
@@ -163,6 +184,8 @@ NESTED = {
 
 class AgreementSerializer(serializers.ModelSerializer):
     """An agreement with its parties, signatures, minerals, sources and related agreements."""
+
+    serializer_field_mapping = STRICT_FIELD_MAPPING
 
     slug = serializers.SlugField(
         max_length=120,
