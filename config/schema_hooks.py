@@ -65,6 +65,17 @@ def index_attr_patterns(result, generator, request, public):
 
 PAGE_PARAMS = ("limit", "offset", "cursor", "since")
 
+# Codes DRF and Django raise for an input field whatever its declared type (a NUL byte, an
+# unknown natural key behind a custom field, a value outside a choice); the per-field enums
+# drf-standardized-errors derives from field classes miss them on custom fields and filters.
+COMMON_FIELD_CODES = (
+    "invalid",
+    "invalid_choice",
+    "does_not_exist",
+    "null_characters_not_allowed",
+    "surrogate_characters_not_allowed",
+)
+
 LIST_ITEM_ERROR = {
     "type": "object",
     "description": "An error about a list item as a whole (null, not an object), e.g. `related.0`.",
@@ -108,7 +119,8 @@ def _as_any_of(schema):
 
 
 def error_schema_gaps(result, generator, request, public):
-    """Documents two 400 bodies drf-standardized-errors leaves out of the schema:
+    """Documents the 304 of a GET that takes If-None-Match, the codes any input field can
+    raise, and two 400 bodies drf-standardized-errors leaves out of the schema:
 
     - an error about a nested list item itself (``related.0``: null, not an object), added to
       every per-field error union;
@@ -117,6 +129,10 @@ def error_schema_gaps(result, generator, request, public):
     """
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["ListItemErrorComponent"] = LIST_ITEM_ERROR
+    for name, schema in schemas.items():
+        code = schema.get("properties", {}).get("code", {})
+        if name.endswith("ErrorComponent") and "enum" in code:
+            code["enum"] = sorted(set(code["enum"]) | set(COMMON_FIELD_CODES))
     item_ref = {"$ref": "#/components/schemas/ListItemErrorComponent"}
     for schema in list(schemas.values()):
         members = schema.get("oneOf", []) + schema.get("anyOf", [])
@@ -126,9 +142,14 @@ def error_schema_gaps(result, generator, request, public):
                 schema["anyOf"].append(item_ref)
 
     for operations in result.get("paths", {}).values():
-        for operation in operations.values():
+        for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            headers = {p["name"].lower() for p in operation.get("parameters", [])}
+            if method == "get" and "if-none-match" in headers:
+                operation["responses"].setdefault(
+                    "304", {"description": "Not modified: the ETag matches If-None-Match."}
+                )
             names = {
                 p["name"]
                 for p in operation.get("parameters", [])
