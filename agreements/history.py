@@ -180,6 +180,13 @@ def agreement_history(agreement: Agreement, *, include_drafts: bool) -> list[dic
         )
         for name, (model, parent, _, _) in CHILDREN.items()
     }
+    if not include_drafts:
+        # Links to drafts stay hidden in history, as they are in the representation.
+        targets = {r.to_agreement_id for r in rows["related"]}
+        published = set(
+            Agreement.objects.filter(pk__in=targets, is_published=True).values_list("pk", flat=True)
+        )
+        rows["related"] = [r for r in rows["related"] if r.to_agreement_id in published]
     names = _Names(rows, versions)
 
     # Attach each child version to the agreement version of its revision; rows written
