@@ -366,3 +366,93 @@ def test_reference_data_writable_only_with_model_permissions(
     assert_error(anon.delete(item), 401)
     assert publisher_api.delete(item).status_code == 204
     assert_error(publisher_api.get(item), 404)
+
+
+# --- Query counts ---------------------------------------------------------------------
+
+
+def queries_for(client, url):
+    """Number of queries one uncached GET takes, and its body."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(context), response.json()
+
+
+@pytest.fixture
+def fifty_agreements(ref):
+    """50 published agreements with every nested collection, and 50 people who signed them."""
+    import datetime
+
+    from agreements.models import (
+        AgreementMineral,
+        AgreementParty,
+        Party,
+        RelatedAgreement,
+        Signature,
+        Source,
+    )
+    from minerals.models import Mineral
+
+    made = Agreement.objects.bulk_create(
+        Agreement(
+            slug=f"bulk-{i:02d}",
+            title=f"Bulk agreement {i}",
+            kind="memorandum_of_understanding",
+            status="signed",
+            signed_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=i),
+            signed_country=Party.objects.get(code="GB"),
+            is_published=i % 2 == 0,
+        )
+        for i in range(50)
+    )
+    gb, us, fr = (Party.objects.get(code=c) for c in ("GB", "US", "FR"))
+    lithium, cobalt = Mineral.objects.get(slug="lithium"), Mineral.objects.get(slug="cobalt")
+    people = Person.objects.bulk_create(
+        Person(slug=f"bulk-person-{i:02d}", name=f"Bulk Person {i}") for i in range(50)
+    )
+    AgreementParty.objects.bulk_create(
+        AgreementParty(agreement=a, party=p) for a in made for p in (gb, us, fr)
+    )
+    Signature.objects.bulk_create(
+        Signature(agreement=a, person=person, party=gb, office="Minister", signed_on=a.signed_on)
+        for a, person in zip(made, people, strict=True)
+    )
+    AgreementMineral.objects.bulk_create(
+        AgreementMineral(agreement=a, mineral=m, stages=["mining"])
+        for a in made
+        for m in (lithium, cobalt)
+    )
+    Source.objects.bulk_create(
+        Source(agreement=a, url=f"https://gov.example/{a.slug}/{n}") for a in made for n in (1, 2)
+    )
+    RelatedAgreement.objects.bulk_create(
+        RelatedAgreement(from_agreement=a, to_agreement=b, kind="follows")
+        for a, b in zip(made[1:], made[:-1], strict=True)
+    )
+    return made
+
+
+LIST_ENDPOINTS = [
+    "/api/v1/agreements/",
+    "/api/v1/agreements/?party=GB&mineral=lithium&ordering=title",
+    "/api/v1/parties/",
+    "/api/v1/people/",
+]
+
+
+@pytest.mark.parametrize("client_name", ["anon", "editor_api"])
+@pytest.mark.parametrize("url", LIST_ENDPOINTS)
+def test_list_query_count_does_not_grow_with_page_size(request, fifty_agreements, client_name, url):
+    """A list page of 50 takes exactly as many queries as a page of 1."""
+    client = request.getfixturevalue(client_name)
+    joiner = "&" if "?" in url else "?"
+    one, body_one = queries_for(client, f"{url}{joiner}limit=1")
+    fifty, body_fifty = queries_for(client, f"{url}{joiner}limit=50")
+    assert len(body_one["results"]) == 1
+    assert len(body_fifty["results"]) == min(50, body_fifty["count"]) >= 25
+    assert fifty == one
