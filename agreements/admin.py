@@ -332,6 +332,17 @@ class HistoryTimeline:
         return f"link to {labels.get((Agreement, rec.to_agreement_id), rec.to_agreement_id)}"
 
 
+def titled(filter_class, title):
+    """A field list filter under another heading ("By publication", not "By is published")."""
+
+    class Filter(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Filter
+
+
 class PartyListFilter(admin.SimpleListFilter):
     title = "party"
     parameter_name = "party"
@@ -375,7 +386,7 @@ class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
         "kind",
         PartyListFilter,
         MineralListFilter,
-        "is_published",
+        ("is_published", titled(admin.BooleanFieldListFilter, "publication")),
         "legally_binding",
     ]
     search_fields = [
