@@ -3,9 +3,10 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from agreements.models import Party
-from agreements.serializers import raise_model_errors
+from agreements.serializers import STRICT_FIELD_MAPPING, raise_model_errors
 
 from .models import Mineral, MineralAlias, MineralList, MineralListEntry
 
@@ -31,7 +32,12 @@ class AliasListField(serializers.ListField):
 class MineralSerializer(serializers.ModelSerializer):
     """A mineral or group, with its aliases, members, lists and agreement count."""
 
-    slug = serializers.SlugField(max_length=80, help_text="Stable key, e.g. `lithium`.")
+    serializer_field_mapping = STRICT_FIELD_MAPPING
+    slug = serializers.SlugField(
+        max_length=80,
+        validators=[UniqueValidator(Mineral.objects.all(), "A mineral with this slug exists.")],
+        help_text="Stable key, e.g. `lithium`.",
+    )
     group = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Mineral.objects.all(),
@@ -103,9 +109,13 @@ class MineralSerializer(serializers.ModelSerializer):
     def _save(self, instance, validated_data):
         aliases = validated_data.pop("aliases", None)
         instance = instance or Mineral()
+        changed = instance.pk is None
         for key, value in validated_data.items():
-            setattr(instance, key, value)
-        instance.save()
+            if instance.pk is None or getattr(instance, key) != value:
+                setattr(instance, key, value)
+                changed = True
+        if changed:  # a no-op PUT saves nothing: updated_at and history stay as they are
+            instance.save()
         if aliases is not None:
             instance.aliases.exclude(name__in=aliases).delete()
             have = set(instance.aliases.values_list("name", flat=True))
@@ -135,7 +145,12 @@ class MineralListEntrySerializer(serializers.ModelSerializer):
 class MineralListSerializer(serializers.ModelSerializer):
     """An official criticality list with its entries (each under the list's own label)."""
 
-    slug = serializers.SlugField(max_length=80, help_text="Stable key, e.g. `us-2025`.")
+    serializer_field_mapping = STRICT_FIELD_MAPPING
+    slug = serializers.SlugField(
+        max_length=80,
+        validators=[UniqueValidator(MineralList.objects.all(), "A list with this slug exists.")],
+        help_text="Stable key, e.g. `us-2025`.",
+    )
     jurisdiction = serializers.SlugRelatedField(
         slug_field="code", queryset=Party.objects.all(), help_text="Party code of the publisher."
     )
@@ -185,9 +200,13 @@ class MineralListSerializer(serializers.ModelSerializer):
     def _save(self, instance, validated_data):
         entries = validated_data.pop("entries", None)
         instance = instance or MineralList()
+        changed = instance.pk is None
         for key, value in validated_data.items():
-            setattr(instance, key, value)
-        instance.save()
+            if instance.pk is None or getattr(instance, key) != value:
+                setattr(instance, key, value)
+                changed = True
+        if changed:  # a no-op PUT saves nothing: updated_at and history stay as they are
+            instance.save()
         if entries is not None:
             stored = {e.mineral_id: e for e in instance.entries.all()}
             wanted = {e["mineral"].pk for e in entries}
