@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.signals import request_started
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -321,6 +322,9 @@ def _agreement_saved(agreement, action, before, renamed):
     published_changed = before.get("is_published") != agreement.is_published
     if renamed or published_changed:
         emit_agreement_dependants(agreement.pk)
+        # Agreements linking here show this one's slug (and hide it while it is a draft).
+        for source in Agreement.objects.filter(related_links__to_agreement=agreement).distinct():
+            emit_agreement(source)
 
 
 def _agreement_deleted(agreement):
@@ -331,8 +335,18 @@ def _party_saved(party, action, before, renamed):
     emit(ChangeResource.PARTY, party.code, action, True)
     if renamed and not action == ChangeAction.CREATED:
         agreement_ids = list(
-            AgreementParty.objects.filter(party=party).values_list("agreement_id", flat=True)
+            Agreement.objects.filter(
+                Q(agreement_parties__party=party)
+                | Q(signed_country=party)
+                | Q(signatures__party=party)
+            ).values_list("pk", flat=True)
         )
+        for slug in MineralList.objects.filter(jurisdiction=party).values_list("slug", flat=True):
+            emit(ChangeResource.MINERAL_LIST, slug, ChangeAction.UPDATED, True)
+        for person_id in set(
+            Signature.objects.filter(party=party).values_list("person_id", flat=True)
+        ):
+            emit_person(person_id)
         for agreement in Agreement.objects.filter(pk__in=agreement_ids).only(
             "slug", "is_published"
         ):

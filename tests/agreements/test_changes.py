@@ -1,0 +1,183 @@
+"""The changes feed lets a consumer mirror exactly what it can see, deletions included."""
+
+import pytest
+
+from agreements.models import ChangeEvent
+
+PATHS = {
+    "agreement": "agreements",
+    "party": "parties",
+    "person": "people",
+    "mineral": "minerals",
+    "mineral-list": "mineral-lists",
+}
+
+
+class Mirror:
+    """A consumer that replays /changes/ and fetches each changed resource."""
+
+    def __init__(self, client):
+        self.client = client
+        self.cursor = 0
+        self.data: dict[tuple[str, str], dict] = {}
+        self.events_seen = 0
+
+    def sync(self):
+        while True:
+            page = self.client.get(f"/api/v1/changes/?since={self.cursor}&limit=100")
+            assert page.status_code == 200, page.content
+            body = page.json()
+            for event in body["results"]:
+                assert event["cursor"] > self.cursor
+                self.cursor = event["cursor"]
+                self.events_seen += 1
+                key = (event["resource"], event["key"])
+                if event["action"] == "deleted":
+                    self.data.pop(key, None)
+                    continue
+                response = self.client.get(f"/api/v1/{PATHS[key[0]]}/{key[1]}/")
+                if response.status_code == 404:
+                    self.data.pop(key, None)
+                else:
+                    assert response.status_code == 200, response.content
+                    self.data[key] = response.json()
+            assert body["cursor"] == self.cursor
+            if body["next"] is None:
+                return
+
+
+def server_state(client) -> dict:
+    """Everything the client can see, by listing every collection and fetching each item."""
+    state = {}
+    for resource, path in PATHS.items():
+        url = f"/api/v1/{path}/?limit=500"
+        while url:
+            page = client.get(url).json()
+            for item in page["results"]:
+                key = item.get("slug") or item.get("code")
+                state[(resource, key)] = client.get(f"/api/v1/{path}/{key}/").json()
+            url = page["next"]
+    return state
+
+
+def agreement(slug, published, parties=("GB", "US"), **extra):
+    return {
+        "slug": slug,
+        "title": f"Title of {slug}",
+        "kind": "memorandum_of_understanding",
+        "status": "signed",
+        "signed_on": "2025-05-05",
+        "is_published": published,
+        "parties": [{"party": p} for p in parties],
+        "signatures": [
+            {"person": f"Signer {slug}", "party": parties[0], "office": "Minister"},
+        ],
+        "minerals": [{"mineral": "neodymium", "stages": ["processing"]}],
+        "sources": [{"url": f"https://gov.example/{slug}", "title": "Release"}],
+        **extra,
+    }
+
+
+@pytest.fixture
+def unthrottled(monkeypatch):
+    """The mirror check makes hundreds of requests; rate limits are not under test here."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100000/min", "user": "100000/min"}
+    )
+
+
+@pytest.mark.parametrize("audience", ["anon", "editor_api"])
+def test_mirror_replaying_changes_matches_the_server(request, publisher_api, audience, unthrottled):
+    """A consumer replaying /changes/ between writes ends with exactly the visible data."""
+    client = request.getfixturevalue(audience)
+    mirror = Mirror(client)
+    mirror.sync()
+    steps = [
+        lambda: publisher_api.post(
+            "/api/v1/agreements/", agreement("draft-one", False), format="json"
+        ),
+        lambda: publisher_api.post(
+            "/api/v1/agreements/", agreement("public-one", True), format="json"
+        ),
+        lambda: publisher_api.patch(
+            "/api/v1/agreements/public-one/", {"title": "Renamed title"}, format="json"
+        ),
+        lambda: publisher_api.patch(
+            "/api/v1/agreements/public-one/",
+            {"related": [{"agreement": "draft-one", "kind": "follows"}]},
+            format="json",
+        ),
+        lambda: publisher_api.patch(
+            "/api/v1/agreements/draft-one/", {"is_published": True}, format="json"
+        ),
+        lambda: publisher_api.patch(
+            "/api/v1/agreements/draft-one/", {"slug": "draft-one-renamed"}, format="json"
+        ),
+        lambda: publisher_api.patch(
+            "/api/v1/agreements/public-one/", {"is_published": False}, format="json"
+        ),
+        lambda: publisher_api.patch(
+            "/api/v1/agreements/draft-one-renamed/",
+            {"parties": [{"party": "GB"}, {"party": "JP"}]},
+            format="json",
+        ),
+        lambda: publisher_api.patch("/api/v1/parties/JP/", {"name": "Nippon"}, format="json"),
+        lambda: publisher_api.patch(
+            "/api/v1/minerals/neodymium/", {"aliases": ["Nd metal"]}, format="json"
+        ),
+        lambda: publisher_api.patch(
+            "/api/v1/people/signer-public-one/", {"name": "Signer Renamed"}, format="json"
+        ),
+        lambda: publisher_api.delete("/api/v1/agreements/draft-one-renamed/"),
+        lambda: publisher_api.post("/api/v1/people/", {"name": "Nobody Yet"}, format="json"),
+        lambda: publisher_api.patch(
+            "/api/v1/mineral-lists/uk-2024/", {"name": "UK 2024 list (partial)"}, format="json"
+        ),
+        lambda: publisher_api.patch(
+            "/api/v1/agreements/uk-us-critical-minerals-mou-2026/",
+            {"signatures": []},
+            format="json",
+        ),
+    ]
+    for i, step in enumerate(steps):
+        response = step()
+        assert response.status_code in (200, 201, 204), (i, response.content)
+        if i % 3 == 0:
+            mirror.sync()
+    mirror.sync()
+    assert mirror.data == server_state(client)
+    assert mirror.events_seen > 0
+
+
+def test_anonymous_sees_publish_as_creation_and_unpublish_as_deletion(publisher_api, anon):
+    """For anonymous readers, drafts are absent from the feed, publishing reads as created
+    and unpublishing as deleted."""
+    start = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    publisher_api.post("/api/v1/agreements/", agreement("feed-check", False), format="json")
+    publisher_api.patch("/api/v1/agreements/feed-check/", {"summary": "x"}, format="json")
+    publisher_api.patch("/api/v1/agreements/feed-check/", {"is_published": True}, format="json")
+    publisher_api.patch("/api/v1/agreements/feed-check/", {"summary": "y"}, format="json")
+    publisher_api.patch("/api/v1/agreements/feed-check/", {"is_published": False}, format="json")
+
+    def actions(client):
+        body = client.get(f"/api/v1/changes/?since={start}&resource=agreement").json()
+        return [e["action"] for e in body["results"] if e["key"] == "feed-check"]
+
+    assert actions(anon) == ["created", "updated", "deleted"]
+    assert actions(publisher_api) == ["created", "updated", "updated", "updated", "updated"]
+    people = anon.get(f"/api/v1/changes/?since={start}&resource=person").json()["results"]
+    # The signer is visible only while a published agreement carries the signature.
+    assert [e["action"] for e in people if e["key"] == "signer-feed-check"] == [
+        "created",
+        "deleted",
+    ]
+
+
+def test_bad_cursor_is_a_400(anon):
+    """A malformed cursor or limit is refused naming the parameter."""
+    for query, attr in (("since=abc", "since"), ("since=-1", "since"), ("limit=0", "limit")):
+        response = anon.get(f"/api/v1/changes/?{query}")
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["attr"] == attr
