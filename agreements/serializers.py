@@ -67,6 +67,15 @@ STRICT_FIELD_MAPPING = {
 }
 
 
+class NoOpUpdateMixin:
+    """A PUT or PATCH that changes nothing saves nothing: updated_at and history stay."""
+
+    def update(self, instance, validated_data):
+        if all(getattr(instance, k) == v for k, v in validated_data.items()):
+            return instance
+        return super().update(instance, validated_data)
+
+
 class PartyCodeField(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "code")
@@ -372,7 +381,7 @@ class PartnerSerializer(serializers.Serializer):
     )
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(NoOpUpdateMixin, serializers.ModelSerializer):
     """A state, organisation or government body."""
 
     country = PartyCodeField(
@@ -453,7 +462,7 @@ class PersonSignatureSerializer(serializers.ModelSerializer):
         fields = ["agreement", "agreement_title", "party", "office", "role", "signed_on"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(NoOpUpdateMixin, serializers.ModelSerializer):
     """Someone who signed or witnessed agreements, with those signatures."""
 
     slug = serializers.SlugField(
