@@ -258,7 +258,9 @@ class PartyViewSet(viewsets.ModelViewSet):
     lookup_value_regex = r"[A-Za-z0-9-]{1,12}"
 
     def get_serializer_class(self):
-        return PartyDetailSerializer if self.action == "retrieve" else PartySerializer
+        # Writes answer with the same representation GET gives (partners included).
+        detail = self.action in ("retrieve", "update", "partial_update")
+        return PartyDetailSerializer if detail else PartySerializer
 
     def get_queryset(self):
         visible = Q()
@@ -282,7 +284,7 @@ class PartyViewSet(viewsets.ModelViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if self.action == "retrieve" and self.kwargs.get("code"):
+        if self.action in ("retrieve", "update", "partial_update") and self.kwargs.get("code"):
             context["partners"] = self._partners(self.kwargs["code"])
         return context
 
