@@ -456,3 +456,14 @@ def test_list_query_count_does_not_grow_with_page_size(request, fifty_agreements
     assert len(body_one["results"]) == 1
     assert len(body_fifty["results"]) == min(50, body_fifty["count"]) >= 25
     assert fifty == one
+
+
+@pytest.mark.parametrize("url", ["/api/v1/parties/GB/", "/api/v1/people/seema-malhotra/"])
+def test_reference_round_trip_saves_nothing(publisher_api, url):
+    """A party or person sent back unchanged with PUT comes back identical (no new version)."""
+    before = reread(publisher_api, url)
+    counts = table_counts()
+    response = publisher_api.put(url, before, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json() == before
+    assert table_counts() == counts
