@@ -322,6 +322,12 @@ class Agreement(TimeStampedModel):
             models.Index(fields=["status"], name="agreement_status"),
             models.Index(fields=["kind"], name="agreement_kind"),
             models.Index(fields=["is_published"], name="agreement_published"),
+            models.Index(fields=["legally_binding"], name="agreement_binding"),
+            models.Index(fields=["effective_on", "slug"], name="agreement_effective_slug"),
+            models.Index(fields=["announced_on", "slug"], name="agreement_announced_slug"),
+            models.Index(fields=["created_at", "slug"], name="agreement_created_slug"),
+            models.Index(fields=["expires_on"], name="agreement_expires"),
+            models.Index(fields=["terminated_on"], name="agreement_terminated"),
         ]
 
     def __str__(self):
