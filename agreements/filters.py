@@ -5,8 +5,7 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Exists, F, OuterRef
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.drainage import set_override
 
 from . import lookups
 from .models import (
@@ -64,13 +63,23 @@ class KeyListField(forms.MultipleChoiceField):
         return _known(value, self.lookup(), self.what)
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class PartyCodeListFilter(filters.Filter):
+class DocumentedStringFilter:
+    """A string parameter documented with its help_text. drf-spectacular takes a schema
+    override's description from the override alone, so a class-wide override would drop
+    every filter's help_text; each filter carries its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_override(
+            self, "field", {"type": "string", "description": self.extra.get("help_text", "")}
+        )
+
+
+class PartyCodeListFilter(DocumentedStringFilter, filters.Filter):
     field_class = PartyCodeListField
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class KeyMultipleChoiceFilter(filters.MultipleChoiceFilter):
+class KeyMultipleChoiceFilter(DocumentedStringFilter, filters.MultipleChoiceFilter):
     """Repeatable natural key (party code, mineral slug); any unknown key is a 400."""
 
     field_class = KeyListField
