@@ -23,7 +23,12 @@ def _known(keys, mapping, what):
     unknown = [k for k in keys if k not in mapping]
     if unknown:
         shown = ", ".join(unknown)[:200]
-        raise forms.ValidationError(f"Unknown {what}: {shown}.", code="invalid_choice")
+        # The keys go in params: the message is %-formatted later, and a key may contain "%".
+        raise forms.ValidationError(
+            "Unknown %(what)s: %(keys)s.",
+            code="invalid_choice",
+            params={"what": what, "keys": shown},
+        )
     return [mapping[k] for k in dict.fromkeys(keys)]
 
 
