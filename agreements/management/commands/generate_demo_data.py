@@ -236,8 +236,12 @@ class Generator:
     """Builds unsaved model instances from one random stream; never touches the database
     except through the ``Command`` that drives it."""
 
-    def __init__(self, ref: ReferenceData, rng: random.Random, used_slugs: set, people: dict):
+    def __init__(
+        self, ref: ReferenceData, rng: random.Random, used_slugs: set, people: dict, count: int
+    ):
         self.ref = ref
+        # Casts grow with the data set, so nobody signs thousands of agreements.
+        self.cast_size = {"major": max(8, count // 1000), "other": max(3, count // 20000)}
         self.rng = rng
         self.used_slugs = used_slugs
         self.people = people  # slug -> Person (saved or pending)
@@ -264,7 +268,7 @@ class Generator:
     def person_for(self, code: str) -> Person:
         """Someone who signs for ``code``: a small, stable cast per party."""
         cast = self.party_people[code]
-        size = 8 if code in MAJOR_PARTIES else 3
+        size = self.cast_size["major" if code in MAJOR_PARTIES else "other"]
         if len(cast) < size and (not cast or self.rng.random() < 0.3):
             cast.append(self._new_person())
         return self.rng.choice(cast)
@@ -516,12 +520,11 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         used_slugs = set(Agreement.objects.values_list("slug", flat=True))
         people = {p.slug: p for p in Person.objects.all()}
-        known_people = len(people)
-        gen = Generator(ref, rng, used_slugs, people)
+        known_slugs = set(people)
+        gen = Generator(ref, rng, used_slugs, people, agreements)
         show = options.get("verbosity", 1) > 0
-        slugs: list[str] = []
+        created: dict[str, bool] = {}  # slug -> published
         with transaction.atomic():
-            first_pk = None
             created_pks: list[int] = []
             with tqdm(
                 total=agreements, unit="agr", file=sys.stderr, disable=not show, smoothing=0.1
@@ -530,25 +533,28 @@ class Command(BaseCommand):
                     size = min(batch_size, agreements - start)
                     rows = [gen.agreement() for _ in range(size)]
                     pks = self._insert(gen, rows, created_pks)
-                    if first_pk is None:
-                        first_pk = pks[0]
                     created_pks.extend(pks)
-                    slugs.extend(r["agreement"].slug for r in rows)
+                    created.update((r["agreement"].slug, r["agreement"].is_published) for r in rows)
                     bar.update(size)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(
                         "UPDATE agreements_agreement "
                         "SET search_vector = to_tsvector('english', search_text) "
-                        "WHERE id >= %s",
-                        [first_pk],
+                        "WHERE id = ANY(%s)",
+                        [created_pks],
                     )
             bump_data_version()
-            self._record_changes(slugs)
+            new_people = [slug for slug in gen.people if slug not in known_slugs]
+            published = set(
+                Signature.objects.filter(
+                    person__slug__in=new_people, agreement__is_published=True
+                ).values_list("person__slug", flat=True)
+            )
+            self._record_changes(created, {slug: slug in published for slug in new_people})
         if show:
             self.stdout.write(
-                f"Created {len(slugs)} agreements and {len(gen.people) - known_people} people "
-                f"(seed {seed})."
+                f"Created {len(created)} agreements and {len(new_people)} people (seed {seed})."
             )
 
     def _insert(self, gen: Generator, rows: list[dict], created_pks: list[int]) -> list[int]:
@@ -580,15 +586,18 @@ class Command(BaseCommand):
         RelatedAgreement.objects.bulk_create(related)
         return pks
 
-    def _record_changes(self, slugs: list[str]) -> None:
+    def _record_changes(self, created: dict[str, bool], people: dict[str, bool]) -> None:
+        """Events for the changes feed (signals do not fire for bulk inserts)."""
         try:
             from agreements import changes
         except ImportError:
             changes = None
-        if changes is not None and hasattr(changes, "record_bulk"):
-            changes.record_bulk("agreement", slugs, "created")
-        else:
+        if changes is None or not hasattr(changes, "record_bulk"):
             self.stderr.write(
                 "Note: agreements.changes.record_bulk does not exist; "
                 "the changes feed has no events for the generated agreements."
             )
+            return
+        changes.record_bulk("agreement", list(created), "created", visible=created)
+        if people:
+            changes.record_bulk("person", list(people), "created", visible=people)
