@@ -72,13 +72,21 @@ def restore_groups_and_reference_data():
     call_command("load_reference_data", stdout=StringIO())
 
 
-@pytest.fixture(autouse=True)
-def _restore_after_flush(request, django_db_blocker):
-    """Autouse, so it is set up before the database fixtures and torn down after the flush."""
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last browser test's flush (the database fixture's teardown), put back what
+    the tests that follow expect; between browser tests the `roles` fixture does it."""
     yield
-    if "browser" in request.node.keywords and skip_reason() is None:
-        with django_db_blocker.unblock():
-            restore_groups_and_reference_data()
+    if "browser" not in item.keywords or skip_reason() is not None:
+        return
+    # pytest-django runs transactional tests last; after the very last one the test
+    # database is already gone.
+    if nextitem is None or "browser" in nextitem.keywords:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        restore_groups_and_reference_data()
 
 
 @pytest.fixture(scope="session")
