@@ -67,6 +67,12 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             )
         return super()._should_add_error_response(responses, status_code)
 
+    def _is_list_view(self, serializer=None):
+        # A view whose list action answers one page object (the changes feed) sets this.
+        if getattr(self.view, "schema_single_object", False):
+            return False
+        return super()._is_list_view(serializer)
+
     def get_auth(self):
         # drf-spectacular marks credentials optional only for AllowAny and
         # IsAuthenticatedOrReadOnly; ModelPermissionsOrReadOnly lets anyone read as well.
