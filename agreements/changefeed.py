@@ -41,6 +41,8 @@ class ChangeViewSet(viewsets.GenericViewSet):
 
     permission_classes = [AllowAny]
     pagination_class = None
+    # list answers one ChangesPage object, not an array of them (agreements.openapi).
+    schema_single_object = True
     filter_backends = []
     queryset = ChangeEvent.objects.none()
 
