@@ -63,8 +63,6 @@ def index_attr_patterns(result, generator, request, public):
     return result
 
 
-PAGE_PARAMS = ("limit", "offset", "cursor", "since")
-
 # Codes DRF and Django raise for an input field whatever its declared type (a NUL byte, an
 # unknown natural key behind a custom field, a value outside a choice); the per-field enums
 # drf-standardized-errors derives from field classes miss them on custom fields and filters.
@@ -88,10 +86,10 @@ LIST_ITEM_ERROR = {
 }
 
 
-def _page_error(names):
+def _query_error(names):
     return {
         "type": "object",
-        "description": "A paging parameter out of range or malformed.",
+        "description": "A query parameter out of range or malformed.",
         "properties": {
             "type": {"$ref": "#/components/schemas/ValidationErrorEnum"},
             "errors": {
@@ -124,8 +122,9 @@ def error_schema_gaps(result, generator, request, public):
 
     - an error about a nested list item itself (``related.0``: null, not an object), added to
       every per-field error union;
-    - a paging parameter error (``limit``, ``offset``: the paginator validates them strictly),
-      added to the 400 response of every operation that takes one.
+    - a query parameter error (``limit``, ``offset`` checked by the paginator, a view's own
+      parameters such as ``format`` or ``since``), added to the 400 response of every
+      operation with query parameters.
     """
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["ListItemErrorComponent"] = LIST_ITEM_ERROR
@@ -150,11 +149,7 @@ def error_schema_gaps(result, generator, request, public):
                 operation["responses"].setdefault(
                     "304", {"description": "Not modified: the ETag matches If-None-Match."}
                 )
-            names = {
-                p["name"]
-                for p in operation.get("parameters", [])
-                if p.get("in") == "query" and p.get("name") in PAGE_PARAMS
-            }
+            names = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
             bad_request = operation["responses"].get("400", {})
             ref = (
                 bad_request.get("content", {})
@@ -165,8 +160,8 @@ def error_schema_gaps(result, generator, request, public):
             target = schemas.get(ref.rsplit("/", 1)[-1]) if ref else None
             if not names or target is None:
                 continue
-            name = "PageParameterError" + "".join(n.title() for n in sorted(names))
-            schemas.setdefault(name, _page_error(names))
+            name = operation["operationId"].title().replace("_", "") + "QueryParameterError"
+            schemas[name] = _query_error(names)
             _as_any_of(target)
             target.setdefault("anyOf", [])
             member = {"$ref": f"#/components/schemas/{name}"}
