@@ -63,10 +63,12 @@ def index_attr_patterns(result, generator, request, public):
     return result
 
 
-# Codes DRF and Django raise for an input field whatever its declared type (a NUL byte, an
-# unknown natural key behind a custom field, a value outside a choice); the per-field enums
+# Codes DRF and Django raise for an input field whatever its declared type (null for a nested
+# collection, a NUL byte, an unknown natural key behind a custom field); the per-field enums
 # drf-standardized-errors derives from field classes miss them on custom fields and filters.
 COMMON_FIELD_CODES = (
+    "null",
+    "not_a_list",
     "invalid",
     "invalid_choice",
     "does_not_exist",
