@@ -1,0 +1,67 @@
+"""gunicorn settings for production (picked up automatically from the working directory).
+
+Sized for the 2-core machines the service runs on; every value can be overridden from the
+environment (or with gunicorn's own command-line flags). See docs/deployment.md.
+"""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+wsgi_app = "config.wsgi:application"
+
+# BIND wins; otherwise PORT on all interfaces (platforms that assign a port); otherwise local.
+bind = os.environ.get("BIND") or (
+    f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000"
+)
+
+# gthread: a request spends much of its time waiting on PostgreSQL and Redis, so threads keep a
+# core busy while another request waits, and a slow client does not block a whole process.
+# Workers: one per core plus one (3 on 2 cores) so a worker recycled by max_requests or busy
+# in a long request leaves the others serving; more processes would only multiply memory and
+# database connections. Threads: 4 per worker (12 requests in flight), enough to cover I/O
+# waits while the GIL keeps a worker to one core; each thread may hold one database connection,
+# so PostgreSQL sees at most workers × threads connections per machine.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+workers = _int("GUNICORN_WORKERS", (os.cpu_count() or 2) + 1)
+threads = _int("GUNICORN_THREADS", 4)
+
+# A request that takes longer than this is a bug or an attack: the worker is killed and
+# replaced. Exports stream, so they send bytes well within it.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# Keep-alive for the reverse proxy's upstream connections (a little longer than nginx's).
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+
+# Recycle workers now and then so slow memory growth never accumulates; the jitter keeps the
+# workers from restarting at the same moment.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+
+# Load the application in the master before forking: workers share the imported code's memory
+# and a broken deploy fails at start rather than in every worker.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") not in ("0", "false", "no")
+
+# Request-line and header limits (the body is limited by the application: 413).
+limit_request_line = _int("GUNICORN_LIMIT_REQUEST_LINE", 8190)
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# The application logs one JSON line per request itself (config/middleware.py); gunicorn's
+# access log is off unless GUNICORN_ACCESS_LOG names a file or "-" (stdout), in which case it
+# is also one JSON object per line.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = (
+    '{"remote":"%(h)s","method":"%(m)s","path":"%(U)s","query":"%(q)s","status":%(s)s,'
+    '"bytes":"%(B)s","duration_ms":%(M)s,"request_id":"%({x-request-id}o)s",'
+    '"user_agent":"%(a)s"}'
+)
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# Behind a reverse proxy on the same machine, trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
