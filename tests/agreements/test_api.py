@@ -467,3 +467,32 @@ def test_reference_round_trip_saves_nothing(publisher_api, url):
     assert response.status_code == 200, response.content
     assert response.json() == before
     assert table_counts() == counts
+
+
+def test_patch_parties_cannot_strand_a_signatory(publisher_api):
+    """Replacing the parties so that a signatory's party is gone is refused on the signature."""
+    slug = "uk-us-critical-minerals-mou-2026"
+    counts = table_counts()
+    response = publisher_api.patch(
+        detail(slug), {"parties": [{"party": "GB"}, {"party": "AU"}]}, format="json"
+    )
+    body = assert_error(response, 400)
+    assert any(e["attr"].startswith("signatures.") for e in body["errors"]), body
+    assert table_counts() == counts
+
+
+def test_witness_may_represent_a_non_party(editor_api):
+    """A witness may represent a party outside the agreement, or none."""
+    data = new(
+        signatures=NEW["signatures"]
+        + [
+            {"person": "Antony Blinken", "party": "US", "role": "witness"},
+            {"person": "Ursula von der Leyen", "party": None, "role": "witness"},
+        ]
+    )
+    response = editor_api.post(URL, data, format="json")
+    assert response.status_code == 201, response.content
+    witnesses = {
+        s["person"]: s["party"] for s in response.json()["signatures"] if s["role"] == "witness"
+    }
+    assert witnesses == {"antony-blinken": "US", "ursula-von-der-leyen": None}
