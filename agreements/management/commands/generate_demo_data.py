@@ -11,6 +11,7 @@ import datetime
 import random
 import sys
 from collections import defaultdict
+from itertools import accumulate
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -156,6 +157,13 @@ MAJOR_MINERALS = {
     "uranium": 5,
 }
 STAGE_WEIGHTS = [30, 40, 40, 25, 20, 8, 25, 20]  # in Stage.values order
+# Computed once: TextChoices.values builds a new list on every access.
+STAGE_CHANCES = [
+    (stage, weight / 100) for stage, weight in zip(Stage.values, STAGE_WEIGHTS, strict=True)
+]
+SOURCE_KINDS = list(SourceKind.values)
+KINDS = list(KIND_WEIGHTS)
+KIND_CUM = list(accumulate(KIND_WEIGHTS.values()))
 MINERAL_NOTES = ["battery grade", "including magnets", "concentrates", "and its compounds"]
 
 FIRST_NAMES = (
@@ -213,13 +221,13 @@ class ReferenceData:
         self.party = {code: (pk, name, kind) for pk, code, name, kind in parties}
         self.state_codes = [c for c, (_, _, k) in self.party.items() if k == PartyKind.STATE]
         self.party_codes = [c for c in self.party if c == "EU" or c in self.state_codes]
-        self.party_weights = [MAJOR_PARTIES.get(c, 1) for c in self.party_codes]
+        self.party_cum = list(accumulate(MAJOR_PARTIES.get(c, 1) for c in self.party_codes))
         # Minerals in their display order (the order search text lists them in).
         minerals = list(Mineral.objects.order_by("name", "slug").values_list("pk", "slug", "name"))
         self.mineral = {slug: (pk, name) for pk, slug, name in minerals}
         self.mineral_rank = {slug: i for i, (_, slug, _) in enumerate(minerals)}
         self.mineral_slugs = [slug for _, slug, _ in minerals]
-        self.mineral_weights = [MAJOR_MINERALS.get(s, 1) for s in self.mineral_slugs]
+        self.mineral_cum = list(accumulate(MAJOR_MINERALS.get(s, 1) for s in self.mineral_slugs))
         self.aliases = defaultdict(list)
         for mineral_slug, alias in MineralAlias.objects.order_by("mineral__slug", "pk").values_list(
             "mineral__slug", "name"
@@ -305,7 +313,7 @@ class Generator:
         count = rng.choices([2, 3, 4, 5], weights=[70, 15, 9, 6])[0]
         chosen: list[str] = []
         while len(chosen) < count:
-            code = rng.choices(self.ref.party_codes, weights=self.ref.party_weights)[0]
+            code = rng.choices(self.ref.party_codes, cum_weights=self.ref.party_cum)[0]
             if code not in chosen:
                 chosen.append(code)
         return chosen
@@ -315,7 +323,7 @@ class Generator:
         count = rng.choices(range(1, 9), weights=[20, 20, 18, 14, 10, 8, 6, 4])[0]
         chosen: list[str] = []
         while len(chosen) < count:
-            slug = rng.choices(self.ref.mineral_slugs, weights=self.ref.mineral_weights)[0]
+            slug = rng.choices(self.ref.mineral_slugs, cum_weights=self.ref.mineral_cum)[0]
             if slug not in chosen:
                 chosen.append(slug)
         return chosen
@@ -355,7 +363,7 @@ class Generator:
         """One agreement with its nested rows, as unsaved instances and plain values."""
         rng = self.rng
         ref = self.ref
-        kind = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
+        kind = rng.choices(KINDS, cum_weights=KIND_CUM)[0]
         parties = self._parties()
         minerals = self._minerals()
         dates = self._dates(kind)
@@ -454,11 +462,7 @@ class Generator:
 
         mineral_rows = []
         for m in minerals:
-            stages = [
-                s
-                for s, w in zip(Stage.values, STAGE_WEIGHTS, strict=True)
-                if rng.random() < w / 100
-            ]
+            stages = [s for s, chance in STAGE_CHANCES if rng.random() < chance]
             note = rng.choice(MINERAL_NOTES) if rng.random() < 0.05 else ""
             mineral_rows.append(
                 AgreementMineral(mineral_id=ref.mineral[m][0], stages=stages, note=note)
@@ -467,7 +471,7 @@ class Generator:
         source_rows = []
         for i in range(rng.choices([1, 2, 3], weights=[55, 30, 15])[0]):
             code = parties[i % len(parties)]
-            kind_s = rng.choices(list(SourceKind.values), weights=[50, 15, 15, 15, 5])[0]
+            kind_s = rng.choices(SOURCE_KINDS, weights=[50, 15, 15, 15, 5])[0]
             source_rows.append(
                 Source(
                     url=f"https://gov.{code.lower()}.example.org/news/{slug}-{i + 1}",
