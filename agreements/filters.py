@@ -94,6 +94,8 @@ class StableOrderingFilter(filters.OrderingFilter):
     """Ordering with empty values last and ties broken by slug, so pages never shift."""
 
     def filter(self, qs, value):
+        # "ordering=," passes the form's choice check as empty items; they mean no ordering.
+        value = [param for param in value or [] if param]
         if not value:
             value = ["-signed_on"]
         ordering = []
