@@ -88,6 +88,28 @@ LIST_ITEM_ERROR = {
 }
 
 
+# Refused by config.middleware.RequestLimitsMiddleware before any view runs.
+URI_TOO_LONG = {
+    "type": "object",
+    "properties": {
+        "type": {"$ref": "#/components/schemas/ClientErrorEnum"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string", "enum": ["request_uri_too_long"]},
+                    "detail": {"type": "string"},
+                    "attr": {"type": "string", "nullable": True},
+                },
+                "required": ["code", "detail", "attr"],
+            },
+        },
+    },
+    "required": ["type", "errors"],
+}
+
+
 def _query_error(names):
     return {
         "type": "object",
@@ -119,8 +141,9 @@ def _as_any_of(schema):
 
 
 def error_schema_gaps(result, generator, request, public):
-    """Documents the 304 of a GET that takes If-None-Match, the codes any input field can
-    raise, and two 400 bodies drf-standardized-errors leaves out of the schema:
+    """Documents the 414 any operation may get (query string too long), the 304 of a GET that
+    takes If-None-Match, the codes any input field can raise, and two 400 bodies
+    drf-standardized-errors leaves out of the schema:
 
     - an error about a nested list item itself (``related.0``: null, not an object), added to
       every per-field error union;
@@ -142,10 +165,22 @@ def error_schema_gaps(result, generator, request, public):
             if item_ref not in schema["anyOf"]:
                 schema["anyOf"].append(item_ref)
 
+    schemas["ErrorResponse414"] = URI_TOO_LONG
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            operation["responses"].setdefault(
+                "414",
+                {
+                    "description": "The query string is longer than MAX_QUERY_STRING_LENGTH.",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/ErrorResponse414"}
+                        }
+                    },
+                },
+            )
             headers = {p["name"].lower() for p in operation.get("parameters", [])}
             if method == "get" and "if-none-match" in headers:
                 operation["responses"].setdefault(
