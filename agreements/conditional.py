@@ -8,13 +8,12 @@ database query.
 """
 
 import hashlib
-import json
 
+import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.http import parse_etags, quote_etag
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .cache import data_version
@@ -23,9 +22,9 @@ from .exceptions import PreconditionFailed
 CACHE_TIMEOUT = 300
 
 
-def etag_for(data) -> str:
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return quote_etag(hashlib.sha256(canonical.encode()).hexdigest()[:32])
+def etag_for(body: bytes) -> str:
+    """Strong ETag of a JSON body; every read path renders one resource to the same bytes."""
+    return quote_etag(hashlib.sha256(body).hexdigest()[:32])
 
 
 def matches(header: str | None, etag: str) -> bool:
@@ -42,11 +41,23 @@ def not_modified(etag: str) -> Response:
     return response
 
 
-def check_if_match(request, current_data) -> None:
+def check_if_match(request, current_body: bytes) -> None:
     """412 unless the client's If-Match names the current representation (or is absent)."""
     header = request.headers.get("If-Match")
-    if header and not matches(header, etag_for(current_data)):
+    if header and not matches(header, etag_for(current_body)):
         raise PreconditionFailed()
+
+
+def json_response(request, body: bytes, status: int = 200, headers=None):
+    """The JSON body as it is (with its ETag); decoded only for the browsable API."""
+    if request.accepted_renderer.format == "json":
+        response = HttpResponse(body, content_type="application/json", status=status)
+        for key, value in (headers or {}).items():
+            response[key] = value
+    else:
+        response = Response(orjson.loads(body), status=status, headers=headers)
+    response["ETag"] = etag_for(body)
+    return response
 
 
 def cache_key(request, audience: str) -> str:
@@ -58,25 +69,20 @@ def cache_key(request, audience: str) -> str:
 def cached_json(request, audience: str, build):
     """A response for a GET, from the shared cache when possible.
 
-    ``build()`` returns the data (or None for 404). The JSON body is rendered once and
-    cached as bytes with its ETag; a matching If-None-Match gets a 304. Other formats (the
-    browsable API) are built each time.
+    ``build()`` returns the JSON body as bytes (or None for 404); it is cached with its ETag
+    under the data version, and a matching If-None-Match gets a 304.
     """
-    is_json = request.accepted_renderer.format == "json"
-    use_cache = settings.API_RESPONSE_CACHE and is_json
+    use_cache = settings.API_RESPONSE_CACHE and request.accepted_renderer.format == "json"
     key = cache_key(request, audience) if use_cache else None
     entry = cache.get(key) if use_cache else None
     if entry is None:
-        data = build()
-        if data is None:
+        body = build()
+        if body is None:
             return None
-        body = JSONRenderer().render(data) if is_json else data
-        entry = (etag_for(data), body)
+        entry = (etag_for(body), body)
         if use_cache:
             cache.set(key, entry, CACHE_TIMEOUT)
     etag, body = entry
     if matches(request.headers.get("If-None-Match"), etag):
         return not_modified(etag)
-    response = HttpResponse(body, content_type="application/json") if is_json else Response(body)
-    response["ETag"] = etag
-    return response
+    return json_response(request, body)

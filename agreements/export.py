@@ -62,16 +62,14 @@ def _csv_row(item: dict) -> list:
 
 def rows(queryset, request, *, include_drafts: bool):
     """Representations of every agreement in ``queryset``, CHUNK at a time."""
-    base = queryset.order_by("pk")
     last = 0
     while True:
-        chunk = list(
-            base.filter(pk__gt=last).values(*read.VALUES, "created_at", "updated_at")[:CHUNK]
+        items, last = read.chunk(
+            queryset, request, include_drafts=include_drafts, after_pk=last, size=CHUNK
         )
-        if not chunk:
+        if last is None:
             return
-        last = chunk[-1]["pk"]
-        yield from read.build(chunk, request, include_drafts=include_drafts)
+        yield from items
 
 
 def _lines(queryset, request, fmt, include_drafts):

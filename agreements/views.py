@@ -1,5 +1,6 @@
 """API v1 ViewSets for agreements, parties and people."""
 
+import orjson
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +16,7 @@ from minerals.models import Mineral
 
 from . import read
 from .changes import lock_writes, revision_scope
-from .conditional import cached_json, check_if_match, etag_for
+from .conditional import cached_json, check_if_match, json_response
 from .drafting import DraftFromTextMixin
 from .export import FORMATS, streaming_response
 from .filters import AgreementFilterSet, PartyFilterSet
@@ -143,18 +144,18 @@ class AgreementViewSet(DraftFromTextMixin, viewsets.ModelViewSet):
             )
             paginator.count, paginator.limit, paginator.offset = count, limit, offset
             paginator.request = request
-            return {
-                "count": count,
-                "next": paginator.get_next_link(),
-                "previous": paginator.get_previous_link(),
-                "results": results,
-            }
+            links = orjson.dumps(
+                {"next": paginator.get_next_link(), "previous": paginator.get_previous_link()}
+            )
+            return b'{"count":%d,%s,"results":%s}' % (count, links[1:-1], results)
 
         return cached_json(request, audience(request.user), build)
 
-    def _current(self, slug):
+    def _current(self, slug) -> bytes | None:
         visible = Agreement.objects.visible_to(self.request.user).filter(slug=slug)
-        return read.one(visible, self.request, include_drafts=can_view_drafts(self.request.user))
+        return read.one_json(
+            visible, self.request, include_drafts=can_view_drafts(self.request.user)
+        )
 
     def retrieve(self, request, *args, **kwargs):
         response = cached_json(
@@ -162,11 +163,6 @@ class AgreementViewSet(DraftFromTextMixin, viewsets.ModelViewSet):
         )
         if response is None:
             raise NotFound()
-        return response
-
-    def _respond(self, data, status_code=200, headers=None):
-        response = Response(data, status=status_code, headers=headers)
-        response["ETag"] = etag_for(data)
         return response
 
     # Writes: serialised by the write lock; If-Match checked under it, so of two writers
@@ -177,8 +173,8 @@ class AgreementViewSet(DraftFromTextMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         with transaction.atomic(), revision_scope():
             agreement = serializer.save()
-        data = self._current(agreement.slug)
-        return self._respond(data, 201, self.get_success_headers(data))
+        location = {"Location": read.agreement_url(request, agreement.slug)}
+        return json_response(request, self._current(agreement.slug), 201, location)
 
     def update(self, request, *args, partial=False, **kwargs):
         with transaction.atomic(), revision_scope():
@@ -188,7 +184,7 @@ class AgreementViewSet(DraftFromTextMixin, viewsets.ModelViewSet):
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             agreement = serializer.save()
-        return self._respond(self._current(agreement.slug))
+        return json_response(request, self._current(agreement.slug))
 
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic(), revision_scope():
