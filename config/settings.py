@@ -32,6 +32,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def throttle_rate(name: str, default: str) -> str | None:
+    value = os.environ.get(name, default).strip()
+    return None if value.lower() in {"", "off", "none"} else value
+
+
 # The test runner is the one place that may run without a configured secret.
 TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 
@@ -242,9 +247,10 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "NUM_PROXIES": NUM_PROXIES,
+    # "off" disables a throttle (benchmarks drive the API as one client).
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("THROTTLE_ANON", "600/min"),
-        "user": os.environ.get("THROTTLE_USER", "3000/min"),
+        "anon": throttle_rate("THROTTLE_ANON", "600/min"),
+        "user": throttle_rate("THROTTLE_USER", "3000/min"),
     },
 }
 
