@@ -77,6 +77,8 @@ def unique_slug(
     model, text: str, *, max_length: int = 100, exclude_pk=None, reserved=frozenset()
 ) -> str:
     """A slug from ``text`` that no other row of ``model`` uses (``-2``, ``-3`` … on clashes)."""
+    # Dashes between names ("Chile–UK") separate words, as hyphens do.
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("/", "-")
     base = slugify(text)[:max_length].strip("-") or "item"
     candidate, n = base, 1
     qs = model._default_manager.all()
