@@ -133,6 +133,35 @@ def _query_error(names):
     }
 
 
+def _collection_names(schemas, members):
+    """Nested collections of an error union: fields with ``name.INDEX…`` or
+    ``name.non_field_errors`` members (``related``, ``entries``)."""
+    names = set()
+    for member in members:
+        component = schemas.get(member.get("$ref", "").rsplit("/", 1)[-1], {})
+        attr = component.get("properties", {}).get("attr", {})
+        for value in attr.get("enum") or []:
+            if value.endswith(".non_field_errors") and value.count(".") == 1:
+                names.add(value.split(".")[0])
+        pattern = attr.get("pattern", "")
+        if pattern.startswith("^") and r"\." in pattern:
+            names.add(pattern[1:].split(r"\.")[0])
+    return {name for name in names if re.fullmatch(r"[A-Za-z_]+", name)}
+
+
+def _collection_error(names):
+    """An error about a nested collection as a whole (``related``: null, not a list)."""
+    return {
+        "type": "object",
+        "properties": {
+            "attr": {"type": "string", "enum": sorted(names)},
+            "code": {"type": "string", "enum": sorted({*COMMON_FIELD_CODES, "empty", "required"})},
+            "detail": {"type": "string"},
+        },
+        "required": ["attr", "code", "detail"],
+    }
+
+
 def _as_any_of(schema):
     """A union whose members may overlap: anyOf, without a discriminator listing literals."""
     if "oneOf" in schema:
@@ -158,12 +187,17 @@ def error_schema_gaps(result, generator, request, public):
         if name.endswith("ErrorComponent") and "enum" in code:
             code["enum"] = sorted(set(code["enum"]) | set(COMMON_FIELD_CODES))
     item_ref = {"$ref": "#/components/schemas/ListItemErrorComponent"}
-    for schema in list(schemas.values()):
+    for union_name, schema in list(schemas.items()):
         members = schema.get("oneOf", []) + schema.get("anyOf", [])
         if any(m.get("$ref", "").endswith("ErrorComponent") for m in members):
             _as_any_of(schema)
             if item_ref not in schema["anyOf"]:
                 schema["anyOf"].append(item_ref)
+            collections = _collection_names(schemas, schema["anyOf"])
+            if collections:
+                name = f"{union_name}CollectionErrorComponent"
+                schemas[name] = _collection_error(collections)
+                schema["anyOf"].append({"$ref": f"#/components/schemas/{name}"})
 
     schemas["ErrorResponse414"] = URI_TOO_LONG
     for operations in result.get("paths", {}).values():
