@@ -67,6 +67,7 @@ def index_attr_patterns(result, generator, request, public):
 # collection, a NUL byte, an unknown natural key behind a custom field); the per-field enums
 # drf-standardized-errors derives from field classes miss them on custom fields and filters.
 COMMON_FIELD_CODES = (
+    "blank",
     "null",
     "not_a_list",
     "invalid",
