@@ -21,25 +21,9 @@ from .models import (
     Signature,
     Source,
 )
+from .services import AGREEMENT_FIELDS
 
-SCALARS = (
-    "slug",
-    "title",
-    "short_title",
-    "kind",
-    "status",
-    "legally_binding",
-    "announced_on",
-    "signed_on",
-    "effective_on",
-    "expires_on",
-    "terminated_on",
-    "signed_place",
-    "signed_country",
-    "summary",
-    "text_url",
-    "is_published",
-)
+SCALARS = AGREEMENT_FIELDS
 
 # collection: (model, parent column, key fields, value fields) in representation names
 CHILDREN = {

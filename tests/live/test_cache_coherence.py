@@ -8,15 +8,15 @@ through the API and reads again on fresh connections.
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+
+from .support import free_port, postgres_server, redis_reachable
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -25,30 +25,6 @@ REDIS_URL = os.environ.get("LIVE_REDIS_URL", "redis://127.0.0.1:6379/15")
 READS_AFTER_WRITE = 20
 
 pytestmark = pytest.mark.live
-
-
-def _postgres_server() -> str | None:
-    """The PostgreSQL server the suite runs against (DATABASE_URL), or None."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _redis_reachable() -> bool:
-    try:
-        import redis
-
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"
-        return False
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _request(port, method, path, body=None, headers=None):
@@ -70,10 +46,10 @@ def _request(port, method, path, body=None, headers=None):
 
 @pytest.fixture
 def live_server_env():
-    server = _postgres_server()
+    server = postgres_server()
     if server is None:
         pytest.skip("live test: needs DATABASE_URL pointing at PostgreSQL")
-    if not _redis_reachable():
+    if not redis_reachable(REDIS_URL):
         pytest.skip(f"live test: Redis not reachable at {REDIS_URL}")
     import psycopg
 
@@ -127,7 +103,7 @@ def gunicorn(live_server_env, tmp_path):
         "u.groups.add(Group.objects.get(name='editors'))",
     )
     token = _manage(env, "create_api_token", "live-editor").strip().splitlines()[-1].strip()
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
     cmd = [GUNICORN, "--workers", "2", "--worker-class", "gthread", "--threads", "4"]
     cmd += ["--max-requests", "0", "--bind", f"127.0.0.1:{port}", "config.wsgi:application"]

@@ -8,15 +8,15 @@ connection so that all workers serve them.
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+
+from .support import free_port, postgres_server, redis_reachable
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -28,29 +28,6 @@ RATE = 60
 SLACK = 3
 
 pytestmark = pytest.mark.live
-
-
-def _postgres_server() -> str | None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _redis_reachable() -> bool:
-    try:
-        import redis
-
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"
-        return False
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(port: int, path: str):
@@ -66,10 +43,10 @@ def _get(port: int, path: str):
 
 @pytest.fixture
 def throttled_server(tmp_path):
-    server = _postgres_server()
+    server = postgres_server()
     if server is None:
         pytest.skip("live test: needs DATABASE_URL pointing at PostgreSQL (skipped on SQLite)")
-    if not _redis_reachable():
+    if not redis_reachable(REDIS_URL):
         pytest.skip(f"live test: Redis not reachable at {REDIS_URL}")
     import psycopg
     import redis
@@ -89,7 +66,7 @@ def throttled_server(tmp_path):
         THROTTLE_USER="1000000/min",
         REQUEST_LOG_LEVEL="WARNING",
     )
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "gunicorn.log"
     proc = None
     try:
