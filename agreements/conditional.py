@@ -66,6 +66,31 @@ def cache_key(request, audience: str) -> str:
     return f"resp:{data_version()}:{audience}:{digest}"
 
 
+def cached_count(request, audience: str, queryset) -> int:
+    """The number of results of a filtered list, cached under the data version.
+
+    Counting is the one part of a list request that grows with the matches; a client paging
+    through a filtered list asks the same count for every page, and gets it once. The key
+    leaves out limit, offset and ordering, which do not change the count. Off with the
+    response cache (API_RESPONSE_CACHE).
+    """
+    if not settings.API_RESPONSE_CACHE:
+        return queryset.count()
+    params = sorted(
+        (k, v)
+        for k, values in request.query_params.lists()
+        if k not in {"limit", "offset", "ordering", "format"}
+        for v in values
+    )
+    digest = hashlib.sha256(repr(params).encode()).hexdigest()[:40]
+    key = f"count:{data_version()}:{audience}:{digest}"
+    total = cache.get(key)
+    if total is None:
+        total = queryset.count()
+        cache.set(key, total, CACHE_TIMEOUT)
+    return total
+
+
 def cached_json(request, audience: str, build):
     """A response for a GET, from the shared cache when possible.
 

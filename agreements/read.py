@@ -354,10 +354,13 @@ def use_json_path() -> bool:
     return connection.vendor == "postgresql"
 
 
-def page(queryset, request, *, include_drafts: bool, limit: int, offset: int):
-    """(total count, representations) for one page of an ordered, filtered queryset."""
+def page(queryset, request, *, include_drafts: bool, limit: int, offset: int, count=None):
+    """(total count, representations) for one page of an ordered, filtered queryset.
+
+    ``count`` (optional) returns the total, e.g. from a cache; by default it is counted.
+    """
     if use_json_path():
-        total = queryset.count()
+        total = count() if count is not None else queryset.count()
         if total <= offset:
             return total, b"[]"
         pks = list(queryset.values_list("pk", flat=True)[offset : offset + limit])

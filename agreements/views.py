@@ -16,7 +16,7 @@ from minerals.models import Mineral
 
 from . import read
 from .changes import lock_writes, revision_scope
-from .conditional import cached_json, check_if_match, json_response
+from .conditional import cached_count, cached_json, check_if_match, json_response
 from .drafting import DraftFromTextMixin
 from .export import FORMATS, streaming_response
 from .filters import AgreementFilterSet, PartyFilterSet
@@ -140,7 +140,12 @@ class AgreementViewSet(DraftFromTextMixin, viewsets.ModelViewSet):
             paginator = self.paginator
             limit, offset = paginator.get_limit(request), paginator.get_offset(request)
             count, results = read.page(
-                queryset, request, include_drafts=include, limit=limit, offset=offset
+                queryset,
+                request,
+                include_drafts=include,
+                limit=limit,
+                offset=offset,
+                count=lambda: cached_count(request, audience(request.user), queryset),
             )
             paginator.count, paginator.limit, paginator.offset = count, limit, offset
             paginator.request = request

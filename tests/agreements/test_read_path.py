@@ -91,3 +91,22 @@ def test_cached_list_costs_no_query_for_anonymous(anon, django_assert_num_querie
     assert again.content == first.content
     assert conditional.status_code == 304
     assert conditional.content == b""
+
+
+@pytest.mark.postgresql
+def test_paging_counts_a_filtered_list_once_and_recounts_after_a_write(
+    anon, publisher_api, settings
+):
+    """With the cache on, page 2 of a filter reuses page 1's count; a write makes it recount."""
+    settings.API_RESPONSE_CACHE = True
+    make_agreements(5)
+    url = "/api/v1/agreements/?limit=2&kind=memorandum_of_understanding"
+    with CaptureQueriesContext(connection) as first:
+        page1 = anon.get(url).json()
+    with CaptureQueriesContext(connection) as second:
+        page2 = anon.get(url + "&offset=2").json()
+    assert page1["count"] == page2["count"] >= 5
+    assert len(second) == len(first) - 1
+    assert not any("COUNT(" in q["sql"].upper() for q in second.captured_queries)
+    AgreementFactory(title="Another memorandum")
+    assert anon.get(url + "&offset=2").json()["count"] == page1["count"] + 1
