@@ -167,7 +167,9 @@ def emit(resource: str, key: str, action: str, visible_after: bool) -> None:
         state.events[(resource, key)] = [event.pk, action]
 
 
-def record_bulk(resource: str, keys, action: str = ChangeAction.CREATED, visible=None) -> None:
+def record_bulk(
+    resource: str, keys, action: str = ChangeAction.CREATED, visible=None, visible_before=False
+) -> None:
     """Events for rows written in bulk (signals do not fire for bulk_create)."""
     lock_writes()
     now = timezone.now()
@@ -179,7 +181,7 @@ def record_bulk(resource: str, keys, action: str = ChangeAction.CREATED, visible
                 key=key,
                 action=action,
                 at=now,
-                visible_before=False,
+                visible_before=visible_before,
                 visible_after=visible.get(key, True),
             )
             for key in keys

@@ -220,3 +220,22 @@ def test_refuses_without_reference_data(ref):
     Party.objects.filter(code="EU").update(code="XEU")
     with pytest.raises(CommandError, match="load_reference_data"):
         generate(n=5)
+
+
+def test_generated_data_is_announced_in_the_changes_feed(ref, anon):
+    """After bulk generation, the feed names the new agreements and the touched parties and
+    minerals, so a mirror picks them up; drafts stay out of the anonymous feed."""
+    from agreements.models import ChangeEvent
+
+    seeded = set(Agreement.objects.values_list("slug", flat=True))
+    start = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    call_command("generate_demo_data", agreements=20, seed=7, stdout=StringIO(), stderr=StringIO())
+    events = anon.get(f"/api/v1/changes/?since={start}&limit=1000").json()["results"]
+    keys = {(e["resource"], e["key"]) for e in events}
+    new = Agreement.objects.exclude(slug__in=seeded)
+    published = set(new.filter(is_published=True).values_list("slug", flat=True))
+    drafts = set(new.filter(is_published=False).values_list("slug", flat=True))
+    assert published and {("agreement", s) for s in published} <= keys
+    assert not {("agreement", s) for s in drafts} & keys
+    assert any(resource == "party" for resource, _ in keys)
+    assert any(resource == "mineral" for resource, _ in keys)

@@ -15,9 +15,11 @@ from itertools import accumulate
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from agreements import changes
 from agreements.cache import bump_data_version
 from agreements.models import (
     Agreement,
@@ -591,17 +593,18 @@ class Command(BaseCommand):
         return pks
 
     def _record_changes(self, created: dict[str, bool], people: dict[str, bool]) -> None:
-        """Events for the changes feed (signals do not fire for bulk inserts)."""
-        try:
-            from agreements import changes
-        except ImportError:
-            changes = None
-        if changes is None or not hasattr(changes, "record_bulk"):
-            self.stderr.write(
-                "Note: agreements.changes.record_bulk does not exist; "
-                "the changes feed has no events for the generated agreements."
-            )
-            return
+        """Events for the changes feed (signals do not fire for bulk inserts): the new
+        agreements and people, and the parties and minerals whose counts and partners moved."""
         changes.record_bulk("agreement", list(created), "created", visible=created)
         if people:
             changes.record_bulk("person", list(people), "created", visible=people)
+        parties = Party.objects.filter(agreement_parties__isnull=False).distinct()
+        changes.record_bulk(
+            "party", list(parties.values_list("code", flat=True)), "updated", visible_before=True
+        )
+        minerals = Mineral.objects.filter(
+            Q(agreement_minerals__isnull=False) | Q(members__agreement_minerals__isnull=False)
+        ).distinct()
+        changes.record_bulk(
+            "mineral", list(minerals.values_list("slug", flat=True)), "updated", visible_before=True
+        )
