@@ -7,27 +7,13 @@ import json
 from django.http import StreamingHttpResponse
 
 from . import read
+from .services import AGREEMENT_FIELDS
 
 CHUNK = 500
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
 
 CSV_COLUMNS = [
-    "slug",
-    "title",
-    "short_title",
-    "kind",
-    "status",
-    "legally_binding",
-    "announced_on",
-    "signed_on",
-    "effective_on",
-    "expires_on",
-    "terminated_on",
-    "signed_place",
-    "signed_country",
-    "summary",
-    "text_url",
-    "is_published",
+    *AGREEMENT_FIELDS,
     "parties",
     "signatories",
     "minerals",
