@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.utils.http import parse_etags, quote_etag
 from rest_framework.response import Response
 
-from .cache import data_version
+from .cache import VERSION_KEY, data_version
 from .exceptions import PreconditionFailed
 
 CACHE_TIMEOUT = 300
@@ -63,7 +63,7 @@ def json_response(request, body: bytes, status: int = 200, headers=None):
 def cache_key(request, audience: str) -> str:
     url = request.build_absolute_uri()
     digest = hashlib.sha256(url.encode()).hexdigest()[:40]
-    return f"resp:{data_version()}:{audience}:{digest}"
+    return f"resp:{audience}:{digest}"
 
 
 def cached_count(request, audience: str, queryset) -> int:
@@ -95,19 +95,29 @@ def cached_json(request, audience: str, build):
     """A response for a GET, from the shared cache when possible.
 
     ``build()`` returns the JSON body as bytes (or None for 404); it is cached with its ETag
-    under the data version, and a matching If-None-Match gets a 304.
+    and the data version it was built under, and a matching If-None-Match gets a 304.
     """
     use_cache = settings.API_RESPONSE_CACHE and request.accepted_renderer.format == "json"
-    key = cache_key(request, audience) if use_cache else None
-    entry = cache.get(key) if use_cache else None
+    entry = version = None
+    if use_cache:
+        # One round trip for the data version and the entry; the entry counts only if it
+        # was built under the current version.
+        key = cache_key(request, audience)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = data_version()
+        entry = found.get(key)
+        if entry is not None and entry[0] != str(version):
+            entry = None
     if entry is None:
         body = build()
         if body is None:
             return None
-        entry = (etag_for(body), body)
+        entry = (str(version), etag_for(body), body)
         if use_cache:
             cache.set(key, entry, CACHE_TIMEOUT)
-    etag, body = entry
+    _, etag, body = entry
     if matches(request.headers.get("If-None-Match"), etag):
         return not_modified(etag)
     return json_response(request, body)
