@@ -598,13 +598,12 @@ class Command(BaseCommand):
         changes.record_bulk("agreement", list(created), "created", visible=created)
         if people:
             changes.record_bulk("person", list(people), "created", visible=people)
-        parties = Party.objects.filter(agreement_parties__isnull=False).distinct()
+        parties = Party.objects.filter(pk__in=AgreementParty.objects.values("party_id"))
         changes.record_bulk(
             "party", list(parties.values_list("code", flat=True)), "updated", visible_before=True
         )
-        minerals = Mineral.objects.filter(
-            Q(agreement_minerals__isnull=False) | Q(members__agreement_minerals__isnull=False)
-        ).distinct()
+        used = set(AgreementMineral.objects.values_list("mineral_id", flat=True).distinct())
+        minerals = Mineral.objects.filter(Q(pk__in=used) | Q(members__pk__in=used)).distinct()
         changes.record_bulk(
             "mineral", list(minerals.values_list("slug", flat=True)), "updated", visible_before=True
         )
