@@ -11,6 +11,19 @@ from agreements.serializers import STRICT_FIELD_MAPPING, raise_model_errors
 from .models import Mineral, MineralAlias, MineralList, MineralListEntry
 
 
+def save_if_changed(instance, values: dict):
+    """Set ``values`` and save only if something differs: a no-op PUT saves nothing, so
+    updated_at and the history stay as they are."""
+    changed = instance.pk is None
+    for key, value in values.items():
+        if changed or getattr(instance, key) != value:
+            setattr(instance, key, value)
+            changed = True
+    if changed:
+        instance.save()
+    return instance
+
+
 class MineralListMembershipSerializer(serializers.ModelSerializer):
     list = serializers.SlugRelatedField(
         source="mineral_list", slug_field="slug", read_only=True, help_text="List slug."
@@ -108,14 +121,7 @@ class MineralSerializer(serializers.ModelSerializer):
     @transaction.atomic
     def _save(self, instance, validated_data):
         aliases = validated_data.pop("aliases", None)
-        instance = instance or Mineral()
-        changed = instance.pk is None
-        for key, value in validated_data.items():
-            if instance.pk is None or getattr(instance, key) != value:
-                setattr(instance, key, value)
-                changed = True
-        if changed:  # a no-op PUT saves nothing: updated_at and history stay as they are
-            instance.save()
+        instance = save_if_changed(instance or Mineral(), validated_data)
         if aliases is not None:
             instance.aliases.exclude(name__in=aliases).delete()
             have = set(instance.aliases.values_list("name", flat=True))
@@ -199,14 +205,7 @@ class MineralListSerializer(serializers.ModelSerializer):
     @transaction.atomic
     def _save(self, instance, validated_data):
         entries = validated_data.pop("entries", None)
-        instance = instance or MineralList()
-        changed = instance.pk is None
-        for key, value in validated_data.items():
-            if instance.pk is None or getattr(instance, key) != value:
-                setattr(instance, key, value)
-                changed = True
-        if changed:  # a no-op PUT saves nothing: updated_at and history stay as they are
-            instance.save()
+        instance = save_if_changed(instance or MineralList(), validated_data)
         if entries is not None:
             stored = {e.mineral_id: e for e in instance.entries.all()}
             wanted = {e["mineral"].pk for e in entries}
