@@ -1,7 +1,9 @@
 """Helpers shared by the live-server tests (gunicorn started by the test itself)."""
 
+import contextlib
 import os
 import socket
+import uuid
 from urllib.parse import urlsplit
 
 
@@ -27,3 +29,42 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def live_database(redis_url: str, label: str, **settings: str):
+    """A fresh PostgreSQL database and the production-like environment of a server using it
+    (DEBUG off, a real secret, Redis at ``redis_url`` under a key prefix of its own, plus
+    ``settings``); the database and the Redis keys are removed afterwards. Skips the test,
+    saying why, without PostgreSQL or Redis."""
+    import pytest
+
+    server = postgres_server()
+    if server is None:
+        pytest.skip("live test: needs DATABASE_URL pointing at PostgreSQL (skipped on SQLite)")
+    if not redis_reachable(redis_url):
+        pytest.skip(f"live test: Redis not reachable at {redis_url}")
+    import psycopg
+    import redis
+
+    database = f"cmat_live_{label}_{uuid.uuid4().hex[:8]}"
+    prefix = f"live-{database}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{database}"')
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
+    env.update(
+        SECRET_KEY="live-test-" + uuid.uuid4().hex * 2,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=f"{server}/{database}",
+        REDIS_URL=redis_url,
+        CACHE_KEY_PREFIX=prefix,
+        **settings,
+    )
+    try:
+        yield env
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(match=f"{prefix}*"):
+            client.delete(key)

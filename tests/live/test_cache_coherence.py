@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import free_port, postgres_server, redis_reachable
+from .support import free_port, live_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -46,39 +46,15 @@ def _request(port, method, path, body=None, headers=None):
 
 @pytest.fixture
 def live_server_env():
-    server = postgres_server()
-    if server is None:
-        pytest.skip("live test: needs DATABASE_URL pointing at PostgreSQL")
-    if not redis_reachable(REDIS_URL):
-        pytest.skip(f"live test: Redis not reachable at {REDIS_URL}")
-    import psycopg
-
-    database = f"cmat_live_{uuid.uuid4().hex[:10]}"
-    prefix = f"live-{database}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
-    env.update(
-        SECRET_KEY="live-test-" + uuid.uuid4().hex * 2,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=f"{server}/{database}",
-        REDIS_URL=REDIS_URL,
-        CACHE_KEY_PREFIX=prefix,
+    with live_database(
+        REDIS_URL,
+        "cache",
         API_RESPONSE_CACHE="1",
         THROTTLE_ANON="1000000/min",
         THROTTLE_USER="1000000/min",
         PYTHONUNBUFFERED="1",
-    )
-    try:
+    ) as env:
         yield env
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        import redis
-
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(match=f"{prefix}*"):
-            client.delete(key)
 
 
 def _manage(env, *args) -> str:

@@ -11,12 +11,11 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-from .support import free_port, postgres_server, redis_reachable
+from .support import free_port, live_database
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -43,29 +42,17 @@ def _get(port: int, path: str):
 
 @pytest.fixture
 def throttled_server(tmp_path):
-    server = postgres_server()
-    if server is None:
-        pytest.skip("live test: needs DATABASE_URL pointing at PostgreSQL (skipped on SQLite)")
-    if not redis_reachable(REDIS_URL):
-        pytest.skip(f"live test: Redis not reachable at {REDIS_URL}")
-    import psycopg
-    import redis
-
-    database = f"cmat_live_throttle_{uuid.uuid4().hex[:8]}"
-    prefix = f"live-{database}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
-    env.update(
-        SECRET_KEY="live-test-" + uuid.uuid4().hex * 2,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=f"{server}/{database}",
-        REDIS_URL=REDIS_URL,
-        CACHE_KEY_PREFIX=prefix,
+    with live_database(
+        REDIS_URL,
+        "throttle",
         THROTTLE_ANON=f"{RATE}/min",
         THROTTLE_USER="1000000/min",
         REQUEST_LOG_LEVEL="WARNING",
-    )
+    ) as env:
+        yield from _serve(env, tmp_path)
+
+
+def _serve(env, tmp_path):
     port = free_port()
     log_path = tmp_path / "gunicorn.log"
     proc = None
@@ -106,11 +93,6 @@ def throttled_server(tmp_path):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(match=f"{prefix}*"):
-            client.delete(key)
 
 
 def test_anonymous_rate_is_shared_by_all_workers(throttled_server):
