@@ -822,6 +822,30 @@ class Claim(TimeStampedModel):
             raise ValidationError(errors)
 
 
+class Conflict(Claim):
+    """The disputed claims, as their own admin list."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "conflict (disputed claim)"
+        verbose_name_plural = "conflicts (disputed claims)"
+
+
+class CatalogueRecord(models.Model):
+    """What the catalogue loader last loaded for one agreement, so that a reload can tell
+    an editor's change (keep it) from an outdated shipped record (update it)."""
+
+    slug = models.CharField(max_length=120, unique=True, help_text="The record's slug.")
+    file_hash = models.CharField(max_length=64, help_text="SHA-256 of the file last loaded.")
+    loaded_hash = models.CharField(
+        max_length=64, help_text="SHA-256 of the agreement and its claims right after loading."
+    )
+    loaded_at = models.DateTimeField(auto_now=True, help_text="When it was last loaded.")
+
+    def __str__(self):
+        return self.slug
+
+
 class ChangeResource(models.TextChoices):
     AGREEMENT = "agreement", "Agreement"
     PARTY = "party", "Party"
