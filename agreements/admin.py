@@ -18,12 +18,14 @@ from minerals.models import Mineral
 from . import services
 from .drafting_admin import DraftPrefillMixin
 from .models import (
+    PRECISE_DATES,
     Agreement,
     AgreementMineral,
     AgreementParty,
     Claim,
     ClaimStatus,
     Conflict,
+    DatePrecision,
     Party,
     Person,
     RelatedAgreement,
@@ -185,6 +187,23 @@ class RelatedAgreementInline(admin.TabularInline):
     extra = 0
     verbose_name = "related agreement"
     verbose_name_plural = "related agreements"
+
+
+class AgreementAdminForm(forms.ModelForm):
+    """A date's precision may be left out (a form built before precision existed): day."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PRECISE_DATES:
+            if f"{name}_precision" in self.fields:
+                self.fields[f"{name}_precision"].required = False
+
+    def clean(self):
+        data = super().clean()
+        for name in PRECISE_DATES:
+            if not data.get(f"{name}_precision"):
+                data[f"{name}_precision"] = DatePrecision.DAY
+        return data
 
 
 class ClaimInline(admin.TabularInline):
@@ -392,6 +411,7 @@ class MineralListFilter(admin.SimpleListFilter):
 
 @admin.register(Agreement)
 class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
+    form = AgreementAdminForm
     list_display = [
         "__str__",
         "party_codes",
