@@ -1,6 +1,7 @@
 """The editors' workplace: agreements with every nested collection on one page."""
 
 import datetime
+import json
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,9 +18,14 @@ from minerals.models import Mineral
 from . import services
 from .drafting_admin import DraftPrefillMixin
 from .models import (
+    PRECISE_DATES,
     Agreement,
     AgreementMineral,
     AgreementParty,
+    Claim,
+    ClaimStatus,
+    Conflict,
+    DatePrecision,
     Party,
     Person,
     RelatedAgreement,
@@ -181,6 +187,38 @@ class RelatedAgreementInline(admin.TabularInline):
     extra = 0
     verbose_name = "related agreement"
     verbose_name_plural = "related agreements"
+
+
+class AgreementAdminForm(forms.ModelForm):
+    """A date's precision may be left out (a form built before precision existed): day."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PRECISE_DATES:
+            if f"{name}_precision" in self.fields:
+                self.fields[f"{name}_precision"].required = False
+
+    def clean(self):
+        data = super().clean()
+        for name in PRECISE_DATES:
+            if not data.get(f"{name}_precision"):
+                data[f"{name}_precision"] = DatePrecision.DAY
+        return data
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    fields = ["field", "row", "value", "source_url", "quote", "status", "chosen", "note"]
+    extra = 0
+    classes = ["collapse"]
+    verbose_name = "claim (provenance)"
+    verbose_name_plural = "claims (provenance: which source says what)"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in {"quote", "note"} and field is not None:
+            field.widget = forms.Textarea(attrs={"rows": 2, "cols": 40})
+        return field
 
 
 class HistoryTimeline:
@@ -373,6 +411,7 @@ class MineralListFilter(admin.SimpleListFilter):
 
 @admin.register(Agreement)
 class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
+    form = AgreementAdminForm
     list_display = [
         "__str__",
         "party_codes",
@@ -407,6 +446,7 @@ class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
         AgreementMineralInline,
         SourceInline,
         RelatedAgreementInline,
+        ClaimInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "short_title", "slug", "kind", "status", "legally_binding"]}),
@@ -414,14 +454,16 @@ class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
             "Dates and place",
             {
                 "fields": [
-                    "announced_on",
-                    "signed_on",
-                    "effective_on",
-                    "expires_on",
-                    "terminated_on",
+                    ("announced_on", "announced_on_precision"),
+                    ("signed_on", "signed_on_precision"),
+                    ("effective_on", "effective_on_precision"),
+                    ("expires_on", "expires_on_precision"),
+                    ("terminated_on", "terminated_on_precision"),
                     "signed_place",
                     "signed_country",
-                ]
+                ],
+                "description": "A date known only to the month is entered as the 1st with "
+                "precision “month”; known only to the year, as 1 January with “year”.",
             },
         ),
         ("Content", {"fields": ["summary", "text_url"]}),
@@ -592,3 +634,32 @@ class PersonAdmin(SimpleHistoryAdmin):
 admin.site.site_header = "Critical Minerals Agreement Tracker"
 admin.site.site_title = "Agreement Tracker"
 admin.site.index_title = "Editors' workplace"
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    """Every claim across the catalogue; filter by status to review uncertain facts."""
+
+    list_display = ["agreement", "field", "row", "short_value", "status", "chosen", "source_url"]
+    list_filter = ["status", "field", "chosen"]
+    list_select_related = ["agreement"]
+    search_fields = ["agreement__title", "agreement__slug", "quote", "row", "note"]
+    autocomplete_fields = ["agreement"]
+    list_per_page = 100
+
+    @admin.display(description="value")
+    def short_value(self, obj):
+        text = obj.value if isinstance(obj.value, str) else json.dumps(obj.value)
+        return text if len(text) <= 60 else text[:57] + "…"
+
+
+@admin.register(Conflict)
+class ConflictAdmin(ClaimAdmin):
+    """The disputed facts: fields whose sources disagree, with the value each gives."""
+
+    list_display = ["agreement", "field", "row", "short_value", "chosen", "source_url", "note"]
+    list_filter = ["field"]
+    ordering = ["agreement__slug", "field", "row", "-chosen"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=ClaimStatus.DISPUTED)

@@ -16,6 +16,7 @@ from .models import (
     AgreementStatus,
     Party,
     PartyKind,
+    period_ends_on_or_after,
 )
 
 
@@ -140,15 +141,21 @@ class AgreementFilterSet(filters.FilterSet):
         help_text="`true`, `false` or `unknown`.",
     )
     signed_after = filters.DateFilter(
-        field_name="signed_on", lookup_expr="gte", help_text="Signed on or after (YYYY-MM-DD)."
+        method="filter_signed_after",
+        help_text="Signed on or after (YYYY-MM-DD). A signing date known only to the month "
+        "(or year) counts if any day of that month (or year) is on or after it.",
     )
     signed_before = filters.DateFilter(
-        field_name="signed_on", lookup_expr="lte", help_text="Signed on or before (YYYY-MM-DD)."
+        field_name="signed_on",
+        lookup_expr="lte",
+        help_text="Signed on or before (YYYY-MM-DD). A signing date known only to the month "
+        "(or year) counts if any day of that month (or year) is on or before it.",
     )
     in_force_on = filters.DateFilter(
         method="filter_in_force_on",
         help_text="In force on this date: started (effective, else signed) on or before it, "
-        "and neither expired nor terminated on or before it. Planned agreements never are.",
+        "and neither expired nor terminated on or before it. Planned agreements never are. "
+        "Month- or year-precision dates count if any day of their period fits.",
     )
     q = filters.CharFilter(
         method="filter_q",
@@ -206,6 +213,9 @@ class AgreementFilterSet(filters.FilterSet):
         if value == "unknown":
             return qs.filter(legally_binding__isnull=True)
         return qs.filter(legally_binding=(value == "true"))
+
+    def filter_signed_after(self, qs, name, value):
+        return qs.filter(period_ends_on_or_after("signed_on", value))
 
     def filter_in_force_on(self, qs, name, value):
         return qs.in_force(value)

@@ -41,6 +41,78 @@ class AgreementStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a date the sources give: the stored date is the first day of the period."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+# The agreement's dates, each paired with a ``<name>_precision`` field.
+PRECISE_DATES = ("announced_on", "signed_on", "effective_on", "expires_on", "terminated_on")
+
+
+def precision_field(what: str) -> models.CharField:
+    return models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=f"How precise {what} is: day, month (the date is the 1st) or year (1 January).",
+    )
+
+
+def period_end(value: datetime.date, precision: str) -> datetime.date:
+    """The last day of the period a date of this precision stands for."""
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        following = (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return following - datetime.timedelta(days=1)
+    return value
+
+
+def period_ends_on_or_after(name: str, on: datetime.date) -> Q:
+    """Rows whose date ``name``, read with its precision, has a day on or after ``on``."""
+    return (
+        Q(**{f"{name}__gte": on})
+        | Q(**{f"{name}_precision": DatePrecision.MONTH, f"{name}__gte": on.replace(day=1)})
+        | Q(
+            **{
+                f"{name}_precision": DatePrecision.YEAR,
+                f"{name}__gte": on.replace(month=1, day=1),
+            }
+        )
+    )
+
+
+def precision_constraints(prefix: str = "%(app_label)s_%(class)s") -> list:
+    """A month-precision date is the 1st of its month; a year-precision date is 1 January."""
+    out = []
+    for name in PRECISE_DATES:
+        out.append(
+            models.CheckConstraint(
+                condition=Q(**{f"{name}__isnull": True})
+                | Q(**{f"{name}_precision": DatePrecision.DAY})
+                | Q(**{f"{name}_precision": DatePrecision.MONTH, f"{name}__day": 1})
+                | Q(
+                    **{
+                        f"{name}_precision": DatePrecision.YEAR,
+                        f"{name}__day": 1,
+                        f"{name}__month": 1,
+                    }
+                ),
+                name=f"{prefix}_{name}_precision",
+                violation_error_code="date_precision",
+                violation_error_message=(
+                    f"{name}: a month-precision date is the first of the month, "
+                    "a year-precision date 1 January."
+                ),
+            )
+        )
+    return out
+
+
 class SignatureRole(models.TextChoices):
     SIGNATORY = "signatory", "Signatory"
     WITNESS = "witness", "Witness"
@@ -192,13 +264,18 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def in_force(self, on: datetime.date):
-        """In force on ``on``: started on or before it, not expired or terminated by it."""
+        """In force on ``on``: started on or before it, not expired or terminated by it.
+
+        A month- or year-precision date stands for its whole period and counts when any
+        day of it fits: started in the month of ``on``, or ending later that month, is in.
+        """
         start = Q(effective_on__lte=on) | Q(effective_on__isnull=True, signed_on__lte=on)
+        after = on + datetime.timedelta(days=1)
         return (
             self.filter(start)
             .exclude(status=AgreementStatus.PLANNED)
-            .exclude(expires_on__lte=on)
-            .exclude(terminated_on__lte=on)
+            .filter(Q(expires_on__isnull=True) | period_ends_on_or_after("expires_on", after))
+            .filter(Q(terminated_on__isnull=True) | period_ends_on_or_after("terminated_on", after))
         )
 
 
@@ -225,16 +302,21 @@ class Agreement(TimeStampedModel):
         help_text="Whether it binds under international law; null if unknown.",
     )
     announced_on = models.DateField(null=True, blank=True, help_text="When it was announced.")
+    announced_on_precision = precision_field("the announcement date")
     signed_on = models.DateField(null=True, blank=True, help_text="When it was signed.")
+    signed_on_precision = precision_field("the signing date")
     effective_on = models.DateField(
         null=True, blank=True, help_text="When it took effect, if not on signature."
     )
+    effective_on_precision = precision_field("the effective date")
     expires_on = models.DateField(
         null=True, blank=True, help_text="First day it no longer applies by its own terms."
     )
+    expires_on_precision = precision_field("the expiry date")
     terminated_on = models.DateField(
         null=True, blank=True, help_text="First day it no longer applies after termination."
     )
+    terminated_on_precision = precision_field("the termination date")
     signed_place = models.CharField(
         max_length=200, blank=True, help_text='Where it was signed, e.g. "Washington DC".'
     )
@@ -316,6 +398,7 @@ class Agreement(TimeStampedModel):
                     "A planned agreement has no signing date; every other status needs one."
                 ),
             ),
+            *precision_constraints(),
         ]
         indexes = [
             models.Index(fields=["signed_on"], name="agreement_signed_on"),
@@ -362,6 +445,15 @@ class Agreement(TimeStampedModel):
             and self.signed_country.kind != PartyKind.STATE
         ):
             errors["signed_country"] = "The place of signing must be a state."
+        for name in PRECISE_DATES:
+            value, precision = getattr(self, name), getattr(self, f"{name}_precision")
+            if value is None or precision == DatePrecision.DAY:
+                continue
+            if value.day != 1 or (precision == DatePrecision.YEAR and value.month != 1):
+                errors[name] = (
+                    "With month precision the date is the first of the month; with year "
+                    "precision, 1 January."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -376,11 +468,16 @@ class Agreement(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def is_in_force(self, on: datetime.date) -> bool:
+        """The Python twin of ``AgreementQuerySet.in_force`` (same precision rule)."""
         if self.status == AgreementStatus.PLANNED or not self.signed_on:
             return False
         start = self.effective_on or self.signed_on
-        ends = [d for d in (self.expires_on, self.terminated_on) if d]
-        return start <= on and all(d > on for d in ends)
+        ends = [
+            period_end(getattr(self, name), getattr(self, f"{name}_precision"))
+            for name in ("expires_on", "terminated_on")
+            if getattr(self, name)
+        ]
+        return start <= on and all(end > on for end in ends)
 
 
 class AgreementParty(TimeStampedModel):
@@ -626,6 +723,127 @@ class RelatedAgreement(TimeStampedModel):
 
     def __str__(self):
         return f"{self.kind} {self.to_agreement_id}"
+
+
+class ClaimStatus(models.TextChoices):
+    VERIFIED = "verified", "Verified"
+    UNCERTAIN = "uncertain", "Uncertain"
+    DISPUTED = "disputed", "Disputed"
+
+
+# What a claim can be about: a field of the agreement, or a row of a nested collection
+# (then ``row`` names it: party code, person slug, mineral slug, related agreement slug).
+CLAIM_FIELDS = (
+    "title",
+    "kind",
+    "status",
+    "legally_binding",
+    *PRECISE_DATES,
+    "signed_place",
+    "signed_country",
+    "text_url",
+    "parties",
+    "signatures",
+    "minerals",
+    "related",
+)
+CLAIM_ROW_FIELDS = ("parties", "signatures", "minerals", "related")
+QUOTE_MAX_WORDS = 40
+
+
+class Claim(TimeStampedModel):
+    """What one source says about one fact of an agreement, with the words that say it."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="claims", help_text="Agreement."
+    )
+    field = models.CharField(
+        max_length=20,
+        choices=[(f, f) for f in CLAIM_FIELDS],
+        help_text="The agreement's field, or the nested collection the row belongs to.",
+    )
+    row = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="For a nested row: its key (party code, person slug, mineral slug, agreement "
+        "slug); empty for a field of the agreement.",
+    )
+    value = models.JSONField(
+        null=True, blank=True, help_text="The value this source gives (as in the API)."
+    )
+    source_url = models.URLField(
+        max_length=500,
+        help_text="The source that says it: the URL of one of the agreement's sources.",
+    )
+    quote = models.TextField(
+        help_text=f"The source's own words, at most {QUOTE_MAX_WORDS} words.",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=ClaimStatus.choices,
+        default=ClaimStatus.VERIFIED,
+        help_text="verified: stated plainly; uncertain: implied; disputed: sources disagree.",
+    )
+    chosen = models.BooleanField(
+        default=True, help_text="Whether the record holds this claim's value."
+    )
+    note = models.CharField(
+        max_length=500, blank=True, help_text="Why it is uncertain, or why this value was chosen."
+    )
+
+    history = HistoricalRecords(bases=[HistoricalRevision])
+
+    class Meta:
+        ordering = ["agreement_id", "field", "row", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "field", "row", "source_url"],
+                name="%(app_label)s_%(class)s_unique_claim",
+                violation_error_message="This source already has a claim on this field.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="claim_status")]
+
+    def __str__(self):
+        return f"{self.field}{'[' + self.row + ']' if self.row else ''}: {self.status}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.quote and len(self.quote.split()) > QUOTE_MAX_WORDS:
+            errors["quote"] = f"A quote has at most {QUOTE_MAX_WORDS} words."
+        if not (self.quote or "").strip():
+            errors["quote"] = "A claim needs the source's words."
+        if self.field in CLAIM_ROW_FIELDS and not self.row:
+            errors["row"] = "Name the row (party code, person, mineral or agreement slug)."
+        if self.field and self.field not in CLAIM_ROW_FIELDS and self.row:
+            errors["row"] = "A claim on a field of the agreement has no row."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Conflict(Claim):
+    """The disputed claims, as their own admin list."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "conflict (disputed claim)"
+        verbose_name_plural = "conflicts (disputed claims)"
+
+
+class CatalogueRecord(models.Model):
+    """What the catalogue loader last loaded for one agreement, so that a reload can tell
+    an editor's change (keep it) from an outdated shipped record (update it)."""
+
+    slug = models.CharField(max_length=120, unique=True, help_text="The record's slug.")
+    file_hash = models.CharField(max_length=64, help_text="SHA-256 of the file last loaded.")
+    loaded_hash = models.CharField(
+        max_length=64, help_text="SHA-256 of the agreement and its claims right after loading."
+    )
+    loaded_at = models.DateTimeField(auto_now=True, help_text="When it was last loaded.")
+
+    def __str__(self):
+        return self.slug
 
 
 class ChangeResource(models.TextChoices):

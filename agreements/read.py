@@ -49,10 +49,15 @@ SCALAR_FIELDS = (
     "status",
     "legally_binding",
     "announced_on",
+    "announced_on_precision",
     "signed_on",
+    "signed_on_precision",
     "effective_on",
+    "effective_on_precision",
     "expires_on",
+    "expires_on_precision",
     "terminated_on",
+    "terminated_on_precision",
     "signed_place",
 )
 VALUES = ("pk", *SCALAR_FIELDS, "signed_country__code", "summary", "text_url", "is_published")

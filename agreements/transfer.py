@@ -27,7 +27,9 @@ from .models import (
     Agreement,
     AgreementMineral,
     AgreementParty,
+    CatalogueRecord,
     ChangeEvent,
+    Claim,
     Party,
     Person,
     RelatedAgreement,
@@ -51,6 +53,7 @@ TRACKER_MODELS = [
     AgreementMineral,
     Source,
     RelatedAgreement,
+    Claim,
 ]
 USER_FIELDS = [
     "username",
@@ -79,7 +82,7 @@ class TransferError(Exception):
 def exported_models():
     User = get_user_model()
     history = [m.history.model for m in TRACKER_MODELS]
-    return [User, *TRACKER_MODELS, *history, ChangeEvent]
+    return [User, *TRACKER_MODELS, *history, ChangeEvent, CatalogueRecord]
 
 
 def label(model) -> str:

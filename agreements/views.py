@@ -16,7 +16,15 @@ from minerals.models import Mineral
 
 from . import read
 from .changes import lock_writes, revision_scope
-from .conditional import cached_count, cached_json, check_if_match, json_response
+from .conditional import (
+    cached_count,
+    cached_json,
+    check_if_match,
+    etag_for,
+    json_response,
+    matches,
+    not_modified,
+)
 from .drafting import DraftFromTextMixin
 from .export import FORMATS, streaming_response
 from .filters import AgreementFilterSet, PartyFilterSet
@@ -30,6 +38,7 @@ from .models import (
     RelatedAgreement,
     Signature,
 )
+from .provenance import ProvenanceSerializer, claims_replace, provenance_json
 from .serializers import (
     AgreementSerializer,
     HistoryEntrySerializer,
@@ -211,6 +220,47 @@ class AgreementViewSet(DraftFromTextMixin, viewsets.ModelViewSet):
         if agreement is None:
             raise NotFound()
         return Response(agreement_history(agreement, include_drafts=can_view_drafts(request.user)))
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Provenance of an agreement's facts",
+        description="Every claim: which source gives which value of which field (or nested "
+        "row), in its own words, and whether it is verified, uncertain or disputed. Anonymous "
+        "clients see the claims of published agreements only.",
+        responses=ProvenanceSerializer,
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Replace the provenance of an agreement",
+        description="The claims given replace the stored ones (needs the change permission).",
+        request=ProvenanceSerializer,
+        responses=ProvenanceSerializer,
+        parameters=[IF_MATCH],
+    )
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        pagination_class=None,
+        filterset_class=None,
+        serializer_class=ProvenanceSerializer,
+    )
+    def provenance(self, request, slug=None):
+        if request.method == "GET":
+            agreement = Agreement.objects.visible_to(request.user).filter(slug=slug).first()
+            if agreement is None:
+                raise NotFound()
+            body = provenance_json(agreement)
+            if matches(request.headers.get("If-None-Match"), etag_for(body)):
+                return not_modified(etag_for(body))
+            return json_response(request, body)
+        with transaction.atomic(), revision_scope():
+            lock_writes()
+            agreement = self.get_object()
+            check_if_match(request, provenance_json(agreement))
+            serializer = ProvenanceSerializer(data=request.data, context={"agreement": agreement})
+            serializer.is_valid(raise_exception=True)
+            claims_replace(agreement=agreement, items=serializer.validated_data["claims"])
+        return json_response(request, provenance_json(agreement))
 
     @extend_schema(
         summary="Export agreements as CSV or JSON Lines",

@@ -300,6 +300,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "agreements.models.DatePrecision.choices",
+        "ClaimStatusEnum": "agreements.models.ClaimStatus.choices",
         "ValidationErrorEnum": _ERR + "ValidationErrorEnum.choices",
         "ClientErrorEnum": _ERR + "ClientErrorEnum.choices",
         "ServerErrorEnum": _ERR + "ServerErrorEnum.choices",

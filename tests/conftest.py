@@ -14,7 +14,7 @@ from .factories import UserFactory
 
 
 def load_reference_data():
-    call_command("load_reference_data", stdout=StringIO())
+    call_command("load_reference_data", agreements="founding", stdout=StringIO())
 
 
 def pytest_collection_modifyitems(config, items):

@@ -29,6 +29,7 @@ INLINES = {
     "minerals": "agreement_minerals",
     "sources": "sources",
     "related": "related_links",
+    "claims": "claims",
 }
 
 

@@ -18,6 +18,7 @@ PREFIXES = {
     "minerals": "agreement_minerals",
     "sources": "sources",
     "related": "related_links",
+    "claims": "claims",
 }
 
 

@@ -69,10 +69,10 @@ def test_unfiltered_list_is_published_for_anonymous_and_everything_for_editors(a
         ({"kind": "roadmap"}, {KZ_ROADMAP, EU_UK_PLANNED}),
         ({"kind": ["roadmap", "treaty"]}, {KZ_ROADMAP, EU_UK_PLANNED, ZM_UK}),
         ({"legally_binding": "true"}, {JP_US, ZM_UK}),
-        ({"legally_binding": "unknown"}, {AU_UK_US, EU_UK_PLANNED}),
+        ({"legally_binding": "unknown"}, {AU_UK_US, EU_UK_PLANNED, AU_UK, CA_UK}),
         (
             {"legally_binding": "false"},
-            PUBLISHED - {JP_US, ZM_UK, AU_UK_US, EU_UK_PLANNED},
+            PUBLISHED - {JP_US, ZM_UK, AU_UK_US, EU_UK_PLANNED, AU_UK, CA_UK},
         ),
         ({"signed_after": "2024-01-01"}, {KZ_ROADMAP, AU_UK_US, GH_UK, DE_UK, UK_US}),
         ({"signed_after": "2024-01-02"}, {AU_UK_US, GH_UK, DE_UK, UK_US}),

@@ -1,5 +1,6 @@
 """Change history: one entry per write, who made it, and what changed."""
 
+from django import forms
 from django.urls import reverse
 
 from agreements.models import Agreement
@@ -18,12 +19,10 @@ def test_every_api_write_creates_one_entry_naming_the_token_user(publisher_api, 
     before = history(publisher_api)
     r = publisher_api.patch(f"/api/v1/agreements/{SLUG}/", {"summary": "Revised."}, format="json")
     assert r.status_code == 200
+    stored = publisher_api.get(f"/api/v1/agreements/{SLUG}/").json()["minerals"]
+    assert "lithium" not in [m["mineral"] for m in stored]
     minerals = [
-        {
-            "mineral": "rare-earth-elements",
-            "stages": ["mining", "processing"],
-            "note": "Critical minerals and rare earths generally.",
-        },
+        *({k: m[k] for k in ("mineral", "stages", "note")} for m in stored),
         {"mineral": "lithium", "stages": ["refining"], "note": "battery grade"},
     ]
     r = publisher_api.patch(f"/api/v1/agreements/{SLUG}/", {"minerals": minerals}, format="json")
@@ -144,6 +143,8 @@ def test_admin_save_names_the_editor(client, editor, ref):
                 if isinstance(value, list):
                     data[f"{fs.prefix}-{i}-{name}"] = value
                     continue
+                if isinstance(f.fields[name], forms.JSONField):
+                    value = f.fields[name].prepare_value(value)
                 data[f"{fs.prefix}-{i}-{name}"] = value
             data[f"{fs.prefix}-{i}-id"] = f.instance.pk
             data[f"{fs.prefix}-{i}-{fs.fk.name}"] = agreement.pk

@@ -1,6 +1,7 @@
 """Load the reference data: parties (ISO 3166-1 states and the EU), minerals, criticality
-lists and the founding agreements. Safe to run again: it creates what is missing, brings
-reference rows back to the shipped values and leaves agreements that exist alone."""
+lists and the catalogue of agreements. Safe to run again: it creates what is missing, brings
+reference rows back to the shipped values, and updates a catalogue agreement only when no
+editor has changed it since the last load (see agreements.catalogue)."""
 
 import datetime
 import json
@@ -10,11 +11,10 @@ import pycountry
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from agreements.models import Agreement, Party, PartyKind
-from agreements.serializers import AgreementSerializer
+from agreements import catalogue
+from agreements.models import Party, PartyKind
 from minerals.models import Mineral, MineralAlias, MineralList, MineralListEntry
 
-AGREEMENTS_DATA = Path(__file__).resolve().parents[2] / "data" / "seed_agreements.json"
 MINERALS_DATA = Path(__file__).resolve().parents[3] / "minerals" / "data" / "minerals.json"
 LISTS_DATA = Path(__file__).resolve().parents[3] / "minerals" / "data" / "mineral_lists.json"
 
@@ -52,7 +52,16 @@ def upsert(tally: Tally, model, lookup: dict, values: dict):
 
 
 class Command(BaseCommand):
-    help = "Load parties, minerals, mineral lists and the founding agreements (idempotent)."
+    help = "Load parties, minerals, mineral lists and the catalogue of agreements (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--agreements",
+            choices=["catalogue", "founding", "none"],
+            default="catalogue",
+            help="Which shipped agreements to load: the whole catalogue (default), only the "
+            "three founding records (small test databases), or none.",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -60,11 +69,29 @@ class Command(BaseCommand):
         self.load_parties(tally)
         self.load_minerals(tally)
         self.load_lists(tally)
-        self.load_agreements(tally)
         for model, row in tally.counts.items():
             self.stdout.write(
                 f"{model}: {row['created']} created, {row['updated']} updated, "
                 f"{row['unchanged']} unchanged"
+            )
+        if options["agreements"] != "none":
+            only = catalogue.FOUNDING if options["agreements"] == "founding" else None
+            self.load_catalogue(only)
+
+    def load_catalogue(self, only):
+        try:
+            outcome = catalogue.load(only=only)
+        except catalogue.CatalogueError as exc:
+            raise CommandError(f"Catalogue: {exc}") from exc
+        self.stdout.write(
+            f"Agreement: {len(outcome.created)} created, {len(outcome.updated)} updated, "
+            f"{len(outcome.unchanged)} unchanged, {len(outcome.conflicts)} kept as edited, "
+            f"{len(outcome.deleted)} deleted by editors"
+        )
+        for slug in outcome.conflicts:
+            self.stderr.write(
+                f"Catalogue record {slug} was changed by an editor since it was loaded: "
+                "the editor's version is kept and the shipped one not applied."
             )
 
     def load_parties(self, tally):
@@ -123,16 +150,3 @@ class Command(BaseCommand):
                     {"mineral_list": mineral_list, "label": entry["label"]},
                     {"mineral": Mineral.objects.get(slug=entry["mineral"]), "note": entry["note"]},
                 )
-
-    def load_agreements(self, tally):
-        data = json.loads(AGREEMENTS_DATA.read_text(encoding="utf-8"))["agreements"]
-        for row in data:
-            if Agreement.objects.filter(slug=row["slug"]).exists():
-                # Editors own agreements once loaded; never overwrite their corrections.
-                tally.add("Agreement", "unchanged")
-                continue
-            serializer = AgreementSerializer(data=row, context={"publish_allowed": True})
-            if not serializer.is_valid():
-                raise CommandError(f"Reference agreement {row['slug']}: {serializer.errors}")
-            serializer.save()
-            tally.add("Agreement", "created")
