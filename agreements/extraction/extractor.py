@@ -10,12 +10,14 @@ over recall throughout.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import DateMention, find_dates
+from .people import WINDOW_AFTER, WINDOW_BEFORE, Found, find_people
 from .text import Release, Sentence, parse_release, quoted_spans
 from .vocabulary import CITY_COUNTRY, VENUE_CITY, Vocabulary
 
@@ -40,6 +42,8 @@ KIND_PATTERNS: list[tuple[str, str]] = [
     (r"\bframework\b", "framework"),
     (r"\bpartnership\b", "partnership"),
     (r"\bagreements?\b|\baccord\b|\bdeal\b", "agreement"),
+    (r"\bstatement\b", "joint_statement"),
+    (r"\bstatement\b", "joint_statement"),
 ]
 KIND_RE = re.compile("|".join(f"(?:{p})" for p, _ in KIND_PATTERNS), re.IGNORECASE)
 KIND_COMPILED = [(re.compile(p, re.IGNORECASE), k) for p, k in KIND_PATTERNS]
@@ -107,64 +111,6 @@ NON_PARTY_RE = re.compile(
     r"\bIndo-Pacific\b|\bAsia-Pacific\b|\bNew South Wales\b"
 )
 
-#: Capitalised words that belong to offices and titles, not to names.
-OFFICE_WORDS = set(
-    """
-Minister Ministers Secretary Under State Foreign Office Ambassador President Vice Prime
-Deputy First Commissioner Commission Trade Representative Industry Chancellor Governor
-Director Director-General General Head Envoy Special Affairs Economy Economic Energy
-Natural Resources Business Development Treasury Senior Assistant Chief Executive High
-Hon Honourable Honorable Mr Mrs Ms Dr Sir Dame Lord Baroness King Queen Crown Prince
-Sheikh Mines Mining Mineral Minerals Construction Finance Investment Infrastructure
-Interior Defence Defense Home International Relations External Cooperation Environment
-Climate Critical Internal Market Science Technology Innovation Geology Lands Security
-Parliamentary Permanent Counsellor Consul Federal Chair Chairman Chairperson Member
-Undersecretary Attorney Agriculture Transport Industrial Strategy Petroleum Water Cabinet
-Council Board Department Ministry Commerce Labour Labor Global Growth Digital Education
-Health Justice Planning Power Metals Raw Materials Markets Services European Excellency
-His Her Majesty Royal Highness Secretary-General Commonwealth Northern Sector Policy
-Economy, Resources, Energy, Affairs, Jr Jr.
-""".split()
-)
-#: Capitalised words that start sentences or name things other than people.
-STOP_WORDS = set(
-    """
-The This That These Those Today Yesterday At In On As By For With From To And Of A An
-Through Under Following After Before During Memorandum Understanding Agreement Agreements
-Partnership Framework Joint Declaration Intent Statement Roadmap Treaty Arrangement
-Administrative Government Governments Union Community Latin American Caribbean States
-Summit Forum Alliance Group Organisation Organization Council Fund Act Strategy Plan
-Global Gateway New Critical Minerals Mineral Raw Materials Our We It Its Their They He
-She Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
-May June July August September October November December Background Both Canada's Mine
-Copper Lithium Project Projects Centre Center Survey Investment Partnerships MoU MoUs
-""".split()
-)
-PARTICLES = {
-    "van",
-    "von",
-    "der",
-    "den",
-    "de",
-    "da",
-    "del",
-    "la",
-    "le",
-    "bin",
-    "al",
-    "el",
-    "di",
-    "du",
-    "dos",
-    "ter",
-    "ibn",
-}
-CONNECTORS = {"of", "for", "to", "the", "and"}  # "and" only inside office names
-#: Offices whose official title includes the country name.
-TITLE_WITH_COUNTRY = {("US", "Trade Representative")}
-#: Offices that by themselves tell the party.
-OFFICE_PARTY_RE = [(re.compile(r"\bCommission(?:er)?\b"), "EU")]
-
 PUBLISHER_PARTY_RE: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
@@ -187,6 +133,12 @@ PUBLISHER_PARTY_RE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"canada\.ca|gc\.ca|pm\.gc\.ca", re.IGNORECASE), "CA"),
     (re.compile(r"\.gov\.au\b", re.IGNORECASE), "AU"),
 ]
+
+CITY_RE = re.compile(
+    r"(?<![\w])("
+    + "|".join(re.escape(c) for c in sorted(CITY_COUNTRY, key=len, reverse=True))
+    + r")(?![\w])"
+)
 
 DATELINE_RE = re.compile(
     r"^(?P<city>[A-Z][A-Za-z .'\-]+?)(?:,\s*[A-Z][A-Za-z.]+)?"
@@ -279,7 +231,12 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 class _Context:
-    """Everything computed once per release and shared by the field extractors."""
+    """Everything computed once per release and shared by the field extractors.
+
+    Look-ups by position (mentions in a span, whether a position is quoted) use sorted
+    offsets and bisection, so that asking about one sentence costs the size of that
+    sentence, not of the release.
+    """
 
     def __init__(
         self,
@@ -295,19 +252,33 @@ class _Context:
         self.release: Release = parse_release(text)
         self.publisher = publisher or self.release.header_publisher or ""
         self.source_url = source_url or ""
-        self.quotes = quoted_spans(text)
-        masked = [(m.start(), m.end()) for m in NON_PARTY_RE.finditer(text)]
+        self.quotes = _merged(quoted_spans(text))
+        self._quote_starts = [s for s, _ in self.quotes]
+        masked = _merged([(m.start(), m.end()) for m in NON_PARTY_RE.finditer(text)])
+        masked_starts = [s for s, _ in masked]
         self.mentions = [
             Mention(m.start(), m.end(), vocabulary.party_names[m.group()], m.group())
             for m in vocabulary.party_regex.finditer(text)
-            if not _inside(masked, m.start(), m.end())
+            if not _inside_sorted(masked, masked_starts, m.start(), m.end())
         ]
+        self._mention_starts = [m.start for m in self.mentions]
         self.sentences = [s for s in self.release.sentences if not s.in_background]
+        self._position = {id(s): i for i, s in enumerate(self.release.sentences)}
         self.home = self._home_party()
         self.warnings: list[str] = []
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if start <= m.start and m.end <= end]
+        i = bisect.bisect_left(self._mention_starts, start)
+        found = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            if self.mentions[i].end <= end:
+                found.append(self.mentions[i])
+            i += 1
+        return found
+
+    def place_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Spans of the places of the city table in ``text[start:end]``."""
+        return [(m.start(1), m.end(1)) for m in CITY_RE.finditer(self.text, start, end)]
 
     def _home_party(self) -> str | None:
         """The publisher's own party, used for officials named without a country."""
@@ -325,12 +296,29 @@ class _Context:
         if s.in_quote:
             return True
         if position is None:
-            return _inside(self.quotes, s.start, s.end)
-        return _inside(self.quotes, position, position + 1)
+            return _inside_sorted(self.quotes, self._quote_starts, s.start, s.end)
+        return _inside_sorted(self.quotes, self._quote_starts, position, position + 1)
 
     def previous(self, s: Sentence) -> Sentence | None:
-        idx = self.release.sentences.index(s)
+        idx = self._position[id(s)]
         return self.release.sentences[idx - 1] if idx > 0 else None
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping union of spans."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _inside_sorted(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """``start:end`` lies inside one of ``spans`` (sorted and disjoint, ``starts`` their starts)."""
+    i = bisect.bisect_right(starts, start) - 1
+    return i >= 0 and spans[i][1] >= end
 
 
 # ---------------------------------------------------------------------------
@@ -450,18 +438,36 @@ def _relevance(ctx: _Context, s: Sentence, parties: list[str]) -> float:
     return score
 
 
+#: A sentence with more signing verbs than this is a list, not a report of one signing.
+MAX_EVENTS_PER_SENTENCE = 4
+WITNESS_RE = re.compile(
+    r"\b(?:in the presence of|witnessed by|witnessed|witnessing|witness(?:es)?)\b", re.IGNORECASE
+)
+#: Wording that announces a signing to come, or talks instead of signing.
+PLANNED_RE = re.compile(
+    r"\b(?:will|shall|is|are|was|were)\s+(?:(?:also|now)\s+)?(?:expected|set|due|scheduled|"
+    r"poised|going)\s+to\b|\b(?:agreed|agree|plans?|planning|intends?|intend|aims?|decided)\s+"
+    r"to\s+(?:negotiate|begin|start|launch|open|work towards|conclude|explore|develop|sign)\b|"
+    r"\bwill\s+(?:sign|negotiate|conclude|finali[sz]e)\b|\b(?:launch(?:ed)?|open(?:ed)?|"
+    r"start(?:ed)?|begin|began)\s+negotiations\b",
+    re.IGNORECASE,
+)
+
+
 def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
     """Every signing verb outside quotations, with its tense and relevance."""
     events: list[SignEvent] = []
     for s in ctx.sentences:
         if ctx.is_quoted(s):
             continue
-        for m in SIGN_RE.finditer(s.text):
+        for n, m in enumerate(SIGN_RE.finditer(s.text)):
+            if n >= MAX_EVENTS_PER_SENTENCE:
+                break
             start = s.start + m.start()
             if ctx.is_quoted(s, start):
                 continue
             verb = m.group().lower()
-            clause = re.split(r"[.;:]", s.text[: m.start()])[-1]
+            clause = re.split(r"[.;:]", s.text[max(0, m.start() - 200) : m.start()])[-1]
             lead_in = clause[-45:]
             if re.search(r"witness(?:ed|es)?\s+the\s+$", clause):
                 tense = "witness"
@@ -484,204 +490,150 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
     return events
 
 
-def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [
-        (start + m.start(), start + m.end(), m.group())
-        for m in re.finditer(r"[^\W\d_][\w’'\-]*\.?", text[start:end])
-    ]
+def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
+    """People a signing sentence names, with their role and side of the verb.
 
-
-def _is_name_token(tok: str) -> bool:
-    bare = tok.rstrip(".")
-    return (
-        bare[:1].isupper()
-        and not bare.isupper()
-        and bare not in OFFICE_WORDS
-        and bare not in STOP_WORDS
-        and not re.search(r"[’']s$", bare)
-    )
-
-
-def find_names(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of person names (two to five capitalised words) in ``text[start:end]``."""
+    Grammar read, in a window around the verb: the subject ("Minister X and Minister Y
+    signed", "X signed"), the agent ("was signed by X and Y"), the partner ("signed ...
+    with X"), and witnesses ("in the presence of X", "X witnessed the signing"). People
+    followed by "said", or in a relative clause, are not the subject.
+    """
     text = ctx.text
-    blocked = [(m.start, m.end) for m in ctx.mentions_in(start, end)]
-    blocked += [(m.start(), m.end()) for m in NON_PARTY_RE.finditer(text, start, end)]
-    for city in CITY_COUNTRY:
-        for m in re.finditer(rf"\b{re.escape(city)}\b", text[start:end]):
-            blocked.append((start + m.start(), start + m.end()))
-    tokens = _tokens(text, start, end)
-    names: list[tuple[int, int]] = []
-    run: list[tuple[int, int, str]] = []
-
-    def flush() -> None:
-        while run and run[-1][2] in PARTICLES:
-            run.pop()
-        if 2 <= len(run) <= 5:
-            names.append((run[0][0], run[-1][1]))
-        run.clear()
-
-    for tok in tokens:
-        s, e, word = tok
-        blocked_tok = _inside(blocked, s, e)
-        contiguous = not run or re.fullmatch(r"[ \u00a0]", text[run[-1][1] : s]) is not None
-        if not contiguous:
-            flush()
-        if not blocked_tok and _is_name_token(word):
-            run.append(tok)
-        elif run and word in PARTICLES and not blocked_tok:
-            run.append(tok)
+    s = ev.sentence
+    lo = max(s.start, ev.verb_start - WINDOW_BEFORE)
+    hi = min(s.end, ev.verb_end + WINDOW_AFTER)
+    found = find_people(ctx, lo, hi)
+    result: list[tuple[Found, str, str]] = []
+    after = text[ev.verb_end : hi]
+    by = re.match(r"\s+by\s+", after)
+    witness_at = WITNESS_RE.search(text, lo, hi)
+    # "In the presence of X and Y, A signed": the phrase runs to the next comma or the verb.
+    zones = []
+    for w in re.finditer(r"\b(?:in the presence of|witnessed by)\b", text[lo:hi], re.IGNORECASE):
+        zs = lo + w.end()
+        comma = text.find(",", zs, hi)
+        ze = ev.verb_start if zs < ev.verb_start else hi
+        if comma >= 0:
+            ze = min(ze, comma)
+        zones.append((zs, ze))
+    for p in found:
+        if p.name_end <= ev.verb_start:
+            between = text[p.end : ev.verb_start]
+            if re.search(r"[;:]|\b(?:said|says|who|which|when|after|while|that)\b", between):
+                continue
+            if len(between) > 120 and not re.fullmatch(
+                r"[\s,]*(?:today|yesterday|also)?[\s,]*", between
+            ):
+                # the subject is next to its verb, or a list of people ends next to it
+                if not any(
+                    q is not p and q.start >= p.end and q.name_end <= ev.verb_start for q in found
+                ):
+                    continue
+            if ev.tense == "witness" or any(zs <= p.start and p.end <= ze for zs, ze in zones):
+                result.append((p, "witness", "subject"))
+            else:
+                result.append((p, "signatory", "subject"))
         else:
-            flush()
-    flush()
-    return [
-        (
-            s,
-            e - 1
-            if ctx.text[e - 1] == "."
-            and ctx.text[s:e].count(".") == 1
-            and not ctx.text[s:e].endswith("Jr.")
-            else e,
-        )
-        for s, e in names
-    ]
+            gap = text[ev.verb_end : p.start]
+            if re.search(r"[;:]", gap):
+                continue
+            if any(zs <= p.start and p.end <= ze for zs, ze in zones) or (
+                witness_at and ev.verb_end <= witness_at.start() < p.start
+            ):
+                result.append((p, "witness", "object"))
+            elif (
+                by
+                and re.fullmatch(r"\s+by\s+(?:[\w.’'\-]+\s*,?\s+){0,16}?", gap + " ")
+                and not re.search(r"\bwith\b", gap)
+            ):
+                result.append((p, "signatory", "subject"))
+            elif (
+                re.search(r"\bwith\s+", gap)
+                and len(gap) < 160
+                and not re.search(r"\b(?:said|says|who|which|to)\b[^,]*\bwith\b", gap)
+            ):
+                result.append((p, "signatory", "partner"))
+    return result
 
 
-def _office_before(ctx: _Context, name_start: int, limit: int) -> tuple[int, int] | None:
-    """Span of the office words right before a name ("US Under Secretary of State")."""
-    text = ctx.text
-    tokens = _tokens(text, limit, name_start)
-    mention_spans = [(m.start, m.end) for m in ctx.mentions_in(limit, name_start)]
-    cursor = name_start
-    start = None
-    comma_used = False
-    for s, e, word in reversed(tokens):
-        gap = text[e:cursor]
-        if re.fullmatch(r"\s*,\s*", gap) and start is None and not comma_used:
-            comma_used = True
-        elif not re.fullmatch(r"\s*", gap) and not re.fullmatch(r"[’']s\s*", gap):
-            break
-        bare = word.rstrip(".")
-        possessive = re.search(r"[’']s$", bare)
-        in_mention = _inside(mention_spans, s, e - 2 if possessive else e)
-        if bare in OFFICE_WORDS or in_mention or (bare in CONNECTORS - {"and"} and start):
-            start = s
-            cursor = s
-            continue
-        break
-    if start is None:
-        return None
-    # drop leading connectors ("the", "of")
-    while True:
-        m = re.match(r"(?:the|of|for|to)\s+", text[start:name_start])
-        if not m:
-            break
-        start += m.end()
-    end = name_start
-    tail = text[start:end]
-    tail = re.sub(r"[\s,]+$", "", tail)
-    return (start, start + len(tail)) if tail else None
+def _assign_parties(
+    ctx: _Context, sides: list[list[Found]], parties: list[str], facing: bool
+) -> None:
+    """Fill in the parties the offices did not give, from the shape of the sentence.
 
-
-def _office_after(ctx: _Context, name_end: int, limit: int) -> tuple[int, int] | None:
-    """Span of an appositive office after a name ("Seema Malhotra, Foreign Office Minister")."""
-    m = re.match(r",\s+(?:the\s+)?", ctx.text[name_end:limit])
-    if not m:
-        return None
-    start = name_end + m.end()
-    end = start
-    for s, e, word in _tokens(ctx.text, start, limit):
-        if not re.fullmatch(r"\s*", ctx.text[end:s]):
-            break
-        bare = word.rstrip(".")
-        if (
-            bare in OFFICE_WORDS
-            or bare in ("of", "for", "to")
-            or _inside([(x.start, x.end) for x in ctx.mentions], s, e)
-        ):
-            end = e
-        else:
-            break
-    return (start, end) if end > start and ctx.text[start].isupper() else None
-
-
-def _split_office(ctx: _Context, start: int, end: int) -> tuple[str, str | None]:
-    """Separate the country qualifier from an office: "Japan's Ambassador" -> (office, JP)."""
-    text = ctx.text
-    office = text[start:end]
-    party = None
-    lead = next((m for m in ctx.mentions_in(start, end) if m.start == start), None)
-    if lead is not None:
-        rest = text[lead.end : end]
-        rest = re.sub(r"^(?:[’']s)?\s+", "", rest)
-        if rest:
-            party, office = lead.code, rest
-            if (party, office) in TITLE_WITH_COUNTRY:
-                office = text[start:end]
-    trailing = next((m for m in ctx.mentions_in(start, end) if m.end == end), None)
-    if trailing is not None and trailing.start > start:
-        qualifier = re.search(r"\s+of\s+(?:the\s+)?$", text[start : trailing.start])
-        if qualifier is not None:
-            office = text[start : start + qualifier.start()]
-            if lead is not None and lead.code == party:
-                office = re.sub(r"^\S+?(?:[’']s)?\s+", "", office)
-            party = party or trailing.code
-    if party is None:
-        for regex, code in OFFICE_PARTY_RE:
-            if regex.search(office) and code in ctx.vocab.parties:
-                party = code
-    return office.strip(" ,"), party
+    ``sides`` are the two sides of "A signed with B" (``facing``), or one group acting
+    together ("A and B signed"). Two sides of a signing represent different parties; two
+    people signing together a bilateral agreement are one from each party; an official
+    named without a country is the publisher's own. Only one unknown per side is ever
+    filled in: "Secretary X and Foreign Minister Y signed" stays unknown for both.
+    """
+    pair = len(parties) == 2
+    if facing:
+        for this, other in ((sides[0], sides[1]), (sides[1], sides[0])):
+            missing = [p for p in this if p.party is None]
+            known = {p.party for p in other if p.party}
+            if pair and len(missing) == 1 and not any(p.party for p in this) and len(known) == 1:
+                (q,) = known
+                if q in parties:
+                    missing[0].party = next(c for c in parties if c != q)
+                    missing[0].party_source = "sentence"
+        for this, other in ((sides[0], sides[1]), (sides[1], sides[0])):
+            missing = [p for p in this if p.party is None]
+            known = {p.party for p in other if p.party}
+            if ctx.home and len(missing) == 1 and ctx.home not in known:
+                if not parties or ctx.home in parties or (known and not known & {ctx.home}):
+                    missing[0].party, missing[0].party_source = ctx.home, "context"
+        return
+    group = sides[0]
+    missing = [p for p in group if p.party is None]
+    known = {p.party for p in group if p.party}
+    if len(missing) != 1:
+        return
+    if pair and len(group) == 2 and len(known) == 1 and known <= set(parties):
+        (q,) = known
+        missing[0].party = next(c for c in parties if c != q)
+        missing[0].party_source = "sentence"
+    elif ctx.home and len(group) == 1 and (not parties or ctx.home in parties):
+        missing[0].party, missing[0].party_source = ctx.home, "context"
 
 
 def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[str]) -> list[Person]:
-    """People reported as signing (or witnessing) the agreement, with office and party."""
+    """People reported as signing (or witnessing) the agreement, with office and party.
+
+    A person's party comes from the office ("UK's Minister", "Minister of Foreign Affairs of
+    Chile", a Commissioner is the EU's) or from their earlier signatures in the database;
+    failing that, from the sentence (see ``_assign_parties``).
+    """
     people: dict[str, Person] = {}
-    text = ctx.text
     for ev in events:
         if ev.tense not in ("past", "witness", "present") or ev.relevance < 0:
             continue
-        s = ev.sentence
-        spans: list[tuple[tuple[int, int], str]] = []
-        after = text[ev.verb_end : s.end]
-        by = re.match(r"\s+by\s+", after)
-        if by:
-            clause_end = s.start + len(s.text)
-            for name in find_names(ctx, ev.verb_end + by.end(), clause_end):
-                spans.append((name, "signatory"))
-        else:
-            role = "witness" if ev.tense == "witness" else "signatory"
-            verb_at = ev.verb_start
-            if ev.tense == "witness":
-                w = text.rfind("witness", s.start, ev.verb_start)
-                verb_at = w if w >= 0 else ev.verb_start
-            for name in find_names(ctx, s.start, verb_at):
-                between = text[name[1] : verb_at]
-                if re.search(r"\b(?:said|says|who|which|when|after|while)\b", between):
-                    continue
-                spans.append((name, role))
-            if ev.tense != "witness":
-                w = re.search(r"\bwith\s+", text[ev.verb_end : s.end])
-                if w and w.start() < 90:
-                    names = find_names(ctx, ev.verb_end + w.end(), s.end)
-                    if names and names[0][0] - (ev.verb_end + w.end()) < 60:
-                        spans.append((names[0], "signatory"))
-        for (ns, ne), role in spans:
-            name = text[ns:ne]
-            office_span = _office_before(ctx, ns, s.start) or _office_after(ctx, ne, s.end)
-            office, party = ("", None)
-            if office_span:
-                office, party = _split_office(ctx, *office_span)
-            from_context = False
-            if party is None and ctx.home and (not parties or ctx.home in parties):
-                party, from_context = ctx.home, True
-            key = re.sub(r"\s+", " ", name).lower()
-            known = people.get(key)
+        named = _roles_around(ctx, ev)
+        subject = [p for p, role, side in named if role == "signatory" and side == "subject"]
+        partner = [p for p, role, side in named if role == "signatory" and side == "partner"]
+        witnesses = [p for p, role, _ in named if role == "witness"]
+        _assign_parties(ctx, [subject, partner], parties, facing=bool(partner))
+        _assign_parties(ctx, [witnesses], parties, facing=False)
+        for p, role, _ in named:
+            key = p.name.lower()
+            person = Person(
+                p.name,
+                p.name_start,
+                p.name_end,
+                p.office,
+                p.party,
+                role,
+                ev.sentence,
+                p.party_source in ("context", "sentence"),
+            )
+            known_person = people.get(key)
             if (
-                known is None
-                or (known.role == "witness" and role == "signatory")
-                or (known.party is None and party is not None)
+                known_person is None
+                or (known_person.role == "witness" and role == "signatory")
+                or (known_person.party is None and p.party is not None)
+                or (not known_person.office and p.office)
             ):
-                people[key] = Person(name, ns, ne, office, party, role, s, from_context)
+                people[key] = person
     result = list(people.values())
     for p in result:
         if p.party is None:
@@ -843,7 +795,7 @@ def extract_kind(
             score += _local_penalty(ctx, s, parties, start, end)
             if ctx.is_quoted(s, start):
                 score -= 1.0
-            if m.group().lower() == "deal":
+            if m.group().lower() in ("deal", "statement"):
                 score -= 1.0
             candidate = (score, -start, m.group(), start, end)
             if best is None or candidate[:2] > best[:2]:
@@ -957,13 +909,14 @@ def extract(
     parties, party_evidence = extract_parties(ctx)
     events = find_sign_events(ctx, parties)
     people = extract_signatories(ctx, events, parties)
+    signing_parties = {p.party for p in people if p.role == "signatory" and p.party}
     for p in people:
         if (
             p.role == "signatory"
             and p.party
             and p.party not in parties
             and p.party in vocabulary.parties
-            and not p.party_from_context
+            and (not p.party_from_context or len(signing_parties) >= 2)
         ):
             parties.append(p.party)
             party_evidence[p.party] = [_sentence_evidence(p.sentence, 0.7, p.party)]
@@ -981,6 +934,13 @@ def extract(
         status, status_ev = "signed", next(e for e in past if e.tense != "present")
     elif planned:
         status, status_ev = "planned", planned[0]
+    else:
+        intent = next(
+            (x for x in ctx.sentences if not ctx.is_quoted(x) and PLANNED_RE.search(x.text)), None
+        )
+        if intent is not None and _agreement_sentence(ctx, intent):
+            status = "planned"
+            evidence["status"] = [_sentence_evidence(intent, 0.6)]
     in_force = next(
         (s for s in ctx.sentences if IN_FORCE_RE.search(s.text) and not ctx.is_quoted(s)), None
     )
