@@ -56,6 +56,12 @@ RELATIVE_RE = re.compile(
     r"(?:on|last)\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
     re.IGNORECASE,
 )
+#: Relative expressions that do not tell the day: a signing "last week" has no date.
+VAGUE_RE = re.compile(
+    r"\b(?:(?:last|this|earlier this|later this|next) (?:week|month|year)|recently|"
+    r"in recent (?:days|weeks)|earlier this (?:week|month|year))\b",
+    re.IGNORECASE,
+)
 RANGE_BEFORE_RE = re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|&)\s*$")
 RANGE_AFTER_RE = re.compile(r"^\s*(?:and|to|-|–|&)\s*\d")
 
@@ -103,11 +109,14 @@ def find_dates(text: str, start: int, end: int, published_on: dt.date) -> list[D
             month = MONTHS[m.group("month").lower().rstrip(".")]
             day = int(m.group("day"))
             ambiguous = bool(
-                (regex is DAY_MONTH_RE and RANGE_BEFORE_RE.search(chunk[: m.start()]))
+                (
+                    regex is DAY_MONTH_RE
+                    and RANGE_BEFORE_RE.search(chunk[max(0, m.start() - 12) : m.start()])
+                )
                 or (
                     regex is MONTH_DAY_RE
                     and not m.group("year")
-                    and RANGE_AFTER_RE.match(chunk[m.end() :])
+                    and RANGE_AFTER_RE.match(chunk[m.end() : m.end() + 12])
                 )
             )
             if m.group("year"):
@@ -127,5 +136,7 @@ def find_dates(text: str, start: int, end: int, published_on: dt.date) -> list[D
             add(m.start(), m.end(), published_on - dt.timedelta(days=1), relative=True)
         else:
             add(m.start(), m.end(), published_on, relative=True)
+    for m in VAGUE_RE.finditer(chunk):
+        add(m.start(), m.end(), None, relative=True)
     found.sort(key=lambda d: d.start)
     return found

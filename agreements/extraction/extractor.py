@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dates import DateMention, find_dates
+from .dates import MONTHS, WEEKDAYS, DateMention, find_dates
 from .people import WINDOW_AFTER, WINDOW_BEFORE, Found, find_people
 from .text import Release, Sentence, parse_release, quoted_spans
-from .vocabulary import CITY_COUNTRY, VENUE_CITY, Vocabulary
+from .vocabulary import CITY_COUNTRY, VENUE_CITY, Vocabulary, gazetteer
 
 Evidence = dict[str, Any]
 
@@ -265,6 +265,10 @@ class _Context:
         self.sentences = [s for s in self.release.sentences if not s.in_background]
         self._position = {id(s): i for i, s in enumerate(self.release.sentences)}
         self.home = self._home_party()
+        self.places = gazetteer()
+        self.relevance: dict[tuple[int, int], float] = {}
+        self.people: dict[tuple[int, int], list[Found]] = {}
+        self.dates: dict[tuple[int, int], list[DateMention]] = {}
         self.warnings: list[str] = []
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
@@ -428,6 +432,13 @@ def extract_parties(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]
 
 
 def _relevance(ctx: _Context, s: Sentence, parties: list[str]) -> float:
+    key = (s.start, s.end)
+    if key not in ctx.relevance:
+        ctx.relevance[key] = _sentence_relevance(ctx, s)
+    return ctx.relevance[key]
+
+
+def _sentence_relevance(ctx: _Context, s: Sentence) -> float:
     score = 0.0
     if s.is_headline:
         score += 1.0
@@ -440,6 +451,8 @@ def _relevance(ctx: _Context, s: Sentence, parties: list[str]) -> float:
 
 #: A sentence with more signing verbs than this is a list, not a report of one signing.
 MAX_EVENTS_PER_SENTENCE = 4
+#: Releases report one signing, in a few sentences; past this many verbs the rest is noise.
+MAX_EVENTS = 60
 WITNESS_RE = re.compile(
     r"\b(?:in the presence of|witnessed by|witnessed|witnessing|witness(?:es)?)\b", re.IGNORECASE
 )
@@ -460,6 +473,8 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
     for s in ctx.sentences:
         if ctx.is_quoted(s):
             continue
+        if len(events) >= MAX_EVENTS:
+            break
         for n, m in enumerate(SIGN_RE.finditer(s.text)):
             if n >= MAX_EVENTS_PER_SENTENCE:
                 break
@@ -502,7 +517,10 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
     s = ev.sentence
     lo = max(s.start, ev.verb_start - WINDOW_BEFORE)
     hi = min(s.end, ev.verb_end + WINDOW_AFTER)
-    found = find_people(ctx, lo, hi)
+    key = (s.start, s.end)
+    if key not in ctx.people:
+        ctx.people[key] = find_people(ctx, s.start, s.end)
+    found = [p for p in ctx.people[key] if lo <= p.start and p.end <= hi]
     result: list[tuple[Found, str, str]] = []
     after = text[ev.verb_end : hi]
     by = re.match(r"\s+by\s+", after)
@@ -541,11 +559,7 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
                 witness_at and ev.verb_end <= witness_at.start() < p.start
             ):
                 result.append((p, "witness", "object"))
-            elif (
-                by
-                and re.fullmatch(r"\s+by\s+(?:[\w.’'\-]+\s*,?\s+){0,16}?", gap + " ")
-                and not re.search(r"\bwith\b", gap)
-            ):
+            elif by and BY_LIST_RE.fullmatch(_without_people(text, found, ev.verb_end, p.start)):
                 result.append((p, "signatory", "subject"))
             elif (
                 re.search(r"\bwith\s+", gap)
@@ -554,6 +568,21 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
             ):
                 result.append((p, "signatory", "partner"))
     return result
+
+
+#: What may stand between "signed by" and each of the people it lists.
+BY_LIST_RE = re.compile(r"\s+by\s+(?:(?:and|the|both|as well as|,)\s*|\s+)*")
+
+
+def _without_people(text: str, found: list[Found], start: int, end: int) -> str:
+    """``text[start:end]`` with the people (names and offices) in it taken out."""
+    parts, cursor = [], start
+    for q in found:
+        if start <= q.start and q.end <= end and q.start >= cursor:
+            parts.append(text[cursor : q.start])
+            cursor = q.end
+    parts.append(text[cursor:end])
+    return " ".join(parts)
 
 
 def _assign_parties(
@@ -654,7 +683,10 @@ def extract_signing_date(
     ambiguous = False
     for ev in _best_events(events, ("past", "witness", "present")):
         s = ev.sentence
-        dates = find_dates(ctx.text, s.start, s.end, ctx.published_on)
+        key = (s.start, s.end)
+        if key not in ctx.dates:
+            ctx.dates[key] = find_dates(ctx.text, s.start, s.end, ctx.published_on)
+        dates = ctx.dates[key]
         if not dates:
             continue
         nearest = min(dates, key=lambda d: abs(d.start - ev.verb_start))
@@ -676,17 +708,52 @@ def extract_signing_date(
     return top_date.value, top_date, top_ev
 
 
-def _city_in(ctx: _Context, start: int, end: int) -> tuple[str, str, int, int] | None:
-    """First place of the city table introduced by "in"/"at" in ``text[start:end]``."""
-    names = sorted(CITY_COUNTRY, key=len, reverse=True)
-    alternation = "|".join(re.escape(n) for n in names)
-    m = re.search(rf"\b(?:in|at)\s+(?:the\s+)?({alternation})(?![\w])", ctx.text[start:end])
-    if not m:
+PLACE_AFTER_RE = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w’'.\-]*)(?:,?\s+[A-Z][\w’'.\-]*){0,2})"
+)
+#: How far from the signing verb a place named only by the gazetteer may be.
+PLACE_REACH = 150
+NOT_PLACE_WORDS = {
+    *(m.capitalize() for m in MONTHS),
+    *(d.capitalize() for d in WEEKDAYS),
+}
+
+
+def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
+    """Where a signing took place: "in <Place>"/"at <Place>" in its sentence.
+
+    Places of the hand-kept table count anywhere in the sentence; any other city of the
+    gazetteer only close to the signing verb, and never a country, a month or a day (the
+    agreement's place is a city: "signed in Australia" leaves the place empty).
+    """
+    s = ev.sentence
+    text = ctx.text
+    best: tuple[int, str, str, int, int] | None = None
+    gazetteer = ctx.places
+    for m in PLACE_AFTER_RE.finditer(text, s.start, s.end):
+        words = m.group(1)
+        offset = m.start(1)
+        # the longest leading run of words that names a place
+        parts = list(re.finditer(r"[^\s,]+", words))
+        for n in range(len(parts), 0, -1):
+            phrase = words[: parts[n - 1].end()].rstrip(".")
+            city = CITY_COUNTRY.get(phrase)
+            near = abs(offset - ev.verb_start) <= PLACE_REACH
+            if city is None and near and phrase not in NOT_PLACE_WORDS:
+                if phrase not in ctx.vocab.party_names:
+                    city = gazetteer.get(phrase)
+                    nxt = text[offset + len(phrase) : offset + len(phrase) + 2]
+                    if city and (re.match(r"[’']s|\s[A-Z]", nxt) or phrase.isupper()):
+                        city = None  # "in Perth Mint", "in Lima's": part of a longer name
+            if city:
+                distance = abs(offset - ev.verb_start)
+                if best is None or distance < best[0]:
+                    best = (distance, phrase, city, offset, offset + len(phrase))
+                break
+    if best is None:
         return None
-    place = m.group(1)
-    code = CITY_COUNTRY[place]
-    place = VENUE_CITY.get(place, place)
-    return place, code, start + m.start(1), start + m.end(1)
+    _, place, code, start, end = best
+    return VENUE_CITY.get(place, place), code, start, end
 
 
 def _dateline(ctx: _Context) -> tuple[str, int, int] | None:
@@ -765,12 +832,15 @@ def extract_kind(
     best: tuple[float, int, str, int, int] | None = None
     for s in ctx.sentences:
         object_bonus: dict[int, float] = {}
+        nouns = list(KIND_RE.finditer(s.text))
+        noun_starts = [m.start() for m in nouns]
         for verb in list(SIGN_RE.finditer(s.text)) + list(ACTION_RE.finditer(s.text)):
-            nxt = KIND_RE.search(s.text, verb.end())
+            i = bisect.bisect_left(noun_starts, verb.end())
+            nxt = nouns[i] if i < len(nouns) else None
             if nxt and nxt.start() - verb.end() < 80:
                 bonus = 4.0 if SIGN_RE.fullmatch(verb.group()) else 2.5
                 object_bonus[nxt.start()] = max(bonus, object_bonus.get(nxt.start(), 0.0))
-        for m in KIND_RE.finditer(s.text):
+        for m in nouns:
             start, end = s.start + m.start(), s.start + m.end()
             score = object_bonus.get(m.start(), 0.0)
             after = s.text[m.end() : m.end() + 45]
@@ -977,7 +1047,7 @@ def extract(
     signed_place, signed_country = "", None
     if status in ("signed", "in_force"):
         for ev in ([date_event] if date_event else []) + past:
-            found = _city_in(ctx, ev.sentence.start, ev.sentence.end)
+            found = _city_in(ctx, ev)
             if found:
                 signed_place, signed_country, ps, pe = found
                 evidence["signed_place"] = [_evidence(text, ps, pe, 0.85)]

@@ -159,11 +159,13 @@ def tokens(ctx: _Context, start: int, end: int) -> list[Token]:
     mentions = ctx.mentions_in(start, end)
     places = ctx.place_spans(start, end)
     result: list[Token] = []
-    mi = 0
+    mi = pi = 0
     for m in TOKEN_RE.finditer(text, start, end):
         s, e, word = m.start(), m.end(), m.group()
         while mi < len(mentions) and mentions[mi].end <= s:
             mi += 1
+        while pi < len(places) and places[pi][1] <= s:
+            pi += 1
         mention = mentions[mi] if mi < len(mentions) and mentions[mi].start <= s else None
         bare = _bare(word)
         if word in ",;:()&":
@@ -173,7 +175,7 @@ def tokens(ctx: _Context, start: int, end: int) -> list[Token]:
         if mention is not None and e <= mention.end + 2:
             result.append(Token(s, e, word, "mention", mention.code))
             continue
-        if any(ps <= s and e <= pe + 1 for ps, pe in places):
+        if pi < len(places) and places[pi][0] <= s and e <= places[pi][1] + 1:
             result.append(Token(s, e, word, "other"))
             continue
         if bare in HEAD_WORDS or bare.replace("-", " ").split(" ")[-1] in HEAD_WORDS:

@@ -498,3 +498,221 @@ def test_dev_set_files_are_paired():
     texts = {p.stem for p in RELEASES.glob("*.txt")}
     metas = {p.stem for p in RELEASES.glob("*.json")}
     assert texts == metas and len(texts) >= 11
+
+
+# -- grammar of signatories ----------------------------------------------------------
+
+
+def test_apposition_title_name_on_both_sides_of_with(vocab):
+    """ "Title, Name signed ... with the UK's Title, Name in <City>": two signatories, each
+    with the office as written and the party from its country qualifier or the sentence."""
+    text = (
+        "Australia and UK sign critical minerals statement\n"
+        "Minister for Resources and Northern Australia, Madeleine King signed the statement "
+        "with the UK's Minister for the Indo Pacific, Anne-Marie Trevelyan in Perth today.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 6, 20), publisher="Minister for Resources")
+    assert sorted(signers(result)) == [
+        ("Anne-Marie Trevelyan", "GB", "Minister for the Indo Pacific", "signatory"),
+        ("Madeleine King", "AU", "Minister for Resources and Northern Australia", "signatory"),
+    ]
+    assert parties(result) == ["AU", "GB"]
+    assert result.proposal["signed_place"] == "Perth"
+    assert result.proposal["signed_on"] == "2023-06-20"
+    place = result.evidence["signed_place"][0]
+    assert text[place["start"] : place["end"]] == "Perth"
+
+
+def test_apposition_name_title(vocab):
+    text = (
+        "UK and Peru sign MoU\n"
+        "Jane Roe, the UK's Minister for Trade, and Ana Lucía de la Cruz, Minister of Energy "
+        "and Mines of Peru, signed a memorandum of understanding on critical minerals today.\n"
+    )
+    result = run(vocab, text)
+    assert sorted(signers(result)) == [
+        ("Ana Lucía de la Cruz", "PE", "Minister of Energy and Mines", "signatory"),
+        ("Jane Roe", "GB", "Minister for Trade", "signatory"),
+    ]
+
+
+def test_country_adjective_gives_the_party(vocab):
+    text = (
+        "Partnership signed\n"
+        "Australian Minister for Resources Madeleine King and Indian Minister of Mines "
+        "Pralhad Joshi signed a critical minerals partnership in New Delhi on Tuesday.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 3, 9))  # a Thursday
+    assert sorted(signers(result)) == [
+        ("Madeleine King", "AU", "Minister for Resources", "signatory"),
+        ("Pralhad Joshi", "IN", "Minister of Mines", "signatory"),
+    ]
+    assert result.proposal["signed_on"] == "2023-03-07"
+    assert result.proposal["signed_place"] == "New Delhi"
+
+
+def test_office_with_commas_and_signed_by_several_per_party(vocab):
+    text = (
+        "Japan and Namibia sign memorandum\n"
+        "The memorandum of understanding on critical minerals was signed by Japan's "
+        "Minister of Economy, Trade and Industry, Nishimura Yasutoshi, Japan's Ambassador "
+        "to Namibia, Hisao Nishimaki, and the Minister of Mines and Energy of Namibia, Tom "
+        "Alweendo, in Windhoek yesterday.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 8, 8))
+    assert sorted(signers(result)) == [
+        ("Hisao Nishimaki", "JP", "Ambassador to Namibia", "signatory"),
+        ("Nishimura Yasutoshi", "JP", "Minister of Economy, Trade and Industry", "signatory"),
+        ("Tom Alweendo", "NA", "Minister of Mines and Energy", "signatory"),
+    ]
+    assert parties(result) == ["JP", "NA"]
+    assert result.proposal["signed_on"] == "2023-08-07"
+
+
+def test_in_the_presence_of_makes_witnesses(vocab):
+    text = (
+        "India and Australia sign MoU\n"
+        "In the presence of Prime Minister Anthony Albanese, the Australian Minister for "
+        "Resources, Madeleine King, and India's Minister of Mines, Pralhad Joshi, signed a "
+        "memorandum of understanding on critical minerals.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 3, 10))
+    roles = {s[0]: s[3] for s in signers(result)}
+    assert roles == {
+        "Anthony Albanese": "witness",
+        "Madeleine King": "signatory",
+        "Pralhad Joshi": "signatory",
+    }
+
+
+def test_two_unknown_sides_stay_unknown(vocab):
+    """Two officials named without countries, signing together: the publisher's party is
+    not given to both (one of them is the other party's), so both are left for the editor."""
+    text = (
+        "US and Australia sign framework\n"
+        "The United States and Australia signed a critical minerals framework on Saturday. "
+        "Secretary Antony Blinken and Foreign Minister Penny Wong signed the framework in "
+        "Hiroshima on Saturday.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 5, 22), publisher="Department of State")
+    assert {(s[0], s[1]) for s in signers(result)} == {
+        ("Antony Blinken", None),
+        ("Penny Wong", None),
+    }
+
+
+def test_people_in_the_database_are_recognised_with_their_party(vocab):
+    """A known person is found even where the words alone are not enough (a one-word
+    office, no country), and brings the party of their earlier signatures."""
+    known = Vocabulary(
+        parties=vocab.parties,
+        minerals=vocab.minerals,
+        people={"Penny Wong": "AU", "Antony Blinken": "US"},
+    )
+    text = (
+        "US and Australia sign framework\n"
+        "Antony Blinken and Penny Wong signed a critical minerals framework in Hiroshima "
+        "on Saturday.\n"
+    )
+    result = extract(text, dt.date(2023, 5, 22), known)
+    assert sorted((s[0], s[1]) for s in signers(result)) == [
+        ("Antony Blinken", "US"),
+        ("Penny Wong", "AU"),
+    ]
+
+
+# -- dates, status and places ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("when", ["last week", "earlier this month", "recently"])
+def test_vague_dates_give_no_signing_date(vocab, when):
+    text = (
+        "UK and Japan sign MoU\nThe UK and Japan signed a memorandum of understanding "
+        f"on critical minerals {when}.\n"
+    )
+    result = run(vocab, text)
+    assert result.proposal["status"] == "signed"
+    assert result.proposal["signed_on"] is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The UK and Kazakhstan are expected to sign a memorandum on critical minerals in "
+        "Astana on Friday.",
+        "The EU and Rwanda agreed to negotiate a strategic partnership on raw materials.",
+        "The UK and Kazakhstan will sign a memorandum of understanding on critical minerals.",
+    ],
+)
+def test_planned_signings(vocab, sentence):
+    result = run(vocab, f"News\n{sentence}\n")
+    assert result.proposal["status"] == "planned"
+    assert result.proposal["signed_on"] is None
+    assert result.proposal["signed_place"] == ""
+
+
+def test_place_from_the_gazetteer_near_the_verb(vocab):
+    """A city outside the capitals table is found next to the signing verb; a country, or a
+    city far from the verb, is not a place of signing."""
+    text = (
+        "UK and Australia sign MoU\n"
+        "The UK and Australia signed a memorandum of understanding on critical minerals in "
+        "Darwin today.\n"
+    )
+    result = run(vocab, text)
+    assert (result.proposal["signed_place"], result.proposal["signed_country"]) == (
+        "Darwin",
+        "AU",
+    )
+    text = (
+        "UK and Australia sign MoU\n"
+        "The UK and Australia signed a memorandum of understanding on critical minerals in "
+        "Australia today.\n"
+    )
+    assert run(vocab, text).proposal["signed_place"] == ""
+
+
+# -- linear time -------------------------------------------------------------------------
+
+
+def _calls(text: str, vocab: Vocabulary) -> int:
+    """Python and C function calls made while extracting ``text`` (a measure of work that
+    does not depend on the machine's speed)."""
+    import sys
+
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        extract(text, dt.date(2026, 2, 5), vocab)
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "signed ",
+        "Minister Jane Doe signed with the UK's Minister for Trade, John Roe, in London on "
+        "Tuesday a memorandum on lithium with Japan and ",
+        "Critical Minerals Partnership Secretary Ambassador “",
+        "The UK and Japan signed a memorandum of understanding today. ",
+    ],
+)
+def test_work_grows_linearly_with_the_text(vocab, unit):
+    """Four times the text costs at most about four times the work, whatever its shape (no
+    full stops, only signing verbs, unpaired quotation marks), and no sentence is longer
+    than the bound every rule relies on."""
+    from agreements.extraction.text import MAX_SENTENCE_CHARS, parse_release
+
+    small = "Headline\n" + unit * (8000 // len(unit))
+    large = "Headline\n" + unit * (32000 // len(unit))
+    assert _calls(large, vocab) <= 4.6 * _calls(small, vocab)
+    sentences = parse_release(large).sentences
+    assert max(s.end - s.start for s in sentences) <= MAX_SENTENCE_CHARS
