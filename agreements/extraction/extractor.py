@@ -483,6 +483,8 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
                 continue
             verb = m.group().lower()
             clause = re.split(r"[.;:]", s.text[max(0, m.start() - 200) : m.start()])[-1]
+            if verb == "signed" and re.search(r"\b(?:the|a|an|its|their)\s+$", clause, re.I):
+                continue  # "released the signed memorandum": an adjective, not the signing
             lead_in = clause[-45:]
             if re.search(r"witness(?:ed|es)?\s+the\s+$", clause):
                 tense = "witness"
@@ -495,7 +497,14 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
             elif verb in ("signed", "inked", "initialled"):
                 tense = "past"
             elif verb == "signing":
-                tense = "past"
+                # "the signing of", "after signing": a signing that happened; "X and Y
+                # signing a pledge" (a photo caption) tells nothing by itself.
+                nominal = re.search(
+                    r"\b(?:the|a|this|after|following|at|during|of|by|upon|since)\s+$",
+                    clause,
+                    re.IGNORECASE,
+                )
+                tense = "past" if nominal else "present"
             else:
                 tense = "present"
             relevance = _relevance(ctx, s, parties) + _local_penalty(
@@ -523,11 +532,14 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
     found = [p for p in ctx.people[key] if lo <= p.start and p.end <= hi]
     result: list[tuple[Found, str, str]] = []
     after = text[ev.verb_end : hi]
-    by = re.match(r"\s+by\s+", after)
+    # "signed by", also past a date or place: "signed on 13 July by", "signed in Kyiv by"
+    by = re.match(BY_RE, after)
     witness_at = WITNESS_RE.search(text, lo, hi)
     # "In the presence of X and Y, A signed": the phrase runs to the next comma or the verb.
     zones = []
-    for w in re.finditer(r"\b(?:in the presence of|witnessed by)\b", text[lo:hi], re.IGNORECASE):
+    for w in re.finditer(
+        r"\b(?:in (?:the )?presence of|witnessed by)\b", text[lo:hi], re.IGNORECASE
+    ):
         zs = lo + w.end()
         comma = text.find(",", zs, hi)
         ze = ev.verb_start if zs < ev.verb_start else hi
@@ -559,7 +571,9 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
                 witness_at and ev.verb_end <= witness_at.start() < p.start
             ):
                 result.append((p, "witness", "object"))
-            elif by and BY_LIST_RE.fullmatch(_without_people(text, found, ev.verb_end, p.start)):
+            elif by and BY_LIST_RE.fullmatch(
+                _without_people(text, found, ev.verb_end + by.start("by"), p.start)
+            ):
                 result.append((p, "signatory", "subject"))
             elif (
                 re.search(r"\bwith\s+", gap)
@@ -567,11 +581,28 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
                 and not re.search(r"\b(?:said|says|who|which|to)\b[^,]*\bwith\b", gap)
             ):
                 result.append((p, "signatory", "partner"))
-    return result
+    # "with the Prime Ministers attending the signing ceremony": present, not signing; the
+    # whole list the phrase closes.
+    attending = {side for p, _, side in result if ATTENDING_RE.match(text[p.end : p.end + 40])}
+    return [
+        (p, "witness" if side in attending and side != "subject" else role, side)
+        if not ATTENDING_RE.match(text[p.end : p.end + 40])
+        else (p, "witness", side)
+        for p, role, side in result
+    ]
 
 
 #: What may stand between "signed by" and each of the people it lists.
-BY_LIST_RE = re.compile(r"\s+by\s+(?:(?:and|the|both|as well as|,)\s*|\s+)*")
+BY_LIST_RE = re.compile(
+    r"\s*by\s+(?:(?:and|the|both|as well as|,|on behalf of(?: the)?(?: [A-Z][\w’'-]*)+)\s*|\s+)*"
+)
+BY_RE = re.compile(
+    r"\s+(?:(?:on|in|at)\s+[\w ,.]{1,30}?\s+|(?:today|yesterday|here),?\s+)?(?P<by>by)\s+"
+)
+ATTENDING_RE = re.compile(
+    r"\s*(?:\([^)]{0,20}\)\s*)?,?\s*(?:(?:were|was|are|is)\s+(?:also\s+)?)?(?:attending|"
+    r"attended|looking on|in attendance|present|watching|witnessing)\b"
+)
 
 
 def _without_people(text: str, found: list[Found], start: int, end: int) -> str:
@@ -745,6 +776,17 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
                     nxt = text[offset + len(phrase) : offset + len(phrase) + 2]
                     if city and (re.match(r"[’']s|\s[A-Z]", nxt) or phrase.isupper()):
                         city = None  # "in Perth Mint", "in Lima's": part of a longer name
+            if city is None and near and n == 1 and phrase not in NOT_PLACE_WORDS:
+                # "at Catamarca, Argentina": a place the gazetteer lacks, named with its
+                # country
+                tail = re.match(
+                    r",\s+(?:the\s+)?", text[offset + len(phrase) : offset + len(phrase) + 8]
+                )
+                if tail and phrase not in ctx.vocab.party_names:
+                    at = offset + len(phrase) + tail.end()
+                    mention = next(iter(ctx.mentions_in(at, at + 60)), None)
+                    if mention is not None and mention.start == at:
+                        city = mention.code
             if city:
                 distance = abs(offset - ev.verb_start)
                 if best is None or distance < best[0]:
@@ -1085,6 +1127,9 @@ def extract(
 
     minerals, mineral_evidence = extract_minerals(ctx, parties, events)
 
+    if status == "planned" and people:
+        warnings.append("the signing is planned: nobody is proposed as a signatory yet")
+        people = []
     signatures = []
     sig_evidence: list[Evidence] = []
     for p in people:

@@ -47,8 +47,7 @@ Minister Ministers Secretary Under State Foreign Office Ambassador President Vic
 Deputy First Commissioner Commission Trade Representative Industry Chancellor Governor
 Director Director-General General Head Envoy Special Affairs Economy Economic Energy
 Natural Resources Business Development Treasury Senior Assistant Chief Executive High
-Hon Honourable Honorable Mr Mrs Ms Dr Sir Dame Lord Baroness Crown Excellency Majesty
-Highness Royal Sheikh Mines Mining Mineral Minerals Construction Finance Investment
+Crown Majesty Highness Royal Mines Mining Mineral Minerals Construction Finance Investment
 Infrastructure Interior Defence Defense Home International Relations External Cooperation
 Co-operation Environment Climate Critical Internal Market Markets Science Technology
 Innovation Geology Lands Security Parliamentary Permanent Counsellor Consul Federal Chair
@@ -65,7 +64,20 @@ Gas Electricity Hydrogen Transition Green Foreign-Affairs Premier Representative
 Administrator Vice-President Vice-Chancellor Chairwoman Minerals-Related Portfolio
 Resources-Related Deputy-Minister Vice-Minister Viceminister Commissioner-Designate
 Taoiseach Emir Sultan Outreach Coordinator Co-ordinator Adviser Advisor Spokesperson
+Second Third Fourth Interinstitutional Foresight Deal Gender Equality Justice Honourable
 """.split()
+)
+#: Forms of address between an office and a name; part of neither.
+HONORIFICS = set(
+    """
+Hon Hon. Honourable Honorable Hon’ble Mr Mrs Ms Dr Sir Dame Lord Baroness Prince Princess
+Sheikh Sheikha Shri Smt Excellency H.E. Lic Eng Prof Professor
+""".split()
+)
+#: Words after a name that make it the name of an organisation ("Khanij Bidesh India Ltd").
+ORGANISATION_RE = re.compile(
+    r"^(?:\s+[A-Z][\w.&’'-]*){0,2}\s+(?:Limited|Ltd|Corporation|Corp|Company|Inc|Plc|PLC|SE|SA|"
+    r"AG|GmbH|Group|Holdings|Bank|Agency|Committee|Institute|Association|Council|Fund)\b"
 )
 #: Capitalised words that start sentences or name things other than people.
 STOP_WORDS = set(
@@ -81,6 +93,9 @@ May June July August September October November December Background Both Mine Co
 Lithium Project Projects Centre Center Survey Investment Partnerships MoU MoUs Dialogue
 Meeting Conference Week Ministerial Leaders Leader G7 G20 Also However Under Minister's
 Today's Yesterday's Read More Contact Media Press Release News Notes Editors Photo Video
+Committee Agency Association Institute Company Corporation Bank Ltd Limited Inc Plc
+Authority Chamber Federation Foundation University Exchange Embassy Delegation Mission
+Government Parliament Congress Senate Assembly Kingdom Republic Federal
 """.split()
 )
 PARTICLES = {
@@ -178,10 +193,13 @@ def tokens(ctx: _Context, start: int, end: int) -> list[Token]:
         if pi < len(places) and places[pi][0] <= s and e <= places[pi][1] + 1:
             result.append(Token(s, e, word, "other"))
             continue
-        if bare in HEAD_WORDS or bare.replace("-", " ").split(" ")[-1] in HEAD_WORDS:
-            kind = "head"
-        elif bare in OFFICE_WORDS:
+        title = bare[:1].upper() + bare[1:]
+        if title in HEAD_WORDS or title.replace("-", " ").split(" ")[-1] in HEAD_WORDS:
+            kind = "head"  # "the UAE's minister of investments" is an office too
+        elif title in OFFICE_WORDS:
             kind = "office"
+        elif bare in HONORIFICS or word in HONORIFICS:
+            kind = "honorific"
         elif bare in ("of", "for", "to", "the", "and", "on", "in"):
             kind = "connector"
         elif bare in PARTICLES:
@@ -196,12 +214,35 @@ def tokens(ctx: _Context, start: int, end: int) -> list[Token]:
         else:
             kind = "other"
         result.append(Token(s, e, word, kind))
-    return result
+    return _collapse_acronyms(result)
+
+
+def _collapse_acronyms(toks: list[Token]) -> list[Token]:
+    """ "the United Kingdom’s (UK) Minister": the bracketed short form joins its mention."""
+    out: list[Token] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if (
+            t.word == "("
+            and out
+            and out[-1].kind == "mention"
+            and i + 2 < len(toks)
+            and toks[i + 1].kind == "mention"
+            and toks[i + 1].code == out[-1].code
+            and toks[i + 2].word == ")"
+        ):
+            i += 3
+            continue
+        out.append(t)
+        i += 1
+    return out
 
 
 def _adjacent(text: str, a: Token, b: Token) -> bool:
     """Only spaces between two tokens (an apostrophe-s belongs to the first)."""
-    return re.fullmatch(r"(?:[’']s)?[ \u00a0]+", text[a.end : b.start]) is not None
+    between = text[a.end : b.start]
+    return re.fullmatch(r"(?:[’']s)?[ \u00a0]+(?:\([\w.]{1,8}\)[ \u00a0]+)?", between) is not None
 
 
 def _name_run(text: str, toks: list[Token], i: int) -> int:
@@ -254,8 +295,12 @@ def find_people(ctx: _Context, start: int, end: int) -> list[Found]:
     for a, b in names:
         name_start, name_end = toks[a].start, toks[b - 1].end
         name = text[name_start:name_end]
-        if name.endswith(".") and not name.endswith("Jr.") and name.count(".") == 1:
+        if name.endswith(".") and not name.endswith("Jr.") and len(toks[b - 1].word) > 2:
             name, name_end = name[:-1], name_end - 1
+        if name in ctx.places and name not in ctx.vocab.people:
+            continue  # "São Paulo –": a city, not a person
+        if ORGANISATION_RE.match(text[name_end : name_end + 40]):
+            continue
         person = Found(name_start, name_end, re.sub(r"\s+", " ", name))
         office = _office_before(text, toks, a, used) or _office_after(text, toks, b, used)
         if office is not None:
@@ -265,11 +310,38 @@ def find_people(ctx: _Context, start: int, end: int) -> list[Found]:
             if person.party:
                 person.party_source = "office"
             used.update(range(o_start, o_end))
+        if person.party is None:
+            person.party = _party_around(ctx, name_start, person.end)
+            if person.party:
+                person.party_source = "office"
         known_party = ctx.vocab.people.get(person.name)
         if person.party is None and known_party and known_party in ctx.vocab.parties:
             person.party, person.party_source = known_party, "known"
         found.append(person)
     return found
+
+
+COUNTERPART_RE = re.compile(r"\b(?:his|her|their)\s+(\S+)\s+counterparts?\s*,?\s*$")
+ON_BEHALF_RE = re.compile(r"^\s*,?\s*(?:on behalf of|for|representing)\s+(?:the\s+)?")
+
+
+def _party_around(ctx: _Context, start: int, end: int) -> str | None:
+    """Party told next to a name: "his Vietnamese counterpart, X", "X, ..., on behalf of the
+    European Union"."""
+    text = ctx.text
+    before = text[max(0, start - 60) : start]
+    m = COUNTERPART_RE.search(before)
+    if m:
+        at = start - len(before) + m.start(1)
+        mention = next((x for x in ctx.mentions_in(at, at + len(m.group(1)) + 2)), None)
+        if mention is not None:
+            return mention.code
+    m = ON_BEHALF_RE.match(text[end : end + 40])
+    if m:
+        mention = next(iter(ctx.mentions_in(end + m.end(), end + m.end() + 40)), None)
+        if mention is not None and mention.start == end + m.end():
+            return mention.code
+    return None
 
 
 def _office_before(text: str, toks: list[Token], a: int, used: set[int]) -> tuple[int, int] | None:
@@ -280,11 +352,13 @@ def _office_before(text: str, toks: list[Token], a: int, used: set[int]) -> tupl
     modifiers ("Foreign Office", "UK's", "Deputy").
     """
     k = a - 1
+    while k >= 0 and toks[k].kind == "honorific" and _adjacent(text, toks[k], toks[k + 1]):
+        k -= 1
     apposition = False
     if k >= 0 and toks[k].word == ",":
         apposition = True
         k -= 1
-    elif k < 0 or not _adjacent(text, toks[k], toks[a]):
+    elif k < 0 or not _adjacent(text, toks[k], toks[k + 1]):
         return None
     end = k + 1
     i = k
@@ -304,13 +378,13 @@ def _office_before(text: str, toks: list[Token], a: int, used: set[int]) -> tupl
             t.word == ","
             and apposition
             and 0 < i < k
-            and toks[i - 1].kind == "office"
-            and toks[i + 1].kind == "office"
+            and toks[i - 1].kind in ("office", "name", "mention")
+            and (toks[i + 1].kind in ("office", "name", "mention") or toks[i + 1].word == "and")
         ):
             i -= 1  # "Minister of Economy, Trade and Industry, X"
             continue
         return None
-    if head_at is None or end - head_at > 12:
+    if head_at is None or end - head_at > 24:
         return None
     between = toks[head_at + 1 : end]
     if between and not (
