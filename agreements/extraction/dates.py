@@ -52,8 +52,8 @@ MONTH_DAY_RE = re.compile(
     rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?"
 )
 RELATIVE_RE = re.compile(
-    r"\b(?P<word>today|this morning|earlier today|yesterday|"
-    r"(?:on|last)\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
+    r"\b(?P<word>today|this morning|earlier today|(?:earlier|later) in the day|yesterday|"
+    r"(?:(?:on|last)\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
     re.IGNORECASE,
 )
 #: Relative expressions that do not tell the day: a signing "last week" has no date.
@@ -130,6 +130,8 @@ def find_dates(text: str, start: int, end: int, published_on: dt.date) -> list[D
             target = WEEKDAYS.index(m.group("weekday").lower())
             back = (published_on.weekday() - target) % 7
             value = published_on - dt.timedelta(days=back)
+            if not m.group("weekday")[:1].isupper():
+                continue  # a bare weekday is a date only when written as one
             s = m.start("weekday") if word.startswith("on") else m.start()
             add(s, m.end(), value, relative=True)
         elif word == "yesterday":

@@ -34,6 +34,7 @@ KIND_PATTERNS: list[tuple[str, str]] = [
         "memorandum_of_understanding",
     ),
     (r"(?:joint )?(?:declaration|statement|letter) of intent", "statement_of_intent"),
+    (r"\bmemorand(?:um|a)\b", "memorandum_of_understanding"),
     (r"joint (?:statement|declaration|communiqu[eé])", "joint_statement"),
     (r"road ?map|plan of action|action plan", "roadmap"),
     (r"framework agreement", "framework"),
@@ -183,6 +184,7 @@ class SignEvent:
     verb_end: int
     tense: str  # "past", "present", "planned", "witness"
     relevance: float
+    nominal: bool = False  # "the signing ceremony": a signing with no subject
 
 
 @dataclass
@@ -417,6 +419,12 @@ def extract_parties(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]
         for m in group:
             if m.code not in codes:
                 codes.append(m.code)
+        # "X releases the MoU with Y and Z": the actor of a "with" group joins a group of
+        # partners it shares a member with.
+        for other, _ in pairs[1:]:
+            other_codes = {m.code for m in other}
+            if other_codes & set(codes):
+                codes += [c for c in (m.code for m in other) if c not in codes]
         if len(group) < len(codes) + 0 and ctx.home and ctx.home not in codes:
             codes.insert(0, ctx.home)
         if len(codes) == 1 and ctx.home and ctx.home != codes[0]:
@@ -505,13 +513,29 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
                     re.IGNORECASE,
                 )
                 tense = "past" if nominal else "present"
+            elif s.is_headline and verb in ("sign", "signs"):
+                tense = "past"  # headlines report what happened in the present tense
             else:
                 tense = "present"
             relevance = _relevance(ctx, s, parties) + _local_penalty(
                 ctx, s, parties, start, s.start + m.end()
             )
-            events.append(SignEvent(s, start, s.start + m.end(), tense, relevance))
+            nominal_use = (
+                verb == "signing"
+                and tense != "witness"
+                and bool(re.search(r"\b(?:the|a|this|at|during|of)\s+$", clause, re.IGNORECASE))
+            )
+            events.append(
+                SignEvent(s, start, s.start + m.end(), tense, relevance, nominal=nominal_use)
+            )
     return events
+
+
+def _title_case(text: str) -> bool:
+    """Most words capitalised, as in headlines written in title case."""
+    words = re.findall(r"[^\W\d_][\w’'-]*", text)
+    long_words = [w for w in words if len(w) > 3]
+    return len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
 
 
 def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
@@ -527,6 +551,8 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
     lo = max(s.start, ev.verb_start - WINDOW_BEFORE)
     hi = min(s.end, ev.verb_end + WINDOW_AFTER)
     key = (s.start, s.end)
+    if s.is_headline and _title_case(s.text):
+        return []  # "... to Strengthen Electric Vehicle Battery Value Chain": not names
     if key not in ctx.people:
         ctx.people[key] = find_people(ctx, s.start, s.end)
     found = [p for p in ctx.people[key] if lo <= p.start and p.end <= hi]
@@ -548,6 +574,8 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
         zones.append((zs, ze))
     for p in found:
         if p.name_end <= ev.verb_start:
+            if ev.nominal:
+                continue
             between = text[p.end : ev.verb_start]
             if re.search(r"[;:]|\b(?:said|says|who|which|when|after|while|that)\b", between):
                 continue
@@ -583,7 +611,11 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
                 result.append((p, "signatory", "partner"))
     # "with the Prime Ministers attending the signing ceremony": present, not signing; the
     # whole list the phrase closes.
-    attending = {side for p, _, side in result if ATTENDING_RE.match(text[p.end : p.end + 40])}
+    attending = {
+        side
+        for p, _, side in result
+        if side == "partner" and ATTENDING_LATER_RE.match(text[p.end : min(s.end, p.end + 160)])
+    }
     return [
         (p, "witness" if side in attending and side != "subject" else role, side)
         if not ATTENDING_RE.match(text[p.end : p.end + 40])
@@ -592,6 +624,9 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
     ]
 
 
+ATTENDING_LATER_RE = re.compile(
+    r"^[^.;]{0,140}?\b(?:attending|attended|looking on|in attendance|(?:were|was) present)\b"
+)
 #: What may stand between "signed by" and each of the people it lists.
 BY_LIST_RE = re.compile(
     r"\s*by\s+(?:(?:and|the|both|as well as|,|on behalf of(?: the)?(?: [A-Z][\w’'-]*)+)\s*|\s+)*"
@@ -706,6 +741,13 @@ def _best_events(events: list[SignEvent], tenses: tuple[str, ...]) -> list[SignE
     return sorted(chosen, key=lambda e: (-e.relevance, e.sentence.start))
 
 
+#: A date that belongs to the report, not to the signing: "WAM reported on Friday".
+REPORTED_RE = re.compile(
+    r"\b(?:reported|said|announced|stated|told|published|added|confirmed)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def extract_signing_date(
     ctx: _Context, events: list[SignEvent]
 ) -> tuple[dt.date | None, DateMention | None, SignEvent | None]:
@@ -717,7 +759,11 @@ def extract_signing_date(
         key = (s.start, s.end)
         if key not in ctx.dates:
             ctx.dates[key] = find_dates(ctx.text, s.start, s.end, ctx.published_on)
-        dates = ctx.dates[key]
+        dates = [
+            d
+            for d in ctx.dates[key]
+            if not REPORTED_RE.search(ctx.text[max(s.start, d.start - 25) : d.start])
+        ]
         if not dates:
             continue
         nearest = min(dates, key=lambda d: abs(d.start - ev.verb_start))
@@ -760,6 +806,7 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
     s = ev.sentence
     text = ctx.text
     best: tuple[int, str, str, int, int] | None = None
+    others: list[str | None] = []
     gazetteer = ctx.places
     for m in PLACE_AFTER_RE.finditer(text, s.start, s.end):
         words = m.group(1)
@@ -768,6 +815,8 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
         parts = list(re.finditer(r"[^\s,]+", words))
         for n in range(len(parts), 0, -1):
             phrase = words[: parts[n - 1].end()].rstrip(".")
+            if phrase in VENUE_CITY:
+                break  # "at the White House": a building; the place is a city
             city = CITY_COUNTRY.get(phrase)
             near = abs(offset - ev.verb_start) <= PLACE_REACH
             if city is None and near and phrase not in NOT_PLACE_WORDS:
@@ -789,12 +838,16 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
                         city = mention.code
             if city:
                 distance = abs(offset - ev.verb_start)
+                if distance <= PLACE_REACH:
+                    others.append(VENUE_CITY.get(phrase, phrase))
                 if best is None or distance < best[0]:
                     best = (distance, phrase, city, offset, offset + len(phrase))
                 break
     if best is None:
         return None
     _, place, code, start, end = best
+    if any(other is not None and other != VENUE_CITY.get(place, place) for other in others):
+        return None  # "signed by X in Kyiv and Y in Washington": no single place
     return VENUE_CITY.get(place, place), code, start, end
 
 
@@ -808,7 +861,20 @@ def _dateline(ctx: _Context) -> tuple[str, int, int] | None:
         for known in CITY_COUNTRY:
             if known.lower() == city.lower():
                 return known, s.start + m.start("city"), s.start + m.start("city") + len(city)
+    for s in ctx.release.sentences[1:4]:
+        # "March 6, 2023 Toronto, Ontario": the date first, then the city
+        m = DATED_DATELINE_RE.match(s.text)
+        if m and m.group("city") in ctx.places and m.group("city") not in ctx.vocab.party_names:
+            city = m.group("city")
+            CITY_COUNTRY.get(city)
+            return city, s.start + m.start("city"), s.start + m.end("city")
     return None
+
+
+DATED_DATELINE_RE = re.compile(
+    r"^(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})\s+"
+    r"(?P<city>[A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?),"
+)
 
 
 # ---------------------------------------------------------------------------
@@ -909,6 +975,8 @@ def extract_kind(
                 score -= 1.0
             if m.group().lower() in ("deal", "statement"):
                 score -= 1.0
+            if m.group().lower() == "partnership":
+                score -= 1.5  # the relationship more often than the instrument signed
             candidate = (score, -start, m.group(), start, end)
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
@@ -1094,12 +1162,15 @@ def extract(
                 signed_place, signed_country, ps, pe = found
                 evidence["signed_place"] = [_evidence(text, ps, pe, 0.85)]
                 break
-        if not signed_place and signed_on == published_on:
+        said_here = any(
+            re.search(r"\bsigned,?\s+here\b", ev.sentence.text, re.IGNORECASE) for ev in past
+        )
+        if not signed_place and (signed_on == published_on or said_here):
             dl = _dateline(ctx)
             if dl:
                 city, ps, pe = dl
                 signed_place = text[ps:pe].title() if text[ps:pe].isupper() else text[ps:pe]
-                signed_country = CITY_COUNTRY[city]
+                signed_country = CITY_COUNTRY.get(city) or ctx.places.get(city)
                 evidence["signed_place"] = [_evidence(text, ps, pe, 0.7)]
     if signed_place and signed_country in vocabulary.parties:
         evidence["signed_country"] = list(evidence["signed_place"])
