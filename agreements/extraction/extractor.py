@@ -44,7 +44,9 @@ KIND_PATTERNS: list[tuple[str, str]] = [
     (r"\bpartnership\b", "partnership"),
     (r"\bagreements?\b|\baccord\b|\bdeal\b", "agreement"),
     (r"\bstatement\b", "joint_statement"),
+    (r"\bdialogue\b", "other"),
     (r"\bstatement\b", "joint_statement"),
+    (r"\bdialogue\b", "other"),
 ]
 KIND_RE = re.compile("|".join(f"(?:{p})" for p, _ in KIND_PATTERNS), re.IGNORECASE)
 KIND_COMPILED = [(re.compile(p, re.IGNORECASE), k) for p, k in KIND_PATTERNS]
@@ -741,6 +743,21 @@ def _best_events(events: list[SignEvent], tenses: tuple[str, ...]) -> list[SignE
     return sorted(chosen, key=lambda e: (-e.relevance, e.sentence.start))
 
 
+def _lead_date(ctx: _Context, events: list[SignEvent]) -> tuple[dt.date | None, DateMention | None]:
+    """When only the headline reports the signing ("Canada and the UK Sign ..."), the
+    release's lead dates it: "Today, the ministers announced ..." in its first sentences."""
+    past = [e for e in events if e.tense == "past" and e.relevance >= 0]
+    if not past or any(not e.sentence.is_headline for e in past):
+        return None, None
+    for s in ctx.sentences[1:9]:
+        if ctx.is_quoted(s) or not (ACTION_RE.search(s.text) or SIGN_RE.search(s.text)):
+            continue
+        for d in find_dates(ctx.text, s.start, s.end, ctx.published_on):
+            if d.relative and d.value == ctx.published_on:
+                return d.value, d
+    return None, None
+
+
 #: A date that belongs to the report, not to the signing: "WAM reported on Friday".
 REPORTED_RE = re.compile(
     r"\b(?:reported|said|announced|stated|told|published|added|confirmed)\s+(?:on\s+)?$",
@@ -825,7 +842,7 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
                     nxt = text[offset + len(phrase) : offset + len(phrase) + 2]
                     if city and (re.match(r"[’']s|\s[A-Z]", nxt) or phrase.isupper()):
                         city = None  # "in Perth Mint", "in Lima's": part of a longer name
-            if city is None and near and n == 1 and phrase not in NOT_PLACE_WORDS:
+            if city is None and n == 1 and phrase not in NOT_PLACE_WORDS:
                 # "at Catamarca, Argentina": a place the gazetteer lacks, named with its
                 # country
                 tail = re.match(
@@ -954,6 +971,10 @@ def extract_kind(
             after = s.text[m.end() : m.end() + 45]
             if re.match(r"[^.;]*?\b(?:was|were|has been|have been)\s+signed", after):
                 score = max(score, 4.0)
+            elif re.match(
+                r"[^.;]{0,100}?\bsigned\s+(?:on|in|at|by|yesterday|today)\b", s.text[m.end() :]
+            ):
+                score = max(score, 3.5)  # "the Memorandum ... signed on 13 July by ..."
             before = s.text[max(0, m.start() - 70) : m.start()]
             pair = re.search(r"(?:[-–][A-Z][\w.]*|\band the [A-Z]\w*)[\w\s]{0,45}$", before)
             if pair and ctx.mentions_in(start - len(before), start):
@@ -1106,6 +1127,8 @@ def extract(
         warnings.append("only one party found")
 
     signed_on, date_mention, date_event = extract_signing_date(ctx, events)
+    if signed_on is None:
+        signed_on, date_mention = _lead_date(ctx, events)
     past = _best_events(events, ("past", "witness", "present"))
     planned = _best_events(events, ("planned",))
     status: str | None = None
