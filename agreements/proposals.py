@@ -67,7 +67,7 @@ def published_facts(agreement: Agreement) -> dict[str, Any]:
             {"name": s.person.name, "party": s.party.code if s.party else None, "office": s.office}
             for s in signatures
         ],
-        "minerals": sorted(agreement.minerals.values_list("mineral__slug", flat=True)),
+        "minerals": sorted(agreement.minerals.values_list("slug", flat=True)),
     }
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import MONTHS, WEEKDAYS, DateMention, find_dates
-from .people import WINDOW_AFTER, WINDOW_BEFORE, Found, find_people
+from .people import WINDOW_AFTER, WINDOW_BEFORE, Found, find_people, surnames
 from .text import Release, Sentence, parse_release, quoted_spans
 from .vocabulary import CITY_COUNTRY, VENUE_CITY, Vocabulary, gazetteer
 
@@ -273,6 +273,7 @@ class _Context:
         self.relevance: dict[tuple[int, int], float] = {}
         self.people: dict[tuple[int, int], list[Found]] = {}
         self.dates: dict[tuple[int, int], list[DateMention]] = {}
+        self._surnames: dict[str, Found] | None = None
         self.warnings: list[str] = []
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
@@ -283,6 +284,12 @@ class _Context:
                 found.append(self.mentions[i])
             i += 1
         return found
+
+    def surnames(self) -> dict[str, Found]:
+        if self._surnames is None:
+            self._surnames = {}  # guards the recursion while it is built
+            self._surnames = surnames(self)
+        return self._surnames
 
     def place_spans(self, start: int, end: int) -> list[tuple[int, int]]:
         """Spans of the places of the city table in ``text[start:end]``."""
@@ -631,7 +638,8 @@ ATTENDING_LATER_RE = re.compile(
 )
 #: What may stand between "signed by" and each of the people it lists.
 BY_LIST_RE = re.compile(
-    r"\s*by\s+(?:(?:and|the|both|as well as|,|on behalf of(?: the)?(?: [A-Z][\w’'-]*)+)\s*|\s+)*"
+    r"\s*by\s+(?:(?:and|the|both|as well as|,|on behalf of(?: the)?(?: [A-Z][\w’'-]*)+|"
+    r"(?:in|at) [A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?)\s*|\s+)*"
 )
 BY_RE = re.compile(
     r"\s+(?:(?:on|in|at)\s+[\w ,.]{1,30}?\s+|(?:today|yesterday|here),?\s+)?(?P<by>by)\s+"
@@ -731,11 +739,40 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
                 or (not known_person.office and p.office)
             ):
                 people[key] = person
+    if any(ev.tense == "past" and ev.relevance >= 0 for ev in events):
+        for person in _representatives(ctx, parties):
+            people.setdefault(person.name.lower(), person)
     result = list(people.values())
     for p in result:
         if p.party is None:
             ctx.warnings.append(f"could not tell which party {p.name} represents")
     return result
+
+
+REPRESENTED_RE = re.compile(r"\b(?:was|were)\s+represented\s+by\s+")
+
+
+def _representatives(ctx: _Context, parties: list[str]) -> list[Person]:
+    """ "The U.S. side was represented by Secretary X": in a release reporting a signing,
+    the person who represented a party at it, with that party."""
+    found = []
+    for s in ctx.sentences:
+        if ctx.is_quoted(s):
+            continue
+        m = REPRESENTED_RE.search(s.text)
+        if not m:
+            continue
+        at = s.start + m.end()
+        side = {x.code for x in ctx.mentions_in(s.start, s.start + m.start())}
+        if len(side) != 1 or (parties and not side <= set(parties)):
+            continue
+        (code,) = side
+        people = [p for p in find_people(ctx, at, s.end) if p.start == at]
+        for p in people[:1]:
+            found.append(
+                Person(p.name, p.name_start, p.name_end, p.office, code, "signatory", s, False)
+            )
+    return found
 
 
 def _best_events(events: list[SignEvent], tenses: tuple[str, ...]) -> list[SignEvent]:
@@ -1034,8 +1071,8 @@ def _proper_noun_use(ctx: _Context, start: int, end: int) -> bool:
     matched = text[start:end]
     if not matched[:1].isupper():
         return False
-    before = re.search(r"([A-Z][\w’'-]*)\s+$", text[max(0, start - 30) : start])
-    after = re.match(r"\s+([A-Z][\w’'-]*)", text[end : end + 30])
+    before = re.search(r"([A-Z][\w’'-]*)[ \t]+$", text[max(0, start - 30) : start])
+    after = re.match(r"[ \t]+([A-Z][\w’'-]*)", text[end : end + 30])
     words = [w.group(1) for w in (before, after) if w]
     return any(not ctx.vocab.mineral_regex.fullmatch(w) for w in words)
 
@@ -1053,7 +1090,15 @@ def extract_minerals(
             KIND_RE.search(s.text)
             or SIGN_RE.search(s.text)
             or re.search(r"\bfocus\w*\b", s.text, re.IGNORECASE)
+            or (
+                # "X and Y agreed to enhance cooperation on supply chains of tin, nickel"
+                re.search(r"\bagreed\b", s.text)
+                and re.search(r"\bco-?operation\b", s.text, re.IGNORECASE)
+                and len({m.code for m in ctx.mentions_in(s.start, s.end)} & set(parties)) >= 2
+            )
         )
+        if re.search(r"\b[Oo]ther (?:MoUs|MOUs|agreements|memoranda|deals)\b", s.text):
+            continue  # "Other MOUs call for joint lithium exploration": not this agreement
         if not about_agreement or _about_other_deal(ctx, s, parties):
             continue
         for m in ctx.vocab.mineral_regex.finditer(s.text):

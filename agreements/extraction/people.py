@@ -126,6 +126,9 @@ OFFICE_PARTY_RE = [(re.compile(r"\bCommission(?:er)?\b|\bHigh Representative\b")
 
 TOKEN_RE = re.compile(r"[^\W\d_][\w’'\-]*(?:\.(?=[\w-]))?[\w’'\-]*\.?|\d+|[,;:()&]")
 POSSESSIVE_RE = re.compile(r"[’']s$")
+HEAD_RE = re.compile(r"\b(?:" + "|".join(sorted(HEAD_WORDS, key=len, reverse=True)) + r")\b")
+#: How many sentences from the top are read for people named in full.
+SURNAME_SENTENCES = 30
 #: Looking this far around a signing verb is enough for the subject, "with" and "by" phrases.
 WINDOW_BEFORE = 260
 WINDOW_AFTER = 220
@@ -275,18 +278,56 @@ def _known_at(ctx: _Context, toks: list[Token], i: int) -> int:
     return i
 
 
-def find_people(ctx: _Context, start: int, end: int) -> list[Found]:
-    """Names with their offices in ``text[start:end]``, in reading order."""
+def surnames(ctx: _Context) -> dict[str, Found]:
+    """People named in full with an office early in the release, by their last name, so
+    that "signed by Svyrydenko" finds "First Deputy Prime Minister Yulia Svyrydenko".
+    A last name two such people share is left out."""
+    table: dict[str, Found | None] = {}
+    for s in ctx.sentences[:SURNAME_SENTENCES]:
+        if ctx.is_quoted(s) or not HEAD_RE.search(s.text):
+            continue
+        for person in find_people(ctx, s.start, s.end, resolve=False):
+            if not person.office:
+                continue
+            last = person.name.split()[-1]
+            if last in table and table[last] is not None and table[last].name != person.name:
+                table[last] = None
+            else:
+                table.setdefault(last, person)
+    return {k: v for k, v in table.items() if v is not None}
+
+
+def find_people(ctx: _Context, start: int, end: int, resolve: bool = True) -> list[Found]:
+    """Names with their offices in ``text[start:end]``, in reading order.
+
+    With ``resolve``, a lone last name of someone named in full earlier is that person."""
     text = ctx.text
     toks = tokens(ctx, start, end)
     found: list[Found] = []
     used: set[int] = set()
     i = 0
     names: list[tuple[int, int]] = []  # token index ranges of names
+    known_last = ctx.surnames() if resolve else {}
     while i < len(toks):
         j = _known_at(ctx, toks, i)
         if j == i and toks[i].kind == "name":
             j = _name_run(text, toks, i)
+            if j == i and _bare(toks[i].word) in known_last:
+                full = known_last[_bare(toks[i].word)]
+                if not (full.name_start <= toks[i].start < full.name_end):
+                    end_at = toks[i].start + len(_bare(toks[i].word))
+                    found.append(
+                        Found(
+                            toks[i].start,
+                            end_at,
+                            full.name,
+                            full.office,
+                            -1,
+                            -1,
+                            full.party,
+                            full.party_source,
+                        )
+                    )
         if j > i:
             names.append((i, j))
             i = j
@@ -318,6 +359,7 @@ def find_people(ctx: _Context, start: int, end: int) -> list[Found]:
         if person.party is None and known_party and known_party in ctx.vocab.parties:
             person.party, person.party_source = known_party, "known"
         found.append(person)
+    found.sort(key=lambda p: p.name_start)
     return found
 
 
