@@ -70,7 +70,7 @@ PLANNED_BEFORE_RE = re.compile(
 )
 PAST_BEFORE_RE = re.compile(r"\b(?:has|have|had|was|were|today|yesterday)\b", re.IGNORECASE)
 ACTION_RE = re.compile(
-    r"\b(?:released|issued|set up|sets up|launched|launches|agreed|established|unveiled|"
+    r"\b(?:released|issued|issues?|set up|sets up|launched|launches|agreed|established|unveiled|"
     r"announced|announces|announce|concluded|adopted|entered into|signed|created)\b",
     re.IGNORECASE,
 )
@@ -440,6 +440,38 @@ def extract_parties(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]
             codes.insert(0, ctx.home)
         evidence = {c: [_sentence_evidence(s, confidence, c)] for c in codes}
         return codes, evidence
+    return _member_list(ctx)
+
+
+MEMBERS_RE = re.compile(
+    r"\b(?:partners|members|signatories|participants)\b[^.:;]{0,60}?\b(?:include[sd]?|are|were)"
+    r"\s*:?\s*(?:the\s+)?"
+)
+
+
+def _member_list(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]]:
+    """A plurilateral group listed in the lead: "MSP partners participating in the meeting
+    included: Australia, Canada, ... and the European Union" (three or more parties)."""
+    for s in ctx.sentences[:10]:
+        if ctx.is_quoted(s):
+            continue
+        m = MEMBERS_RE.search(s.text)
+        if not m:
+            continue
+        at = s.start + m.end()
+        mentions = ctx.mentions_in(at, s.end)
+        if not mentions or mentions[0].start != at:
+            continue
+        codes = [mentions[0].code]
+        for prev, nxt in zip(mentions, mentions[1:], strict=False):
+            if not re.fullmatch(
+                r"\s*(?:,|,?\s+and|&)\s+(?:the\s+)?", ctx.text[prev.end : nxt.start]
+            ):
+                break
+            if nxt.code not in codes:
+                codes.append(nxt.code)
+        if len(codes) >= 3:
+            return codes, {c: [_sentence_evidence(s, 0.7, c)] for c in codes}
     return [], {}
 
 
