@@ -937,6 +937,45 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
     return VENUE_CITY.get(place, place), code, start, end
 
 
+EVENT_REF_RE = re.compile(
+    r"\b(?:during|at|on the sidelines of|on the margins of)\s+the\s+"
+    r"(?P<event>talks|summit|visit|meeting|forum|conference)\b",
+    re.IGNORECASE,
+)
+
+
+def _event_place(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
+    """ "During the talks, the two sides signed ...": the place of those talks, as the one or
+    two sentences before name it ("summit talks held in the Kazakh capital of Astana")."""
+    ref = EVENT_REF_RE.search(ev.sentence.text)
+    if ref is None:
+        return None
+    word = ref.group("event").lower()
+    previous, s = [], ev.sentence
+    for _ in range(2):
+        s = ctx.previous(s)
+        if s is None or s.is_headline:
+            break
+        previous.append(s)
+    for s in previous:
+        m = re.search(
+            rf"\b(?i:{word})\b[^.;]{{0,60}}?\b(?:in|at)\s+"
+            r"(?:the\s+[A-Z]\w+\s+capital(?:,|\s+of)?\s+)?"
+            r"(?P<place>[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)?)",
+            s.text,
+        )
+        if not m:
+            continue
+        place = m.group("place")
+        code = CITY_COUNTRY.get(place) or (
+            ctx.places.get(place) if place not in ctx.vocab.party_names else None
+        )
+        if code and place not in VENUE_CITY:
+            start = s.start + m.start("place")
+            return place, code, start, start + len(place)
+    return None
+
+
 def _dateline(ctx: _Context) -> tuple[str, int, int] | None:
     """City of a dateline ("WASHINGTON --", "BERLIN, Germany, Aug. 26, 2025 /CNW/ -")."""
     for s in ctx.release.sentences[1:4]:
@@ -1109,14 +1148,28 @@ def _proper_noun_use(ctx: _Context, start: int, end: int) -> bool:
     return any(not ctx.vocab.mineral_regex.fullmatch(w) for w in words)
 
 
+USAGE_RE = re.compile(r"\s+(?:used|needed|found|that|which|in\s+(?:our|your|every))\b")
+SEVERAL_RE = re.compile(
+    r"\b(?:[Oo]ther|several|two|three|four|five|\d+)\s+(?:MoUs|MOUs|memoranda|agreements|deals)\b"
+)
+
+
 def extract_minerals(
     ctx: _Context, parties: list[str], events: list[SignEvent]
 ) -> tuple[list[dict[str, Any]], dict[str, list[Evidence]]]:
     """Minerals the agreement covers: named in sentences about the agreement itself."""
     items: dict[str, dict[str, Any]] = {}
     evidence: dict[str, list[Evidence]] = {}
+    # Several instruments signed together ("other MOUs", "three memoranda"): what "the
+    # agreements" cover together does not tell what this one covers.
+    several = bool(SEVERAL_RE.search(ctx.text))
     for s in ctx.sentences:
         if ctx.is_quoted(s) or s.is_headline and not KIND_RE.search(s.text):
+            continue
+        instruments = [
+            k.group() for k in KIND_RE.finditer(s.text) if k.group().lower() != "partnership"
+        ]
+        if several and instruments and all(re.search(r"(?:s|a)$", k) for k in instruments):
             continue
         about_agreement = bool(
             KIND_RE.search(s.text)
@@ -1137,6 +1190,10 @@ def extract_minerals(
             start, end = s.start + m.start(), s.start + m.end()
             if _proper_noun_use(ctx, start, end) or ctx.is_quoted(s, start):
                 continue
+            if re.search(r"\bthe\s+$", ctx.text[max(0, start - 5) : start]) and USAGE_RE.match(
+                ctx.text[end : end + 20]
+            ):
+                continue  # "the lithium used in batteries": what minerals are for, not covered
             slug = ctx.vocab.mineral_slug(m.group())
             if slug is None:
                 continue
@@ -1257,7 +1314,7 @@ def extract(
     signed_place, signed_country = "", None
     if status in ("signed", "in_force"):
         for ev in ([date_event] if date_event else []) + past:
-            found = _city_in(ctx, ev)
+            found = _city_in(ctx, ev) or _event_place(ctx, ev)
             if found:
                 signed_place, signed_country, ps, pe = found
                 evidence["signed_place"] = [_evidence(text, ps, pe, 0.85)]
