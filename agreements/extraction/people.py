@@ -437,17 +437,19 @@ def _office_before(text: str, toks: list[Token], a: int, used: set[int]) -> tupl
     if between and between[-1].kind == "connector":
         return None
     first = head_at
-    while (
-        first - 1 >= 0
-        and first - 1 not in used
-        and toks[first - 1].kind
-        in (
-            "office",
-            "mention",
-            "head",
-        )
-    ):
-        if not _adjacent(text, toks[first - 1], toks[first]):
+    while first - 1 >= 0 and first - 1 not in used:
+        prev = toks[first - 1]
+        if (
+            prev.word == "and"
+            and first - 2 >= 0
+            and toks[first - 2].kind == "head"
+            and first - 2 not in used
+        ):
+            first -= 2  # "First Deputy Prime Minister and Economy Minister"
+            continue
+        if prev.kind not in ("office", "mention", "head"):
+            break
+        if not _adjacent(text, prev, toks[first]):
             break
         first -= 1
     return first, end

@@ -716,3 +716,170 @@ def test_work_grows_linearly_with_the_text(vocab, unit):
     assert _calls(large, vocab) <= 4.6 * _calls(small, vocab)
     sentences = parse_release(large).sentences
     assert max(s.end - s.start for s in sentences) <= MAX_SENTENCE_CHARS
+
+
+# -- rules found on the enlarged development set -------------------------------------------
+
+
+def test_counterpart_and_on_behalf_of_give_the_party(vocab):
+    text = (
+        "Korea and Vietnam sign MoU\n"
+        "Industry Minister Lee Chang-yang and his Vietnamese counterpart, Nguyen Hong Dien, "
+        "signed a memorandum of understanding on critical minerals in Seoul earlier in the "
+        "day.\n"
+    )
+    result = run(vocab, text, dt.date(2022, 12, 5), publisher="Ministry of Trade (Korea)")
+    assert sorted((s[0], s[1]) for s in signers(result)) == [
+        ("Lee Chang-yang", "KR"),
+        ("Nguyen Hong Dien", "VN"),
+    ]
+    assert result.proposal["signed_on"] == "2022-12-05"
+    text = (
+        "EESC welcomes MoU\n"
+        "The committee welcomes the Memorandum of Understanding on raw materials signed on "
+        "13 July by Maroš Šefčovič, Vice-President for Interinstitutional Relations and "
+        "Foresight, on behalf of the European Union, and Denys Shmyhal, Prime Minister of "
+        "Ukraine.\n"
+    )
+    result = run(vocab, text, dt.date(2021, 7, 14))
+    assert sorted(signers(result)) == [
+        ("Denys Shmyhal", "UA", "Prime Minister", "signatory"),
+        (
+            "Maroš Šefčovič",
+            "EU",
+            "Vice-President for Interinstitutional Relations and Foresight",
+            "signatory",
+        ),
+    ]
+    assert result.proposal["kind"] == "memorandum_of_understanding"
+    assert result.proposal["signed_on"] == "2021-07-13"
+
+
+def test_represented_by_and_a_last_name_later(vocab):
+    text = (
+        "Saudi Arabia and US sign framework\n"
+        "Saudi Arabia and the United States signed a strategic framework on critical "
+        "minerals.\n"
+        "The government of Saudi Arabia was represented by Minister of Energy Prince "
+        "Abdulaziz bin Salman.\n"
+        "The U.S. side was represented by Secretary of the Interior Doug Burgum.\n"
+    )
+    result = run(vocab, text, dt.date(2025, 11, 19))
+    assert sorted(signers(result)) == [
+        ("Abdulaziz bin Salman", "SA", "Minister of Energy", "signatory"),
+        ("Doug Burgum", "US", "Secretary of the Interior", "signatory"),
+    ]
+    text = (
+        "Ukraine and US sign memorandum\n"
+        "Ukraine and the United States signed a memorandum on minerals Thursday, according "
+        "to First Deputy Prime Minister and Economy Minister Yulia Svyrydenko.\n"
+        "The memorandum was signed by Svyrydenko in Kyiv and U.S. Treasury Secretary Scott "
+        "Bessent in Washington.\n"
+    )
+    result = run(vocab, text, dt.date(2025, 4, 18))  # a Friday
+    assert sorted(signers(result)) == [
+        ("Scott Bessent", "US", "Treasury Secretary", "signatory"),
+        (
+            "Yulia Svyrydenko",
+            "UA",
+            "First Deputy Prime Minister and Economy Minister",
+            "signatory",
+        ),
+    ]
+    assert result.proposal["signed_on"] == "2025-04-17"
+    assert result.proposal["signed_place"] == ""  # two cities: no single place
+    assert result.proposal["kind"] == "memorandum_of_understanding"
+
+
+def test_attendees_and_organisations_are_not_signatories(vocab):
+    text = (
+        "Korea and Mongolia sign MoU\n"
+        "Vice Industry Minister Park Il-jun and his Mongolian counterpart, Ganbaatar Jambal, "
+        "sign a memorandum of understanding on rare metals in Seoul on Feb. 15, 2023, with "
+        "South Korean Prime Minister Han Duck-soo (2nd from R) and his Mongolian counterpart, "
+        "Luvsannamsrai Oyun-Erdene, attending the signing ceremony.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 2, 15))
+    roles = {s[0]: s[3] for s in signers(result)}
+    assert roles["Han Duck-soo"] == "witness"
+    assert roles.get("Luvsannamsrai Oyun-Erdene", "witness") == "witness"
+    assert roles["Park Il-jun"] == "signatory"
+    text = (
+        "India and Argentina sign agreement\n"
+        "The ministry announces an agreement signed by Khanij Bidesh India Limited with a "
+        "state enterprise of Argentina today at Catamarca, Argentina.\n"
+    )
+    result = run(vocab, text, dt.date(2024, 1, 15))
+    assert signers(result) == []
+    assert (result.proposal["signed_place"], result.proposal["signed_country"]) == (
+        "Catamarca",
+        "AR",
+    )
+
+
+def test_dates_of_reports_buildings_and_captions(vocab):
+    text = (
+        "Brazil and UAE sign MoU\n"
+        "Brazil's minister Alexandre Silveira signed a memorandum of understanding on mining "
+        "with the UAE, the news agency WAM reported on Friday.\n"
+    )
+    assert run(vocab, text, dt.date(2025, 1, 10)).proposal["signed_on"] is None
+    text = (
+        "Australia and US sign framework\n"
+        "The two leaders on Monday signed a framework on critical minerals at the White "
+        "House.\n"
+    )
+    result = run(vocab, text, dt.date(2025, 10, 21))
+    assert result.proposal["signed_on"] == "2025-10-20"
+    assert result.proposal["signed_place"] == ""  # a building, not a city
+    text = (
+        "Minister travels to sign pledge\n"
+        "UK Minister Jane Roe and Australian Minister John Doe, signing a joint pledge on "
+        "critical minerals.\n"
+        "The minister will meet John Doe on Tuesday to sign a joint pledge.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 4, 2))
+    assert result.proposal["status"] == "planned"
+    assert result.proposal["signatures"] == []
+
+
+def test_headline_signing_dated_by_the_lead(vocab):
+    text = (
+        "Canada and the United Kingdom Sign Critical Minerals Supply Chain Dialogue\n"
+        "March 6, 2023 Toronto, Ontario Natural Resources Canada\n"
+        "Today, the ministers of Canada and the United Kingdom announced a collaboration "
+        "through a Critical Minerals Supply Chain Dialogue.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 3, 6))
+    assert result.proposal["status"] == "signed"
+    assert result.proposal["signed_on"] == "2023-03-06"
+    assert result.proposal["signed_place"] == "Toronto"
+    assert result.proposal["kind"] == "other"
+    assert signers(result) == []  # a title-case headline names no people
+
+
+def test_plurilateral_member_list(vocab):
+    text = (
+        "Partnership governments issue a statement on principles\n"
+        "Partnership members participating in the meeting included: Australia, Canada, "
+        "Finland, Japan, the United Kingdom, and the European Union. Additional countries in "
+        "attendance included Angola and Zambia.\n"
+    )
+    assert parties(run(vocab, text)) == ["AU", "CA", "EU", "FI", "GB", "JP"]
+
+
+def test_minerals_of_several_instruments_and_of_uses(vocab):
+    text = (
+        "Korea and Kazakhstan sign MoU\n"
+        "The two sides signed a memorandum of understanding on critical minerals supply "
+        "chains.\n"
+        "Other MOUs call for joint lithium exploration.\n"
+        "The agreements are aimed at key minerals, including lithium.\n"
+    )
+    assert run(vocab, text).proposal["minerals"] == []
+    text = (
+        "UK and Japan sign MoU\n"
+        "The UK and Japan signed a memorandum of understanding on critical minerals such as "
+        "the lithium used in batteries, and on cobalt refining.\n"
+    )
+    assert [m["mineral"] for m in run(vocab, text).proposal["minerals"]] == ["cobalt"]
