@@ -31,7 +31,7 @@ from minerals.models import Mineral, MineralAlias
 from .cache import data_version
 from .changes import revision_scope
 from .extraction import Extraction, Vocabulary, extract
-from .extraction.vocabulary import _pycountry_names
+from .extraction.vocabulary import _pycountry_names, gazetteer
 from .models import (
     Agreement,
     AgreementKind,
@@ -104,6 +104,7 @@ def vocabulary_from_db() -> Vocabulary:
             vocabulary = build_vocabulary()
             # Compile the matchers now, outside any request that would pay for them later.
             vocabulary.party_regex, vocabulary.mineral_regex  # noqa: B018
+            gazetteer()
             cached["vocabulary"], cached["key"] = vocabulary, key
         return cached["vocabulary"]
 
