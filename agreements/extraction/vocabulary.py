@@ -199,6 +199,9 @@ VENUE_CITY: dict[str, str] = {
 
 #: Words that are place names somewhere but name something else in a release.
 NOT_PLACES = {
+    # continents, states and provinces that share a name with some smaller city
+    *"Asia Africa Europe America Oceania Arizona Colorado Delaware Florida Montana".split(),
+    *"Oregon Virginia Wyoming Ontario Mandela".split(),
     "Union",
     "Commission",
     "Energy",
