@@ -363,7 +363,10 @@ def find_people(ctx: _Context, start: int, end: int, resolve: bool = True) -> li
     return found
 
 
-COUNTERPART_RE = re.compile(r"\b(?:his|her|their)\s+(\S+)\s+counterparts?\s*,?\s*$")
+COUNTERPART_RE = re.compile(
+    r"\b(?:his|her|their)\s+(?:(\S+)\s+)?counterparts?(?:\s+from\s+(?:the\s+)?(\S+(?:\s\S+)?))?"
+    r"\s*,?\s*$"
+)
 ON_BEHALF_RE = re.compile(r"^\s*,?\s*(?:on behalf of|for|representing)\s+(?:the\s+)?")
 
 
@@ -374,10 +377,13 @@ def _party_around(ctx: _Context, start: int, end: int) -> str | None:
     before = text[max(0, start - 60) : start]
     m = COUNTERPART_RE.search(before)
     if m:
-        at = start - len(before) + m.start(1)
-        mention = next((x for x in ctx.mentions_in(at, at + len(m.group(1)) + 2)), None)
-        if mention is not None:
-            return mention.code
+        # "his Vietnamese counterpart, X", "her counterpart from Japan, X"
+        for group in (1, 2):
+            if m.group(group):
+                at = start - len(before) + m.start(group)
+                mention = next(iter(ctx.mentions_in(at, at + len(m.group(group)) + 2)), None)
+                if mention is not None and mention.start == at:
+                    return mention.code
     m = ON_BEHALF_RE.match(text[end : end + 40])
     if m:
         mention = next(iter(ctx.mentions_in(end + m.end(), end + m.end() + 40)), None)

@@ -883,3 +883,16 @@ def test_minerals_of_several_instruments_and_of_uses(vocab):
         "the lithium used in batteries, and on cobalt refining.\n"
     )
     assert [m["mineral"] for m in run(vocab, text).proposal["minerals"]] == ["cobalt"]
+
+
+def test_counterpart_from_a_country(vocab):
+    text = (
+        "Peru and Canada sign MoU\n"
+        "Minister Jonathan Wilkinson and his counterpart from Peru, Rómulo Mucho, signed a "
+        "memorandum of understanding on critical minerals in Lima today.\n"
+    )
+    result = run(vocab, text, publisher="Natural Resources Canada")
+    assert sorted((s[0], s[1]) for s in signers(result)) == [
+        ("Jonathan Wilkinson", "CA"),
+        ("Rómulo Mucho", "PE"),
+    ]
