@@ -991,7 +991,6 @@ def _dateline(ctx: _Context) -> tuple[str, int, int] | None:
         m = DATED_DATELINE_RE.match(s.text)
         if m and m.group("city") in ctx.places and m.group("city") not in ctx.vocab.party_names:
             city = m.group("city")
-            CITY_COUNTRY.get(city)
             return city, s.start + m.start("city"), s.start + m.end("city")
     return None
 

@@ -71,9 +71,11 @@ Second Third Fourth Interinstitutional Foresight Deal Gender Equality Justice Ho
 HONORIFICS = set(
     """
 Hon Hon. Honourable Honorable Hon’ble Mr Mrs Ms Dr Sir Dame Lord Baroness Prince Princess
-Sheikh Sheikha Shri Smt Excellency H.E. Lic Eng Prof Professor
+Sheikh Sheikha Shri Smt Excellency H.E. Lic Eng Prof Professor Rt Rt. Right Madam
 """.split()
 )
+#: Letters after a name, before its office.
+POSTNOMINALS = {"MP", "MEP", "KC", "QC", "PC", "OBE", "CBE", "MBE", "KBE", "DBE", "MLA", "AO", "AC"}
 #: Words after a name that make it the name of an organisation ("Khanij Bidesh India Ltd").
 ORGANISATION_RE = re.compile(
     r"^(?:\s+[A-Z][\w.&’'-]*){0,2}\s+(?:Limited|Ltd|Corporation|Corp|Company|Inc|Plc|PLC|SE|SA|"
@@ -464,6 +466,8 @@ def _office_before(text: str, toks: list[Token], a: int, used: set[int]) -> tupl
 def _office_after(text: str, toks: list[Token], b: int, used: set[int]) -> tuple[int, int] | None:
     """Token range of an office in apposition after a name: "X, Minister for Trade"."""
     k = b
+    while k < len(toks) and _bare(toks[k].word) in POSTNOMINALS:
+        k += 1  # "Kemi Badenoch MP, Secretary of State ..."
     if k >= len(toks) or toks[k].word != ",":
         return None
     k += 1

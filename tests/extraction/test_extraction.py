@@ -896,3 +896,17 @@ def test_counterpart_from_a_country(vocab):
         ("Jonathan Wilkinson", "CA"),
         ("Rómulo Mucho", "PE"),
     ]
+
+
+def test_forms_of_address_and_letters_after_the_name(vocab):
+    text = (
+        "UK and India sign MoU\n"
+        "The Rt Hon Kemi Badenoch MP, Secretary of State for Business and Trade, signed a "
+        "memorandum of understanding on critical minerals with India's Minister of Mines "
+        "Shri Pralhad Joshi in London today.\n"
+    )
+    result = run(vocab, text, publisher="Department for Business and Trade")
+    assert sorted(signers(result)) == [
+        ("Kemi Badenoch", "GB", "Secretary of State for Business and Trade", "signatory"),
+        ("Pralhad Joshi", "IN", "Minister of Mines", "signatory"),
+    ]
