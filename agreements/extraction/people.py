@@ -424,14 +424,16 @@ def _office_before(text: str, toks: list[Token], a: int, used: set[int]) -> tupl
         if t.kind == "connector" and t.word in ("of", "for", "to", "the", "and", "on", "&"):
             i -= 1
             continue
+        inner = ("office", "name", "mention") if apposition else ("office", "mention")
         if (
             t.word == ","
-            and apposition
             and 0 < i < k
-            and toks[i - 1].kind in ("office", "name", "mention")
-            and (toks[i + 1].kind in ("office", "name", "mention") or toks[i + 1].word == "and")
+            and toks[i - 1].kind in inner
+            and (toks[i + 1].kind in inner or toks[i + 1].word == "and")
         ):
-            i -= 1  # "Minister of Economy, Trade and Industry, X"
+            # "Minister of Economy, Trade and Industry, X"; "Under Secretary for Economic
+            # Growth, Energy, and the Environment X"
+            i -= 1
             continue
         return None
     if head_at is None or end - head_at > 24:

@@ -910,3 +910,23 @@ def test_forms_of_address_and_letters_after_the_name(vocab):
         ("Kemi Badenoch", "GB", "Secretary of State for Business and Trade", "signatory"),
         ("Pralhad Joshi", "IN", "Minister of Mines", "signatory"),
     ]
+
+
+def test_portfolio_with_commas_before_the_name(vocab):
+    text = (
+        "US and Chile sign MoU\n"
+        "Under Secretary for Economic Growth, Energy, and the Environment Jose W. Fernandez "
+        "and Chile's Minister of Mining Aurora Williams signed a memorandum of understanding "
+        "on critical minerals in Santiago today.\n"
+    )
+    result = run(vocab, text, publisher="U.S. Department of State")
+    assert sorted(signers(result)) == [
+        ("Aurora Williams", "CL", "Minister of Mining", "signatory"),
+        (
+            "Jose W. Fernandez",
+            "US",
+            "Under Secretary for Economic Growth, Energy, and the Environment",
+            "signatory",
+        ),
+    ]
+    assert result.proposal["signed_place"] == "Santiago"
