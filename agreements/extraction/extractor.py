@@ -1050,6 +1050,9 @@ OTHER_INSTRUMENT_RE = re.compile(
 )
 
 
+MAX_NOUNS_PER_SENTENCE = 8
+
+
 def extract_kind(
     ctx: _Context, parties: list[str]
 ) -> tuple[str | None, tuple[int, int] | None, float, str]:
@@ -1072,7 +1075,8 @@ def extract_kind(
             if nxt and nxt.start() - verb.end() < 80:
                 bonus = 4.0 if SIGN_RE.fullmatch(verb.group()) else 2.5
                 object_bonus[nxt.start()] = max(bonus, object_bonus.get(nxt.start(), 0.0))
-        for m in nouns:
+        # A sentence naming more instruments than this is a list, not an account of one.
+        for m in nouns[:MAX_NOUNS_PER_SENTENCE]:
             start, end = s.start + m.start(), s.start + m.end()
             score = object_bonus.get(m.start(), 0.0)
             after = s.text[m.end() : m.end() + 45]
@@ -1165,11 +1169,12 @@ def extract_minerals(
     for s in ctx.sentences:
         if ctx.is_quoted(s) or s.is_headline and not KIND_RE.search(s.text):
             continue
-        instruments = [
-            k.group() for k in KIND_RE.finditer(s.text) if k.group().lower() != "partnership"
-        ]
-        if several and instruments and all(re.search(r"(?:s|a)$", k) for k in instruments):
-            continue
+        if several:
+            instruments = [
+                k.group() for k in KIND_RE.finditer(s.text) if k.group().lower() != "partnership"
+            ]
+            if instruments and all(re.search(r"(?:s|a)$", k) for k in instruments):
+                continue
         about_agreement = bool(
             KIND_RE.search(s.text)
             or SIGN_RE.search(s.text)
