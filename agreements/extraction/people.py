@@ -65,6 +65,10 @@ Administrator Vice-President Vice-Chancellor Chairwoman Minerals-Related Portfol
 Resources-Related Deputy-Minister Vice-Minister Viceminister Commissioner-Designate
 Taoiseach Emir Sultan Outreach Coordinator Co-ordinator Adviser Advisor Spokesperson
 Second Third Fourth Interinstitutional Foresight Deal Gender Equality Justice Honourable
+Partnerships Partnership Competition Consumer Neighbourhood Enlargement Budget
+Administration Crisis Management Cohesion Reforms Culture Youth Sport Social Rights Values
+Transparency Democracy Demography Migration Space Financial Capital Stability
+Humanitarian Aid Preparedness Communications Information Small Transformation Geological
 """.split()
 )
 #: Forms of address between an office and a name; part of neither.
@@ -483,9 +487,14 @@ def _office_after(text: str, toks: list[Token], b: int, used: set[int]) -> tuple
         k += 1
     if head_at is None or first in used:
         return None
-    # complement: of/for/to + capitalised words joined by and/the/of/&
-    while k + 1 < len(toks) and toks[k].kind == "connector" and toks[k].word != "in":
-        j = k
+    # complement: of/for/to + capitalised words joined by and/the/of/&, and by commas
+    # between portfolio words ("Minister of Innovation, Science and Industry")
+    started = False
+    while k + 1 < len(toks) and (
+        (toks[k].kind == "connector" and toks[k].word != "in")
+        or (started and toks[k].word == "," and toks[k + 1].kind == "office")
+    ):
+        j = k + 1 if toks[k].word == "," else k
         while j < len(toks) and toks[j].kind == "connector" and toks[j].word != "in":
             j += 1
         if j >= len(toks) or toks[j].kind not in ("office", "mention", "head", "name"):
@@ -495,6 +504,7 @@ def _office_after(text: str, toks: list[Token], b: int, used: set[int]) -> tuple
         while j < len(toks) and toks[j].kind in ("office", "mention", "head", "name"):
             j += 1
         k = j
+        started = True
     return first, k
 
 

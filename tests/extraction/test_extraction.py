@@ -930,3 +930,39 @@ def test_portfolio_with_commas_before_the_name(vocab):
         ),
     ]
     assert result.proposal["signed_place"] == "Santiago"
+
+
+def test_portfolios_in_apposition_after_the_name_and_after_signed_by(vocab):
+    text = (
+        "Canada and Japan sign MoC on battery supply chain\n"
+        "OTTAWA, Sept. 21, 2023 /CNW/ - Today, the Honourable François-Philippe Champagne, "
+        "Minister of Innovation, Science and Industry, and Nishimura Yasutoshi, Japan's "
+        "Minister of Economy, Trade and Industry, signed a Memorandum of Cooperation on "
+        "battery supply chains in Ottawa.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 9, 21), publisher="Government of Canada")
+    assert sorted(signers(result)) == [
+        (
+            "François-Philippe Champagne",
+            "CA",
+            "Minister of Innovation, Science and Industry",
+            "signatory",
+        ),
+        ("Nishimura Yasutoshi", "JP", "Minister of Economy, Trade and Industry", "signatory"),
+    ]
+    text = (
+        "EU and Rwanda sign MoU\n"
+        "The MoU was signed by Commissioner for International Partnerships Jutta Urpilainen "
+        "and Rwanda's Minister of Foreign Affairs and International Cooperation, Vincent "
+        "Biruta, in Brussels today.\n"
+    )
+    result = run(vocab, text, publisher="European Commission")
+    assert sorted(signers(result)) == [
+        ("Jutta Urpilainen", "EU", "Commissioner for International Partnerships", "signatory"),
+        (
+            "Vincent Biruta",
+            "RW",
+            "Minister of Foreign Affairs and International Cooperation",
+            "signatory",
+        ),
+    ]
