@@ -46,7 +46,7 @@ _MONTH = (
     r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 )
 DAY_MONTH_RE = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b"
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b"
 )
 MONTH_DAY_RE = re.compile(
     rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?"
@@ -62,7 +62,7 @@ VAGUE_RE = re.compile(
     r"in recent (?:days|weeks)|earlier this (?:week|month|year))\b",
     re.IGNORECASE,
 )
-RANGE_BEFORE_RE = re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|&)\s*$")
+RANGE_BEFORE_RE = re.compile(r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|&)\s*$")
 RANGE_AFTER_RE = re.compile(r"^\s*(?:and|to|-|–|&)\s*\d")
 
 

@@ -312,6 +312,9 @@ def test_unknown_party_left_empty_with_warning(vocab):
         ("on 4 February", dt.date(2026, 2, 5), "2026-02-04"),
         ("on 20 December", dt.date(2026, 2, 5), "2025-12-20"),
         ("on March 28, 2023", dt.date(2023, 3, 29), "2023-03-28"),
+        ("on the 4th of February", dt.date(2026, 2, 5), "2026-02-04"),
+        ("Tuesday", dt.date(2026, 2, 5), "2026-02-03"),
+        ("earlier in the day", dt.date(2026, 2, 5), "2026-02-05"),
     ],
 )
 def test_signing_dates(vocab, when, published, expected):
@@ -965,4 +968,16 @@ def test_portfolios_in_apposition_after_the_name_and_after_signed_by(vocab):
             "Minister of Foreign Affairs and International Cooperation",
             "signatory",
         ),
+    ]
+
+
+def test_a_year_before_and_is_not_a_range_of_days():
+    from agreements.extraction.dates import find_dates
+
+    text = "signed on the 5th of June 2023 and 3 March; met on 17 and 18 July"
+    found = [(d.quote, d.value) for d in find_dates(text, 0, len(text), dt.date(2023, 7, 20))]
+    assert found == [
+        ("5th of June 2023", dt.date(2023, 6, 5)),
+        ("3 March", dt.date(2023, 3, 3)),
+        ("18 July", None),
     ]
