@@ -6,4 +6,4 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Agreements"
 
     def ready(self):
-        from . import changes, openapi  # noqa: F401  (signal handlers, schema extensions)
+        from . import changes, openapi, proposals  # noqa: F401  (signal handlers, schema extensions)

@@ -18,6 +18,7 @@ from typing import Any
 
 import pycountry
 from django.db import transaction
+from django.db.models import F
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -30,13 +31,15 @@ from minerals.models import Mineral, MineralAlias
 from .cache import data_version
 from .changes import revision_scope
 from .extraction import Extraction, Vocabulary, extract
-from .extraction.vocabulary import _pycountry_names
+from .extraction.vocabulary import _pycountry_names, gazetteer
 from .models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
     Party,
     PartyKind,
+    Person,
+    Signature,
     SignatureRole,
     SourceKind,
     Stage,
@@ -75,7 +78,14 @@ def build_vocabulary() -> Vocabulary:
         "mineral__slug", "name"
     ):
         minerals[slug].append(alias)
-    return Vocabulary(parties=parties, minerals=minerals, mineral_groups=groups)
+    # People already recorded, with the party of their latest signature: a name the rules
+    # alone would miss is still found, and brings its party.
+    people: dict[str, str | None] = dict.fromkeys(Person.objects.values_list("name", flat=True))
+    for name, code in Signature.objects.order_by(
+        F("agreement__signed_on").asc(nulls_first=True), "pk"
+    ).values_list("person__name", "party__code"):
+        people[name] = code or people.get(name)
+    return Vocabulary(parties=parties, minerals=minerals, mineral_groups=groups, people=people)
 
 
 def vocabulary_from_db() -> Vocabulary:
@@ -94,6 +104,7 @@ def vocabulary_from_db() -> Vocabulary:
             vocabulary = build_vocabulary()
             # Compile the matchers now, outside any request that would pay for them later.
             vocabulary.party_regex, vocabulary.mineral_regex  # noqa: B018
+            gazetteer()
             cached["vocabulary"], cached["key"] = vocabulary, key
         return cached["vocabulary"]
 
@@ -484,6 +495,8 @@ class DraftFromTextMixin:
         pagination_class=None,
     )
     def draft_from_text(self, request, *args, **kwargs):
+        from .proposals import record_proposal
+
         params = DraftFromTextSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         p = params.validated_data
@@ -501,7 +514,10 @@ class DraftFromTextMixin:
             proposal_fixed(extraction.proposal, p["published_on"], warnings), warnings
         )
         with transaction.atomic(), revision_scope():
-            serializer.save()
+            agreement = serializer.save()
+            record_proposal(
+                agreement, extraction.proposal, source="api", text=p["text"], user=request.user
+            )
         saved = serializer.data
         proposal = {k: v for k, v in serializer.initial_data.items() if k != "slug"}
         body.update(proposal=proposal, url=saved["url"], slug=saved["slug"])

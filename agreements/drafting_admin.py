@@ -29,7 +29,16 @@ from .drafting import (
     draft_slug,
     proposal_fixed,
 )
-from .models import AgreementMineral, AgreementParty, Party, Person, Signature, Source
+from .models import (
+    AgreementMineral,
+    AgreementParty,
+    Party,
+    Person,
+    ProposalSource,
+    Signature,
+    Source,
+)
+from .proposals import record_proposal, text_hash
 
 SESSION_KEY = "agreements.drafts_from_text"
 DRAFT_PARAM = "draft"
@@ -230,7 +239,15 @@ def draft_from_text_view(model_admin, request):
         if form.is_valid():
             warnings = extraction["warnings"]
             fixed = proposal_fixed(extraction["proposal"], data["published_on"], warnings)
-            token = _stash(request, {"proposal": fixed, "warnings": warnings})
+            token = _stash(
+                request,
+                {
+                    "proposal": fixed,
+                    "warnings": warnings,
+                    "extracted": extraction["proposal"],
+                    "text_sha256": text_hash(data["text"]),
+                },
+            )
             context.update(
                 extraction=extraction,
                 rows=evidence_rows(extraction),
@@ -354,6 +371,22 @@ class DraftPrefillMixin:
                 "Filled in from the press release. Nothing is saved until you press Save.",
             )
         return super().add_view(request, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        draft = stashed_draft(request) if not change else None
+        if draft and "extracted" in draft:
+            # One proposal, one agreement: the link is used up by this save.
+            record_proposal(
+                form.instance,
+                draft["extracted"],
+                source=ProposalSource.ADMIN,
+                text_sha256=draft["text_sha256"],
+                user=request.user,
+            )
+            drafts = dict(request.session.get(SESSION_KEY, {}))
+            drafts.pop(request.GET.get(DRAFT_PARAM), None)
+            request.session[SESSION_KEY] = drafts
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -887,3 +887,46 @@ class ChangeEvent(models.Model):
 
     def __str__(self):
         return f"#{self.id} {self.resource} {self.key} {self.action}"
+
+
+class ProposalSource(models.TextChoices):
+    API = "api", "API"
+    ADMIN = "admin", "Admin"
+
+
+class DraftProposal(models.Model):
+    """What the press-release extractor proposed for an agreement, and what became of it.
+
+    Stored when a draft is created from a release (the API with ``save: true``, or the
+    admin's add form opened from a release and saved). When the agreement is first
+    published, ``review`` records field by field what the editors kept, changed, added or
+    removed, which is the extractor's accuracy on real use (agreements/proposals.py).
+    """
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="draft_proposals"
+    )
+    proposal = models.JSONField(help_text="The extractor's proposal, as it returned it.")
+    text_sha256 = models.CharField(max_length=64, help_text="SHA-256 of the release text.")
+    source = models.CharField(max_length=10, choices=ProposalSource.choices)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the agreement was first published."
+    )
+    review = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per field: kept, changed, added, removed, and tp/fp/fn for scoring.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["agreement", "reviewed_at"], name="draftproposal_review")]
+        verbose_name = "proposal from a press release"
+        verbose_name_plural = "proposals from press releases"
+
+    def __str__(self):
+        return f"proposal for {self.agreement.slug}"

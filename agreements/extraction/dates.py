@@ -46,17 +46,23 @@ _MONTH = (
     r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 )
 DAY_MONTH_RE = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b"
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b"
 )
 MONTH_DAY_RE = re.compile(
     rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?"
 )
 RELATIVE_RE = re.compile(
-    r"\b(?P<word>today|this morning|earlier today|yesterday|"
-    r"(?:on|last)\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
+    r"\b(?P<word>today|this morning|earlier today|(?:earlier|later) in the day|yesterday|"
+    r"(?:(?:on|last)\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
     re.IGNORECASE,
 )
-RANGE_BEFORE_RE = re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|&)\s*$")
+#: Relative expressions that do not tell the day: a signing "last week" has no date.
+VAGUE_RE = re.compile(
+    r"\b(?:(?:last|this|earlier this|later this|next) (?:week|month|year)|recently|"
+    r"in recent (?:days|weeks)|earlier this (?:week|month|year))\b",
+    re.IGNORECASE,
+)
+RANGE_BEFORE_RE = re.compile(r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|&)\s*$")
 RANGE_AFTER_RE = re.compile(r"^\s*(?:and|to|-|–|&)\s*\d")
 
 
@@ -103,11 +109,14 @@ def find_dates(text: str, start: int, end: int, published_on: dt.date) -> list[D
             month = MONTHS[m.group("month").lower().rstrip(".")]
             day = int(m.group("day"))
             ambiguous = bool(
-                (regex is DAY_MONTH_RE and RANGE_BEFORE_RE.search(chunk[: m.start()]))
+                (
+                    regex is DAY_MONTH_RE
+                    and RANGE_BEFORE_RE.search(chunk[max(0, m.start() - 12) : m.start()])
+                )
                 or (
                     regex is MONTH_DAY_RE
                     and not m.group("year")
-                    and RANGE_AFTER_RE.match(chunk[m.end() :])
+                    and RANGE_AFTER_RE.match(chunk[m.end() : m.end() + 12])
                 )
             )
             if m.group("year"):
@@ -121,11 +130,15 @@ def find_dates(text: str, start: int, end: int, published_on: dt.date) -> list[D
             target = WEEKDAYS.index(m.group("weekday").lower())
             back = (published_on.weekday() - target) % 7
             value = published_on - dt.timedelta(days=back)
+            if not m.group("weekday")[:1].isupper():
+                continue  # a bare weekday is a date only when written as one
             s = m.start("weekday") if word.startswith("on") else m.start()
             add(s, m.end(), value, relative=True)
         elif word == "yesterday":
             add(m.start(), m.end(), published_on - dt.timedelta(days=1), relative=True)
         else:
             add(m.start(), m.end(), published_on, relative=True)
+    for m in VAGUE_RE.finditer(chunk):
+        add(m.start(), m.end(), None, relative=True)
     found.sort(key=lambda d: d.start)
     return found

@@ -2,7 +2,9 @@
 
 Each ``NAME.txt`` release is paired with ``NAME.json`` holding the facts a careful reader
 extracts (see ``tests/extraction/README.md``). Run as
-``python -m agreements.extraction.evaluate DIR``.
+``python -m agreements.extraction.evaluate DIR [DIR ...] [--show-misses]``: several folders
+are scored side by side (development and blind sets); the releases missed in a folder
+named ``blind`` are listed only with ``--show-misses``, so that nobody tunes rules on them.
 """
 
 from __future__ import annotations
@@ -138,17 +140,70 @@ def format_table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def format_columns(columns: list[tuple[str, dict[str, Any]]]) -> str:
+    """Several folders' scores side by side: one block of columns per folder."""
+    if len(columns) == 1:
+        return format_table(columns[0][1])
+    width = 30
+    labels = [f"{label} ({results['count']} releases)" for label, results in columns]
+    title = f"{'':<14}" + "".join(f"{label:<{width}}" for label in labels)
+    head = f"{'field':<14}" + "".join(
+        f"{'precision':>9}{'recall':>7}{'tp':>4}{'fp':>4}{'fn':>4}  " for _ in columns
+    )
+    lines = [title.rstrip(), head.rstrip()]
+    for f in FIELDS:
+        row = f"{f:<14}"
+        for _, results in columns:
+            r = results["fields"][f]
+            row += (
+                f"{r['precision']:>9.2f}{r['recall']:>7.2f}{r['tp']:>4}{r['fp']:>4}{r['fn']:>4}  "
+            )
+        lines.append(row.rstrip())
+    return "\n".join(lines)
+
+
+def is_blind(directory: str | Path) -> bool:
+    """A blind set is measured, never looked into: its misses are not printed by default."""
+    return "blind" in Path(directory).resolve().name.lower()
+
+
+def misses(results: dict[str, Any]) -> list[str]:
+    """One line per release with a false positive or negative."""
+    lines = []
+    for name, scores in results["releases"].items():
+        missed = {f: v for f, v in scores.items() if v[1] or v[2]}
+        if missed:
+            lines.append(f"  {name}: " + ", ".join(f"{f} tp/fp/fn={v}" for f, v in missed.items()))
+    return lines
+
+
+def report(
+    directories: list[str | Path], vocabulary: Vocabulary, show_misses: bool = False
+) -> tuple[str, list[dict[str, Any]]]:
+    """The side-by-side table for ``directories``, then the misses of each folder that is
+    not blind (of every folder with ``show_misses``)."""
+    columns = [(Path(d).name, evaluate(d, vocabulary)) for d in directories]
+    lines = [format_columns(columns)]
+    for directory, (label, results) in zip(directories, columns, strict=True):
+        if is_blind(directory) and not show_misses:
+            lines.append(f"{label}: misses not shown (blind set; --show-misses to list them)")
+            continue
+        found = misses(results)
+        if found:
+            lines.append(f"{label}: releases with misses")
+            lines.extend(found)
+    return "\n".join(lines), [r for _, r in columns]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m agreements.extraction.evaluate DIR", file=sys.stderr)
+    show = "--show-misses" in args
+    folders = [a for a in args if a != "--show-misses"]
+    if not folders:
+        print("usage: python -m agreements.extraction.evaluate DIR [DIR ...] [--show-misses]")
         return 2
-    results = evaluate(args[0], Vocabulary.from_reference())
-    print(format_table(results))
-    for name, scores in results["releases"].items():
-        misses = {f: v for f, v in scores.items() if v[1] or v[2]}
-        if misses:
-            print(f"  {name}: " + ", ".join(f"{f} tp/fp/fn={v}" for f, v in misses.items()))
+    text, _ = report(folders, Vocabulary.from_reference(), show_misses=show)
+    print(text)
     return 0
 
 

