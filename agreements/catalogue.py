@@ -33,8 +33,9 @@ FOUNDING = (
     "canada-uk-critical-minerals-joint-statement-2023",
 )
 
-# Keys of a record file that are not part of the API representation.
-RECORD_ONLY = ("claims", "research_notes", "related")
+# Keys of a record file that are not part of the API representation. ``commitments`` are
+# researched and shipped with the records, to be loaded once agreements have commitments.
+RECORD_ONLY = ("claims", "research_notes", "related", "commitments")
 PRECISE_DATES = ("announced_on", "signed_on", "effective_on", "expires_on", "terminated_on")
 
 

@@ -203,3 +203,41 @@ def test_the_format_is_documented():
     readme = Path(CATALOGUE_DIR, "README.md").read_text()
     for key in ("claims", "precision", "disputed", "quote", "research_notes"):
         assert key in readme
+
+
+COMMITMENT_KINDS = {
+    "meeting",
+    "working_group",
+    "roadmap",
+    "financing",
+    "project",
+    "information_exchange",
+    "review",
+    "other",
+}
+COMMITMENT_STATUSES = {"open", "met", "missed", "withdrawn", "unknown"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_commitments_quote_a_cited_source(path):
+    record = RECORDS[path.stem]
+    urls = {s["url"] for s in record["sources"]}
+    codes = {p["party"] for p in record["parties"]}
+    for item in record.get("commitments", []):
+        assert 0 < len(item["text"]) <= 300
+        assert item["kind"] in COMMITMENT_KINDS
+        assert item["status"] in COMMITMENT_STATUSES
+        assert set(item["responsible_parties"]) <= codes
+        assert item["source"] in urls
+        assert 0 < len(item["quote"].split()) <= QUOTE_MAX_WORDS
+        if item["status"] in {"met", "missed", "withdrawn"}:
+            assert item["status_source"].startswith("https://") and item["status_quote"]
+            assert len(item["status_quote"].split()) <= QUOTE_MAX_WORDS
+        due = item["due"]
+        if due and "within" in due:
+            assert due["unit"] in {"days", "months", "years"}
+            assert due["from"] in {"signing", "entry_into_force"}
+
+
+def test_at_least_25_commitments_are_researched():
+    assert sum(len(r.get("commitments", [])) for r in RECORDS.values()) >= 25
