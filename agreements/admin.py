@@ -10,8 +10,8 @@ from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history_admin import HistoryAdmin
 from minerals.models import Mineral
 
 from . import services
@@ -372,7 +372,7 @@ class MineralListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
+class AgreementAdmin(DraftPrefillMixin, HistoryAdmin):
     list_display = [
         "__str__",
         "party_codes",
@@ -479,11 +479,6 @@ class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
             context["timeline"] = HistoryTimeline(agreement).entries()
         return super().history_view(request, object_id, extra_context=context)
 
-    def revert_disabled(self, request, obj=None):
-        # A past version holds the agreement's own fields only, not its parties, signatures
-        # or sources; restoring it would mix two states and bypass the publication rules.
-        return True
-
     def has_publish_permission(self, request):
         return request.user.has_perm("agreements.publish_agreement")
 
@@ -547,7 +542,7 @@ class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(SimpleHistoryAdmin):
+class PartyAdmin(HistoryAdmin):
     list_display = ["code", "name", "kind", "country"]
     list_select_related = ["country"]
     list_filter = ["kind"]
@@ -569,7 +564,7 @@ class PersonSignatureInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name", "slug", "offices"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
