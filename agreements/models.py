@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -94,6 +95,30 @@ def unique_slug(
 # Path segments of list-level API routes, which an agreement slug must not shadow.
 RESERVED_AGREEMENT_SLUGS = frozenset({"export", "draft-from-text"})
 
+# Slugs are keys in URLs: lower case only, so "GB-AU-mou" and "gb-au-mou" cannot both exist.
+lowercase_slug_validator = RegexValidator(
+    r"^[-a-z0-9_]+\Z",
+    "Use lower-case letters, digits, hyphens and underscores.",
+    code="invalid",
+)
+
+
+def validate_agreement_slug(value: str) -> None:
+    if value in RESERVED_AGREEMENT_SLUGS:
+        raise ValidationError(
+            "“%(value)s” is reserved for an API route.", code="reserved", params={"value": value}
+        )
+
+
+def lowercase_slug_constraint(model_name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(slug=Lower("slug")),
+        name=f"%(app_label)s_{model_name}_slug_lowercase",
+        violation_error_code="invalid",
+        violation_error_message="Use lower-case letters, digits, hyphens and underscores.",
+    )
+
+
 party_code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9-]{1,11}$",
     "Use upper-case letters, digits and hyphens, starting with a letter (GB, EU, US-DOE).",
@@ -161,7 +186,10 @@ class Person(TimeStampedModel):
     """Someone who signed or witnessed an agreement; the office is recorded per signature."""
 
     slug = models.SlugField(
-        max_length=100, unique=True, help_text="Stable key, e.g. `seema-malhotra`."
+        max_length=100,
+        unique=True,
+        validators=[lowercase_slug_validator],
+        help_text="Stable key, e.g. `seema-malhotra` (lower case).",
     )
     name = models.CharField(max_length=200, help_text="Full name as usually written.")
 
@@ -170,6 +198,7 @@ class Person(TimeStampedModel):
     class Meta:
         ordering = ["name", "slug"]
         verbose_name_plural = "people"
+        constraints = [lowercase_slug_constraint("person")]
 
     def __str__(self):
         return self.name
@@ -206,7 +235,10 @@ class Agreement(TimeStampedModel):
     """An instrument between two or more parties: MoU, framework, joint statement, treaty …"""
 
     slug = models.SlugField(
-        max_length=120, unique=True, help_text="Stable key; generated from the title when absent."
+        max_length=120,
+        unique=True,
+        validators=[lowercase_slug_validator, validate_agreement_slug],
+        help_text="Stable key (lower case); generated from the title when absent.",
     )
     title = models.CharField(max_length=300, help_text="Full title of the instrument.")
     short_title = models.CharField(max_length=120, blank=True, help_text="Short name for lists.")
@@ -280,6 +312,13 @@ class Agreement(TimeStampedModel):
         ordering = [F("signed_on").desc(nulls_last=True), "slug"]
         permissions = [("publish_agreement", "Can publish and unpublish agreements")]
         constraints = [
+            lowercase_slug_constraint("agreement"),
+            models.CheckConstraint(
+                condition=~Q(slug__in=sorted(RESERVED_AGREEMENT_SLUGS)),
+                name="%(app_label)s_%(class)s_slug_not_reserved",
+                violation_error_code="reserved",
+                violation_error_message="This slug is reserved for an API route.",
+            ),
             models.CheckConstraint(
                 condition=Q(effective_on__isnull=True)
                 | Q(signed_on__isnull=True)

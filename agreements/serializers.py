@@ -23,6 +23,7 @@ from .models import (
     SignatureRole,
     Source,
     Stage,
+    lowercase_slug_validator,
 )
 from .validation import SignatureKey, agreement_collection_errors
 
@@ -199,7 +200,8 @@ class AgreementSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(
         max_length=120,
         required=False,
-        help_text="Stable key; generated from the (short) title when absent.",
+        validators=[lowercase_slug_validator],
+        help_text="Stable key (lower case); generated from the (short) title when absent.",
     )
     signed_country = PartyCodeField(
         queryset=Party.objects.filter(kind=PartyKind.STATE),
@@ -466,7 +468,10 @@ class PersonSerializer(NoOpUpdateMixin, serializers.ModelSerializer):
     """Someone who signed or witnessed agreements, with those signatures."""
 
     slug = serializers.SlugField(
-        max_length=100, required=False, help_text="Stable key; generated from the name when absent."
+        max_length=100,
+        required=False,
+        validators=[lowercase_slug_validator],
+        help_text="Stable key (lower case); generated from the name when absent.",
     )
     signatures = PersonSignatureSerializer(
         many=True, read_only=True, source="visible_signatures", help_text="Signatures."
