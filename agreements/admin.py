@@ -28,7 +28,7 @@ from .models import (
     Source,
     Stage,
 )
-from .validation import SignatureKey, agreement_collection_errors
+from .validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
 
 
 class CrossCheck:
@@ -127,7 +127,14 @@ def formset_for(name):
     return type(f"{name.title()}FormSet", (AgreementInlineFormSet,), {"collection": name})
 
 
-class AgreementPartyInline(admin.TabularInline):
+class CappedInline(admin.TabularInline):
+    """An inline holding at most the collection's cap of rows (as the API does)."""
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return MAX_ITEMS[self.formset.collection]
+
+
+class AgreementPartyInline(CappedInline):
     model = AgreementParty
     formset = formset_for("parties")
     autocomplete_fields = ["party"]
@@ -136,7 +143,7 @@ class AgreementPartyInline(admin.TabularInline):
     min_num = 0
 
 
-class SignatureInline(admin.TabularInline):
+class SignatureInline(CappedInline):
     model = Signature
     formset = formset_for("signatures")
     autocomplete_fields = ["person", "party"]
@@ -157,7 +164,7 @@ class AgreementMineralForm(forms.ModelForm):
         fields = ["mineral", "stages", "note"]
 
 
-class AgreementMineralInline(admin.TabularInline):
+class AgreementMineralInline(CappedInline):
     model = AgreementMineral
     form = AgreementMineralForm
     formset = formset_for("minerals")
@@ -165,14 +172,14 @@ class AgreementMineralInline(admin.TabularInline):
     extra = 0
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(CappedInline):
     model = Source
     formset = formset_for("sources")
     fields = ["url", "title", "publisher", "published_on", "kind"]
     extra = 0
 
 
-class RelatedAgreementInline(admin.TabularInline):
+class RelatedAgreementInline(CappedInline):
     model = RelatedAgreement
     formset = formset_for("related")
     fk_name = "from_agreement"
