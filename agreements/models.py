@@ -701,6 +701,11 @@ class ChangeEvent(models.Model):
     visible_after = models.BooleanField(
         help_text="Whether anonymous clients can see the resource after this change."
     )
+    public = models.BooleanField(
+        default=True,
+        help_text="Whether the change shows in what anonymous clients see (a draft's change to "
+        "a party's or a person's draft-only details does not).",
+    )
 
     class Meta:
         ordering = ["id"]

@@ -68,4 +68,9 @@ class Migration(migrations.Migration):
             model_name='person',
             constraint=models.CheckConstraint(condition=models.Q(('slug', django.db.models.functions.text.Lower('slug'))), name='agreements_person_slug_lowercase', violation_error_code='invalid', violation_error_message='Use lower-case letters, digits, hyphens and underscores.'),
         ),
+        migrations.AddField(
+            model_name='changeevent',
+            name='public',
+            field=models.BooleanField(default=True, help_text="Whether the change shows in what anonymous clients see (a draft's change to a party's or a person's draft-only details does not)."),
+        ),
     ]
