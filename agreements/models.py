@@ -713,3 +713,22 @@ class ChangeEvent(models.Model):
 
     def __str__(self):
         return f"#{self.id} {self.resource} {self.key} {self.action}"
+
+
+class ReferenceRow(TimeStampedModel):
+    """What ``load_reference_data`` last wrote to one reference row: a digest of the shipped
+    values. A row whose values still match it was not edited since, and may be brought to
+    newer shipped values; one that differs was changed by an editor and is left alone."""
+
+    key = models.CharField(
+        max_length=300, unique=True, help_text="Model and natural key, e.g. `Mineral lithium`."
+    )
+    digest = models.CharField(
+        max_length=64, help_text="SHA-256 of the values the loader last wrote to the row."
+    )
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.key

@@ -73,4 +73,18 @@ class Migration(migrations.Migration):
             name='public',
             field=models.BooleanField(default=True, help_text="Whether the change shows in what anonymous clients see (a draft's change to a party's or a person's draft-only details does not)."),
         ),
+
+        migrations.CreateModel(
+            name='ReferenceRow',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, help_text='When the record was created.')),
+                ('updated_at', models.DateTimeField(auto_now=True, help_text='When the record last changed.')),
+                ('key', models.CharField(help_text='Model and natural key, e.g. `Mineral lithium`.', max_length=300, unique=True)),
+                ('digest', models.CharField(help_text='SHA-256 of the values the loader last wrote to the row.', max_length=64)),
+            ],
+            options={
+                'ordering': ['key'],
+            },
+        ),
     ]
