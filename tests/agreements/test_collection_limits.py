@@ -5,16 +5,16 @@ person."""
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from agreements.models import Agreement, Person
+from agreements.serializers import AgreementSerializer
 from agreements.validation import MAX_ITEMS
 
 from ..conftest import token_client
 from ..factories import UserFactory
-from .fixtures import assert_error
+from .fixtures import assert_error, table_counts
 from .test_api import URL, detail, new
 
 
@@ -130,30 +130,59 @@ def test_same_person_by_slug_and_by_name_is_400(editor_api):
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_posts_naming_the_same_new_person_all_succeed(ref):
-    """Twelve concurrent POSTs naming the same new person all succeed and share one person."""
-    editor = UserFactory(username="eddie", groups=["editors"])
-    clients = [token_client(editor) for _ in range(12)]
-    barrier = threading.Barrier(len(clients))
-    statuses = []
+def test_concurrent_posts_naming_the_same_new_person_all_succeed(
+    django_db_setup, django_db_blocker, monkeypatch
+):
+    """Twelve concurrent POSTs (real transactions, one connection each) naming the same new
+    person, all validated before any saves: all succeed and share one person."""
+    n = 12
+    with django_db_blocker.unblock():
+        counts = table_counts()
+        marks = {}
+        with connection.cursor() as cursor:
+            for table in counts:
+                columns = [
+                    c.name for c in connection.introspection.get_table_description(cursor, table)
+                ]
+                if "id" in columns:
+                    cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+                    marks[table] = cursor.fetchone()[0]
+        user = UserFactory(username="person-racer", groups=["editors"])
+        clients = [token_client(user) for _ in range(n)]
+        barrier = threading.Barrier(n, timeout=60)
+        original = AgreementSerializer.validate
 
-    def post(i: int, client: APIClient):
-        try:
+        def validate_then_wait(self, attrs):
+            attrs = original(self, attrs)
             barrier.wait()
-            payload = new(
-                title=f"Concurrent agreement {i}",
-                signatures=[{"person": "Brand New Person", "party": "GB"}],
-                related=[],
-            )
-            statuses.append(client.post(URL, payload, format="json").status_code)
-        finally:
-            connections.close_all()
+            return attrs
 
-    threads = [threading.Thread(target=post, args=(i, c)) for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert statuses == [201] * len(clients)
-    assert Person.objects.filter(name="Brand New Person").count() == 1
+        monkeypatch.setattr(AgreementSerializer, "validate", validate_then_wait)
+        statuses = [None] * n
+
+        def post(i: int):
+            try:
+                payload = new(
+                    title=f"Concurrent agreement {i}",
+                    signatures=[{"person": "Brand New Person", "party": "GB"}],
+                    related=[],
+                )
+                statuses[i] = clients[i].post(URL, payload, format="json").status_code
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=post, args=(i,)) for i in range(n)]
+        try:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(120)
+            assert statuses == [201] * n
+            assert Person.objects.filter(name="Brand New Person").count() == 1
+        finally:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                cursor.execute('DELETE FROM "knox_authtoken" WHERE user_id = %s', [user.pk])
+                for table, mark in marks.items():
+                    cursor.execute(f'DELETE FROM "{table}" WHERE id > %s', [mark])
+            assert table_counts() == counts
