@@ -186,3 +186,47 @@ def test_concurrent_posts_naming_the_same_new_person_all_succeed(
                 for table, mark in marks.items():
                     cursor.execute(f'DELETE FROM "{table}" WHERE id > %s', [mark])
             assert table_counts() == counts
+
+
+@pytest.mark.postgresql
+def test_invalid_writes_do_not_wait_for_the_write_lock(editor_api, django_db_blocker):
+    """While another connection holds the write lock, an invalid POST or PATCH is refused
+    at once (400): validation never waits for the lock (here a wait would end in a lock
+    timeout, not a 400)."""
+    from agreements.changes import LOCK_ID
+
+    # No write before the lock is taken: this test's own transaction would hold the lock.
+    slug = "uk-us-critical-minerals-mou-2026"
+    taken, release = threading.Event(), threading.Event()
+
+    def hold():
+        with django_db_blocker.unblock():
+            other = connections.create_connection("default")
+            try:
+                with other.cursor() as cursor:
+                    cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_ID])
+                    if not cursor.fetchone()[0]:
+                        return
+                    taken.set()
+                    release.wait(30)
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_ID])
+            finally:
+                other.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert taken.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        oversized = [{"url": f"https://example.org/{i}"} for i in range(MAX_ITEMS["sources"] + 1)]
+        assert_error(editor_api.post(URL, new(sources=oversized), format="json"), 400, "sources")
+        response = editor_api.patch(detail(slug), {"sources": oversized}, format="json")
+        assert_error(response, 400, "sources")
+        response = editor_api.patch(detail(slug), {"parties": [{"party": "XX"}]}, format="json")
+        assert_error(response, 400, "parties.0.party")
+    finally:
+        release.set()
+        holder.join()
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
