@@ -132,6 +132,21 @@ def _merge(first: str, second: str) -> str:
     return first  # created then updated stays created
 
 
+class _EventMarker:
+    """Registered with on_commit when an event is written: Django drops it if a savepoint
+    around the write is rolled back, which tells that the event row is gone too."""
+
+    def __call__(self):
+        pass
+
+
+def _still_pending(marker) -> bool:
+    pending = connection.run_on_commit
+    if marker.index < len(pending) and pending[marker.index][1] is marker:
+        return True  # where it was put: nothing before it was rolled back
+    return any(callback is marker for _, callback, _ in pending)
+
+
 def emit(resource: str, key: str, action: str, visible_after: bool, public: bool = True) -> None:
     """Record that ``resource``/``key`` changed; one event per key per transaction.
 
@@ -146,8 +161,12 @@ def emit(resource: str, key: str, action: str, visible_after: bool, public: bool
     else:
         known = state.events.get((resource, key))
         if known is not None:
-            known[1] = _merge(known[1], action)
-            known[2] = known[2] or public
+            merged = [known[0], _merge(known[1], action), known[2] or public, visible_after]
+            if merged == known[:4] and _still_pending(known[4]):
+                # Already recorded as it stands (a write touching 100 parties re-emits every
+                # partner once per row): no need to rewrite the event.
+                return
+            known[:4] = merged
             updated = ChangeEvent.objects.filter(pk=known[0]).update(
                 action=known[1], visible_after=visible_after, at=now, public=known[2]
             )
@@ -169,7 +188,10 @@ def emit(resource: str, key: str, action: str, visible_after: bool, public: bool
         public=public,
     )
     if state is not None:
-        state.events[(resource, key)] = [event.pk, action, public]
+        marker = _EventMarker()
+        marker.index = len(connection.run_on_commit)
+        transaction.on_commit(marker)
+        state.events[(resource, key)] = [event.pk, action, public, visible_after, marker]
 
 
 def record_bulk(

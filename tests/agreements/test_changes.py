@@ -224,3 +224,20 @@ def test_draft_activity_is_not_in_the_anonymous_feed(editor_api, publisher_api, 
     assert ("agreement", slug, "created") in published
     assert {("party", "GB", "updated"), ("party", "NO", "updated")} <= published
     assert {("mineral", "lithium", "updated"), ("person", "seema-malhotra", "updated")} <= published
+
+
+def test_an_event_rolled_back_with_a_savepoint_is_written_again(ref):
+    """An event written inside a savepoint that is rolled back is written again when the
+    same change happens later in the transaction (events are not skipped as duplicates)."""
+    from django.db import transaction
+
+    from agreements.models import Party
+
+    Party.objects.get(code="DE").save()  # the transaction's bookkeeping starts out here
+    before = ChangeEvent.objects.filter(resource="party", key="FR").count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Party.objects.get(code="FR").save()
+        raise RuntimeError("rolled back")
+    assert ChangeEvent.objects.filter(resource="party", key="FR").count() == before
+    Party.objects.get(code="FR").save()
+    assert ChangeEvent.objects.filter(resource="party", key="FR").count() == before + 1
