@@ -51,24 +51,32 @@ class UnstorableInputMiddleware:
         return self.get_response(request)
 
 
-def unstorable_path(data) -> str | None:
-    """The dotted path of the first string (or key) holding a NUL or a lone surrogate; ``""``
-    for the document itself. Iterative, so depth costs no stack."""
+def unstorable_path(data) -> tuple[str, str] | None:
+    """The dotted path of the first string holding a NUL or a lone surrogate (for a key, the
+    object holding it; ``""`` for the document itself), and the error code DRF gives such a
+    string. Iterative, so depth costs no stack."""
     stack = [(data, "")]
     while stack:
         value, path = stack.pop()
         if isinstance(value, str):
             if UNSTORABLE.search(value):
-                return path
+                return path, _code(value)
         elif isinstance(value, dict):
             for key, item in value.items():
                 inner = f"{path}.{key}" if path else key
                 if UNSTORABLE.search(key):
-                    return UNSTORABLE.sub("", inner)
+                    return path, _code(key)
                 stack.append((item, inner))
         elif isinstance(value, list):
             stack.extend((item, f"{path}.{i}" if path else str(i)) for i, item in enumerate(value))
     return None
+
+
+def _code(text: str) -> str:
+    # The codes DRF's CharField uses for the same refusals.
+    if "\x00" in text:
+        return "null_characters_not_allowed"
+    return "surrogate_characters_not_allowed"
 
 
 def json_depth(data) -> int:
@@ -96,7 +104,8 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(too_deep) from None
         if json_depth(data) > MAX_JSON_DEPTH:
             raise ParseError(too_deep)
-        path = unstorable_path(data)
-        if path is not None:
-            raise ValidationError({path or "non_field_errors": [UNSTORABLE_MESSAGE]})
+        found = unstorable_path(data)
+        if found is not None:
+            path, code = found
+            raise ValidationError({path or "non_field_errors": [UNSTORABLE_MESSAGE]}, code=code)
         return data

@@ -24,7 +24,8 @@ def test_lone_surrogate_in_a_person_name_is_400(editor_api):
     """A lone surrogate (valid JSON, unstorable text) is a 400 naming the nested field."""
     payload = new(signatures=[{"person": "Aurora \ud800Williams", "party": "CL"}])
     response = editor_api.post(URL, json.dumps(payload), content_type="application/json")
-    assert_error(response, 400, "signatures.0.person")
+    body = assert_error(response, 400, "signatures.0.person")
+    assert body["errors"][0]["code"] == "surrogate_characters_not_allowed"
     response = editor_api.post(
         URL, json.dumps(new(title="x\udfff")), content_type="application/json"
     )
@@ -33,6 +34,14 @@ def test_lone_surrogate_in_a_person_name_is_400(editor_api):
         "/api/v1/people/", json.dumps({"name": "\ud83d"}), content_type="application/json"
     )
     assert_error(response, 400, "name")
+
+
+def test_nul_in_a_json_key_is_400(editor_api):
+    """A NUL in a key is refused too, on the object that holds the key."""
+    payload = new(sources=[{"url": "https://example.org/x", "ti\x00tle": "x"}])
+    response = editor_api.post(URL, json.dumps(payload), content_type="application/json")
+    body = assert_error(response, 400, "sources.0")
+    assert body["errors"][0]["code"] == "null_characters_not_allowed"
 
 
 @pytest.mark.parametrize("depth", [33, 1_001, 100_000])
