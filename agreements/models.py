@@ -7,11 +7,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from minerals.models import HistoricalRevision, Mineral, TimeStampedModel
+from minerals.models import (
+    HistoricalRevision,
+    Mineral,
+    TimeStampedModel,
+    lowercase_slug_constraint,
+    lowercase_slug_validator,
+)
 
 
 class PartyKind(models.TextChoices):
@@ -95,28 +100,12 @@ def unique_slug(
 # Path segments of list-level API routes, which an agreement slug must not shadow.
 RESERVED_AGREEMENT_SLUGS = frozenset({"export", "draft-from-text"})
 
-# Slugs are keys in URLs: lower case only, so "GB-AU-mou" and "gb-au-mou" cannot both exist.
-lowercase_slug_validator = RegexValidator(
-    r"^[-a-z0-9_]+\Z",
-    "Use lower-case letters, digits, hyphens and underscores.",
-    code="invalid",
-)
-
 
 def validate_agreement_slug(value: str) -> None:
     if value in RESERVED_AGREEMENT_SLUGS:
         raise ValidationError(
             "“%(value)s” is reserved for an API route.", code="reserved", params={"value": value}
         )
-
-
-def lowercase_slug_constraint(model_name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(slug=Lower("slug")),
-        name=f"%(app_label)s_{model_name}_slug_lowercase",
-        violation_error_code="invalid",
-        violation_error_message="Use lower-case letters, digits, hyphens and underscores.",
-    )
 
 
 party_code_validator = RegexValidator(

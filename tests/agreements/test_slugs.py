@@ -60,3 +60,16 @@ def test_slugs_are_lower_case(ref, editor_api):
     )
     refused(lambda: Person.objects.create(slug="Seema-Malhotra", name="Seema Malhotra"))
     assert Agreement.objects.filter(slug__iexact="gb-au-mou").count() == 1
+
+
+def test_mineral_and_list_slugs_are_lower_case(ref, publisher_api):
+    """Mineral and list slugs follow the same rule: 400 through the API, refused by the
+    database past validation."""
+    from minerals.models import Mineral, MineralList
+
+    response = publisher_api.post(
+        "/api/v1/minerals/", {"slug": "Lithium-X", "name": "Lithium X"}, format="json"
+    )
+    assert_error(response, 400, "slug")
+    refused(lambda: Mineral.objects.create(slug="Lithium", name="Lithium upper"))
+    refused(lambda: MineralList.objects.filter(slug="uk-2024").update(slug="UK-2024"))
