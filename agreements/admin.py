@@ -11,8 +11,8 @@ from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history_admin import HistoryAdmin
 from minerals.models import Mineral
 
 from . import services
@@ -36,7 +36,7 @@ from .models import (
     Stage,
 )
 from .proposals import history_scores
-from .validation import SignatureKey, agreement_collection_errors
+from .validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
 
 
 class CrossCheck:
@@ -135,7 +135,14 @@ def formset_for(name):
     return type(f"{name.title()}FormSet", (AgreementInlineFormSet,), {"collection": name})
 
 
-class AgreementPartyInline(admin.TabularInline):
+class CappedInline(admin.TabularInline):
+    """An inline holding at most the collection's cap of rows (as the API does)."""
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return MAX_ITEMS[self.formset.collection]
+
+
+class AgreementPartyInline(CappedInline):
     model = AgreementParty
     formset = formset_for("parties")
     autocomplete_fields = ["party"]
@@ -144,7 +151,7 @@ class AgreementPartyInline(admin.TabularInline):
     min_num = 0
 
 
-class SignatureInline(admin.TabularInline):
+class SignatureInline(CappedInline):
     model = Signature
     formset = formset_for("signatures")
     autocomplete_fields = ["person", "party"]
@@ -165,7 +172,7 @@ class AgreementMineralForm(forms.ModelForm):
         fields = ["mineral", "stages", "note"]
 
 
-class AgreementMineralInline(admin.TabularInline):
+class AgreementMineralInline(CappedInline):
     model = AgreementMineral
     form = AgreementMineralForm
     formset = formset_for("minerals")
@@ -173,14 +180,14 @@ class AgreementMineralInline(admin.TabularInline):
     extra = 0
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(CappedInline):
     model = Source
     formset = formset_for("sources")
     fields = ["url", "title", "publisher", "published_on", "kind"]
     extra = 0
 
 
-class RelatedAgreementInline(admin.TabularInline):
+class RelatedAgreementInline(CappedInline):
     model = RelatedAgreement
     formset = formset_for("related")
     fk_name = "from_agreement"
@@ -412,7 +419,7 @@ class MineralListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
+class AgreementAdmin(DraftPrefillMixin, HistoryAdmin):
     form = AgreementAdminForm
     list_display = [
         "__str__",
@@ -523,11 +530,6 @@ class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
             context["timeline"] = HistoryTimeline(agreement).entries()
         return super().history_view(request, object_id, extra_context=context)
 
-    def revert_disabled(self, request, obj=None):
-        # A past version holds the agreement's own fields only, not its parties, signatures
-        # or sources; restoring it would mix two states and bypass the publication rules.
-        return True
-
     def has_publish_permission(self, request):
         return request.user.has_perm("agreements.publish_agreement")
 
@@ -591,7 +593,7 @@ class AgreementAdmin(DraftPrefillMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(SimpleHistoryAdmin):
+class PartyAdmin(HistoryAdmin):
     list_display = ["code", "name", "kind", "country"]
     list_select_related = ["country"]
     list_filter = ["kind"]
@@ -613,7 +615,7 @@ class PersonSignatureInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name", "slug", "offices"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -639,7 +641,7 @@ admin.site.index_title = "Editors' workplace"
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(HistoryAdmin):
     """Every claim across the catalogue; filter by status to review uncertain facts."""
 
     list_display = ["agreement", "field", "row", "short_value", "status", "chosen", "source_url"]

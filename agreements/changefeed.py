@@ -79,7 +79,7 @@ class ChangeViewSet(viewsets.GenericViewSet):
             events = events.filter(resource__in=params.validated_data["resource"])
         public = not can_view_drafts(request.user)
         if public:
-            events = events.filter(Q(visible_before=True) | Q(visible_after=True))
+            events = events.filter(Q(visible_before=True) | Q(visible_after=True), public=True)
         page = list(events[:limit])
         results = [
             {

@@ -132,8 +132,26 @@ def _merge(first: str, second: str) -> str:
     return first  # created then updated stays created
 
 
-def emit(resource: str, key: str, action: str, visible_after: bool) -> None:
-    """Record that ``resource``/``key`` changed; one event per key per transaction."""
+class _EventMarker:
+    """Registered with on_commit when an event is written: Django drops it if a savepoint
+    around the write is rolled back, which tells that the event row is gone too."""
+
+    def __call__(self):
+        pass
+
+
+def _still_pending(marker) -> bool:
+    pending = connection.run_on_commit
+    if marker.index < len(pending) and pending[marker.index][1] is marker:
+        return True  # where it was put: nothing before it was rolled back
+    return any(callback is marker for _, callback, _ in pending)
+
+
+def emit(resource: str, key: str, action: str, visible_after: bool, public: bool = True) -> None:
+    """Record that ``resource``/``key`` changed; one event per key per transaction.
+
+    ``public`` says whether what anonymous clients see of the resource may have changed: a
+    party's, mineral's or person's event caused by a draft agreement is for editors only."""
     if not key:
         return
     now = timezone.now()
@@ -143,9 +161,14 @@ def emit(resource: str, key: str, action: str, visible_after: bool) -> None:
     else:
         known = state.events.get((resource, key))
         if known is not None:
-            known[1] = _merge(known[1], action)
+            merged = [known[0], _merge(known[1], action), known[2] or public, visible_after]
+            if merged == known[:4] and _still_pending(known[4]):
+                # Already recorded as it stands (a write touching 100 parties re-emits every
+                # partner once per row): no need to rewrite the event.
+                return
+            known[:4] = merged
             updated = ChangeEvent.objects.filter(pk=known[0]).update(
-                action=known[1], visible_after=visible_after, at=now
+                action=known[1], visible_after=visible_after, at=now, public=known[2]
             )
             if updated:
                 return
@@ -162,9 +185,13 @@ def emit(resource: str, key: str, action: str, visible_after: bool) -> None:
         at=now,
         visible_before=bool(last),
         visible_after=visible_after,
+        public=public,
     )
     if state is not None:
-        state.events[(resource, key)] = [event.pk, action]
+        marker = _EventMarker()
+        marker.index = len(connection.run_on_commit)
+        transaction.on_commit(marker)
+        state.events[(resource, key)] = [event.pk, action, public, visible_after, marker]
 
 
 def record_bulk(
@@ -203,26 +230,34 @@ def emit_agreement(agreement: Agreement, action=ChangeAction.UPDATED) -> None:
     emit(ChangeResource.AGREEMENT, agreement.slug, action, bool(agreement.is_published))
 
 
-def emit_person(person_id, action=ChangeAction.UPDATED) -> None:
+def emit_person(person_id, action=ChangeAction.UPDATED, public=True) -> None:
     slug = Person.objects.filter(pk=person_id).values_list("slug", flat=True).first()
     if slug:
-        emit(ChangeResource.PERSON, slug, action, person_visible(person_id))
+        emit(ChangeResource.PERSON, slug, action, person_visible(person_id), public)
 
 
-def emit_parties_of(agreement_id, extra_ids=()) -> None:
+def emit_parties_of(agreement_id, extra_ids=(), public=True) -> None:
     ids = set(
         AgreementParty.objects.filter(agreement_id=agreement_id).values_list("party_id", flat=True)
     ) | set(extra_ids)
     for code in Party.objects.filter(pk__in=ids).values_list("code", flat=True):
-        emit(ChangeResource.PARTY, code, ChangeAction.UPDATED, True)
+        emit(ChangeResource.PARTY, code, ChangeAction.UPDATED, True, public)
 
 
-def emit_minerals(ids) -> None:
+def emit_minerals(ids, public=True) -> None:
     rows = Mineral.objects.filter(pk__in=set(ids)).values_list("slug", "group__slug")
     for slug, group in rows:
-        emit(ChangeResource.MINERAL, slug, ChangeAction.UPDATED, True)
+        emit(ChangeResource.MINERAL, slug, ChangeAction.UPDATED, True, public)
         if group:
-            emit(ChangeResource.MINERAL, group, ChangeAction.UPDATED, True)
+            emit(ChangeResource.MINERAL, group, ChangeAction.UPDATED, True, public)
+
+
+def agreement_public(agreement_id) -> bool:
+    """Whether anonymous clients see this agreement (and so its effect on parties, minerals
+    and people): a draft's rows change only what editors see."""
+    return bool(
+        Agreement.objects.filter(pk=agreement_id).values_list("is_published", flat=True).first()
+    )
 
 
 def emit_agreement_id(agreement_id) -> None:
@@ -231,18 +266,19 @@ def emit_agreement_id(agreement_id) -> None:
         emit(ChangeResource.AGREEMENT, row[0], ChangeAction.UPDATED, bool(row[1]))
 
 
-def emit_agreement_dependants(agreement_id) -> None:
+def emit_agreement_dependants(agreement_id, public=True) -> None:
     """Parties, minerals and people whose representation or counts include this agreement."""
-    emit_parties_of(agreement_id)
+    emit_parties_of(agreement_id, public=public)
     emit_minerals(
         AgreementMineral.objects.filter(agreement_id=agreement_id).values_list(
             "mineral_id", flat=True
-        )
+        ),
+        public=public,
     )
     for person_id in set(
         Signature.objects.filter(agreement_id=agreement_id).values_list("person_id", flat=True)
     ):
-        emit_person(person_id)
+        emit_person(person_id, public=public)
 
 
 KEYED = {
@@ -323,7 +359,8 @@ def _agreement_saved(agreement, action, before, renamed):
     emit_agreement(agreement, action)
     published_changed = before.get("is_published") != agreement.is_published
     if renamed or published_changed:
-        emit_agreement_dependants(agreement.pk)
+        public = bool(before.get("is_published") or agreement.is_published)
+        emit_agreement_dependants(agreement.pk, public=public)
         # Agreements linking here show this one's slug (and hide it while it is a draft).
         for source in Agreement.objects.filter(related_links__to_agreement=agreement).distinct():
             emit_agreement(source)
@@ -399,19 +436,25 @@ def _mineral_list_saved(mineral_list, action, before, renamed):
 def _agreement_party_changed(row, before=None):
     emit_agreement_id(row.agreement_id)
     emit_parties_of(
-        row.agreement_id, extra_ids={row.party_id, (before or {}).get("party_id")} - {None}
+        row.agreement_id,
+        extra_ids={row.party_id, (before or {}).get("party_id")} - {None},
+        public=agreement_public(row.agreement_id),
     )
 
 
 def _signature_changed(row, before=None):
     emit_agreement_id(row.agreement_id)
+    public = agreement_public(row.agreement_id)
     for person_id in {row.person_id, (before or {}).get("person_id")} - {None}:
-        emit_person(person_id)
+        emit_person(person_id, public=public)
 
 
 def _agreement_mineral_changed(row, before=None):
     emit_agreement_id(row.agreement_id)
-    emit_minerals({row.mineral_id, (before or {}).get("mineral_id")} - {None})
+    emit_minerals(
+        {row.mineral_id, (before or {}).get("mineral_id")} - {None},
+        public=agreement_public(row.agreement_id),
+    )
 
 
 def _agreement_child_changed(row, before=None):

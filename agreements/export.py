@@ -31,6 +31,23 @@ class _Line:
         return value
 
 
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A CSV cell that a spreadsheet shows as text: booleans as true/false, empty for null,
+    and a text that could start a formula prefixed with an apostrophe (OWASP guidance)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    value = str(value)
+    if value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_row(item: dict) -> list:
     row = {k: item[k] for k in CSV_COLUMNS if k in item and not isinstance(item[k], list)}
     row["parties"] = "; ".join(p["party"] for p in item["parties"])
@@ -43,7 +60,7 @@ def _csv_row(item: dict) -> list:
         for m in item["minerals"]
     )
     row["sources"] = "; ".join(s["url"] for s in item["sources"])
-    return ["" if row.get(c) is None else row.get(c) for c in CSV_COLUMNS]
+    return [_cell(row.get(c)) for c in CSV_COLUMNS]
 
 
 def rows(queryset, request, *, include_drafts: bool):

@@ -10,7 +10,13 @@ from django.db.models import F, Q
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from minerals.models import HistoricalRevision, Mineral, TimeStampedModel
+from minerals.models import (
+    HistoricalRevision,
+    Mineral,
+    TimeStampedModel,
+    lowercase_slug_constraint,
+    lowercase_slug_validator,
+)
 
 
 class PartyKind(models.TextChoices):
@@ -166,6 +172,14 @@ def unique_slug(
 # Path segments of list-level API routes, which an agreement slug must not shadow.
 RESERVED_AGREEMENT_SLUGS = frozenset({"export", "draft-from-text"})
 
+
+def validate_agreement_slug(value: str) -> None:
+    if value in RESERVED_AGREEMENT_SLUGS:
+        raise ValidationError(
+            "“%(value)s” is reserved for an API route.", code="reserved", params={"value": value}
+        )
+
+
 party_code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9-]{1,11}$",
     "Use upper-case letters, digits and hyphens, starting with a letter (GB, EU, US-DOE).",
@@ -233,7 +247,10 @@ class Person(TimeStampedModel):
     """Someone who signed or witnessed an agreement; the office is recorded per signature."""
 
     slug = models.SlugField(
-        max_length=100, unique=True, help_text="Stable key, e.g. `seema-malhotra`."
+        max_length=100,
+        unique=True,
+        validators=[lowercase_slug_validator],
+        help_text="Stable key, e.g. `seema-malhotra` (lower case).",
     )
     name = models.CharField(max_length=200, help_text="Full name as usually written.")
 
@@ -242,6 +259,7 @@ class Person(TimeStampedModel):
     class Meta:
         ordering = ["name", "slug"]
         verbose_name_plural = "people"
+        constraints = [lowercase_slug_constraint("person")]
 
     def __str__(self):
         return self.name
@@ -283,7 +301,10 @@ class Agreement(TimeStampedModel):
     """An instrument between two or more parties: MoU, framework, joint statement, treaty …"""
 
     slug = models.SlugField(
-        max_length=120, unique=True, help_text="Stable key; generated from the title when absent."
+        max_length=120,
+        unique=True,
+        validators=[lowercase_slug_validator, validate_agreement_slug],
+        help_text="Stable key (lower case); generated from the title when absent.",
     )
     title = models.CharField(max_length=300, help_text="Full title of the instrument.")
     short_title = models.CharField(max_length=120, blank=True, help_text="Short name for lists.")
@@ -362,6 +383,13 @@ class Agreement(TimeStampedModel):
         ordering = [F("signed_on").desc(nulls_last=True), "slug"]
         permissions = [("publish_agreement", "Can publish and unpublish agreements")]
         constraints = [
+            lowercase_slug_constraint("agreement"),
+            models.CheckConstraint(
+                condition=~Q(slug__in=sorted(RESERVED_AGREEMENT_SLUGS)),
+                name="%(app_label)s_%(class)s_slug_not_reserved",
+                violation_error_code="reserved",
+                violation_error_message="This slug is reserved for an API route.",
+            ),
             models.CheckConstraint(
                 condition=Q(effective_on__isnull=True)
                 | Q(signed_on__isnull=True)
@@ -880,6 +908,11 @@ class ChangeEvent(models.Model):
     visible_after = models.BooleanField(
         help_text="Whether anonymous clients can see the resource after this change."
     )
+    public = models.BooleanField(
+        default=True,
+        help_text="Whether the change shows in what anonymous clients see (a draft's change to "
+        "a party's or a person's draft-only details does not).",
+    )
 
     class Meta:
         ordering = ["id"]
@@ -930,3 +963,22 @@ class DraftProposal(models.Model):
 
     def __str__(self):
         return f"proposal for {self.agreement.slug}"
+
+
+class ReferenceRow(TimeStampedModel):
+    """What ``load_reference_data`` last wrote to one reference row: a digest of the shipped
+    values. A row whose values still match it was not edited since, and may be brought to
+    newer shipped values; one that differs was changed by an editor and is left alone."""
+
+    key = models.CharField(
+        max_length=300, unique=True, help_text="Model and natural key, e.g. `Mineral lithium`."
+    )
+    digest = models.CharField(
+        max_length=64, help_text="SHA-256 of the values the loader last wrote to the row."
+    )
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.key

@@ -67,6 +67,14 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             )
         return super()._should_add_error_response(responses, status_code)
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        # drf-spectacular leaves a nested list's max_length out: state it as maxItems.
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer) and isinstance(schema, dict):
+            if getattr(field, "max_length", None) is not None:
+                schema["maxItems"] = field.max_length
+        return schema
+
     def _is_list_view(self, serializer=None):
         # A view whose list action answers one page object (the changes feed) sets this.
         if getattr(self.view, "schema_single_object", False):

@@ -23,8 +23,9 @@ from .models import (
     SignatureRole,
     Source,
     Stage,
+    lowercase_slug_validator,
 )
-from .validation import SignatureKey, agreement_collection_errors
+from .validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
 
 
 def raise_model_errors(exc: DjangoValidationError):
@@ -76,10 +77,36 @@ class NoOpUpdateMixin:
         return super().update(instance, validated_data)
 
 
-class PartyCodeField(serializers.SlugRelatedField):
+class BatchedSlugRelatedField(serializers.SlugRelatedField):
+    """A natural-key reference that the root serializer may have looked up beforehand, with
+    every other reference of the request in one query per model (``natural_keys`` in the
+    context), instead of one query per item."""
+
+    def to_internal_value(self, data):
+        looked_up = self.context.get("natural_keys", {}).get(
+            (self.get_queryset().model, self.slug_field)
+        )
+        if looked_up is not None and isinstance(data, str) and data in looked_up[0]:
+            obj = looked_up[1].get(data)
+            if obj is None:
+                self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+            return obj
+        return super().to_internal_value(data)
+
+
+class PartyCodeField(BatchedSlugRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "code")
         kwargs.setdefault("queryset", Party.objects.all())
+        super().__init__(**kwargs)
+
+
+class StateCodeField(serializers.SlugRelatedField):
+    """A party code limited to states (never answered from the batched look-up)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("queryset", Party.objects.filter(kind=PartyKind.STATE))
         super().__init__(**kwargs)
 
 
@@ -139,7 +166,7 @@ class SignatureSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 class AgreementMineralSerializer(serializers.ModelSerializer):
     serializer_field_mapping = STRICT_FIELD_MAPPING
-    mineral = serializers.SlugRelatedField(
+    mineral = BatchedSlugRelatedField(
         slug_field="slug", queryset=Mineral.objects.all(), help_text="Mineral slug."
     )
     mineral_name = serializers.CharField(source="mineral.name", read_only=True, help_text="Name.")
@@ -169,7 +196,7 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class RelatedAgreementSerializer(serializers.ModelSerializer):
-    agreement = serializers.SlugRelatedField(
+    agreement = BatchedSlugRelatedField(
         source="to_agreement",
         slug_field="slug",
         queryset=Agreement.objects.all(),
@@ -180,6 +207,14 @@ class RelatedAgreementSerializer(serializers.ModelSerializer):
         model = RelatedAgreement
         fields = ["agreement", "kind"]
 
+
+COLLECTION_MODELS = {
+    "parties": AgreementParty,
+    "signatures": Signature,
+    "minerals": AgreementMineral,
+    "sources": Source,
+    "related": RelatedAgreement,
+}
 
 NESTED = {
     # representation name: (serializer, related manager on Agreement)
@@ -199,24 +234,46 @@ class AgreementSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(
         max_length=120,
         required=False,
-        help_text="Stable key; generated from the (short) title when absent.",
+        validators=[lowercase_slug_validator],
+        help_text="Stable key (lower case); generated from the (short) title when absent.",
     )
-    signed_country = PartyCodeField(
-        queryset=Party.objects.filter(kind=PartyKind.STATE),
+    signed_country = StateCodeField(
         allow_null=True,
         required=False,
         help_text="ISO code of the state where it was signed.",
     )
     parties = AgreementPartySerializer(
-        many=True, source="agreement_parties", required=False, help_text="Parties."
+        many=True,
+        source="agreement_parties",
+        required=False,
+        max_length=MAX_ITEMS["parties"],
+        help_text=f"Parties (at most {MAX_ITEMS['parties']}).",
     )
-    signatures = SignatureSerializer(many=True, required=False, help_text="Signatures.")
+    signatures = SignatureSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_ITEMS["signatures"],
+        help_text=f"Signatures (at most {MAX_ITEMS['signatures']}).",
+    )
     minerals = AgreementMineralSerializer(
-        many=True, source="agreement_minerals", required=False, help_text="Covered minerals."
+        many=True,
+        source="agreement_minerals",
+        required=False,
+        max_length=MAX_ITEMS["minerals"],
+        help_text=f"Covered minerals (at most {MAX_ITEMS['minerals']}).",
     )
-    sources = SourceSerializer(many=True, required=False, help_text="Sources.")
+    sources = SourceSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_ITEMS["sources"],
+        help_text=f"Sources (at most {MAX_ITEMS['sources']}).",
+    )
     related = RelatedAgreementSerializer(
-        many=True, source="related_links", required=False, help_text="Related agreements."
+        many=True,
+        source="related_links",
+        required=False,
+        max_length=MAX_ITEMS["related"],
+        help_text=f"Related agreements (at most {MAX_ITEMS['related']}).",
     )
     url = serializers.HyperlinkedIdentityField(
         view_name="api:agreement-detail", lookup_field="slug", help_text="This resource."
@@ -256,6 +313,50 @@ class AgreementSerializer(serializers.ModelSerializer):
             "url",
         ]
         read_only_fields = ["created_at", "updated_at"]
+
+    # (collection, field in an item) → (model, natural key) of the references looked up in bulk
+    BATCHED_REFERENCES = (
+        ("parties", "party", Party, "code"),
+        ("signatures", "party", Party, "code"),
+        ("minerals", "mineral", Mineral, "slug"),
+        ("related", "agreement", Agreement, "slug"),
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            self._context["natural_keys"] = self._look_up_references(data)
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            # A list refused whole (over its cap) is reported on the list, ``sources``, not
+            # on ``sources.non_field_errors``.
+            if isinstance(exc.detail, dict):
+                for name in NESTED:
+                    detail = exc.detail.get(name)
+                    if isinstance(detail, dict) and set(detail) == {"non_field_errors"}:
+                        exc.detail[name] = detail["non_field_errors"]
+            raise
+
+    @classmethod
+    def _look_up_references(cls, data: dict) -> dict:
+        """Every party, mineral and agreement the nested items name, one query per model.
+        A collection over its cap is skipped: it is refused before its items are read."""
+        wanted: dict[tuple, set[str]] = {}
+        for collection, field, model, key in cls.BATCHED_REFERENCES:
+            items = data.get(collection)
+            if not isinstance(items, list) or len(items) > MAX_ITEMS[collection]:
+                continue
+            values = wanted.setdefault((model, key), set())
+            values.update(
+                item[field]
+                for item in items
+                if isinstance(item, dict) and isinstance(item.get(field), str)
+            )
+        found = {}
+        for (model, key), values in wanted.items():
+            objs = model._default_manager.filter(**{f"{key}__in": values}) if values else []
+            found[(model, key)] = (values, {getattr(o, key): o for o in objs})
+        return found
 
     def validate_slug(self, value):
         if value in RESERVED_AGREEMENT_SLUGS:
@@ -318,26 +419,74 @@ class AgreementSerializer(serializers.ModelSerializer):
             key = self.fields[name].source
             return attrs[key] if key in attrs else self._stored(name)
 
-        parties = [p["party"].code for p in items("parties")]
-        signatures = [
-            SignatureKey(
-                person=s["person"] if isinstance(s["person"], str) else s["person"].slug,
-                role=s.get("role", SignatureRole.SIGNATORY),
-                party=s["party"].code if s.get("party") else None,
-            )
-            for s in items("signatures")
-        ]
+        # A person given by slug and by name is one person: compare who they resolve to.
+        given = [s["person"] for s in attrs.get("signatures", [])]
+        people = services.people_lookup(given)
+
+        def person_key(value: str) -> str:
+            person = people.get(value.strip())
+            return person.slug if person is not None else value
+
+        keys = {
+            "parties": [p["party"].code for p in items("parties")],
+            "signatures": [
+                SignatureKey(
+                    person=person_key(s["person"]),
+                    role=s.get("role", SignatureRole.SIGNATORY),
+                    party=s["party"].code if s.get("party") else None,
+                )
+                for s in items("signatures")
+            ],
+            "minerals": [m["mineral"].slug for m in items("minerals")],
+            "sources": [s["url"] for s in items("sources")],
+            "related": [r["to_agreement"].slug for r in items("related")],
+        }
         errors = agreement_collection_errors(
-            is_published=bool(merged.is_published),
-            parties=parties,
-            signatures=signatures,
-            minerals=[m["mineral"].slug for m in items("minerals")],
-            sources=[s["url"] for s in items("sources")],
-            related=[r["to_agreement"].slug for r in items("related")],
-            slug=merged.slug or None,
+            is_published=bool(merged.is_published), slug=merged.slug or None, **keys
         )
         if errors:
             raise serializers.ValidationError(nested_errors(errors))
+        self._check_removals(attrs, keys)
+
+    def _check_removals(self, attrs, keys):
+        """Dropping nested rows needs the delete permission on their model, as in the admin,
+        whose inlines offer no delete box without it. Changing a row (what it points at
+        included) and adding rows need only the change permission, so a write without the
+        delete permission may replace rows but never leave fewer of them than are stored."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if self.instance is None or user is None:
+            return
+        for name in NESTED:
+            if self.fields[name].source not in attrs:
+                continue
+            model = COLLECTION_MODELS[name]
+            if user.has_perm(f"{model._meta.app_label}.delete_{model._meta.model_name}"):
+                continue
+            stored = {self._row_key(name, row) for row in self._stored(name)}
+            sent = {self._row_key(name, key) for key in keys[name]}
+            if len(stored - sent) > len(sent - stored):
+                raise PermissionDenied(
+                    f"Removing {name} needs the permission to delete them; "
+                    f"send every stored item of “{name}” (changed or not)."
+                )
+
+    @staticmethod
+    def _row_key(name, row):
+        """One key per row, for stored rows (input form) and for sent keys alike."""
+        if isinstance(row, SignatureKey):
+            return (row.person, row.role)
+        if isinstance(row, str):
+            return row
+        if name == "parties":
+            return row["party"].code
+        if name == "signatures":
+            return (row["person"], row["role"])
+        if name == "minerals":
+            return row["mineral"].slug
+        if name == "sources":
+            return row["url"]
+        return row["to_agreement"].slug
 
     @transaction.atomic
     def _save(self, instance, validated_data):
@@ -346,8 +495,12 @@ class AgreementSerializer(serializers.ModelSerializer):
             key = self.fields[name].source
             if key in validated_data:
                 collections[name] = validated_data.pop(key)
-        for item in collections.get("signatures", []):
-            item["person"] = services.person_for(item["person"])
+        # Under the write lock (people_for takes it), so concurrent requests naming the same
+        # new person create it once; validation above ran without holding the lock.
+        signatures = collections.get("signatures", [])
+        people = services.people_for(item["person"] for item in signatures)
+        for item in signatures:
+            item["person"] = people[item["person"].strip()]
         try:
             return services.agreement_save(
                 agreement=instance, data=validated_data, collections=collections
@@ -471,7 +624,10 @@ class PersonSerializer(NoOpUpdateMixin, serializers.ModelSerializer):
     """Someone who signed or witnessed agreements, with those signatures."""
 
     slug = serializers.SlugField(
-        max_length=100, required=False, help_text="Stable key; generated from the name when absent."
+        max_length=100,
+        required=False,
+        validators=[lowercase_slug_validator],
+        help_text="Stable key (lower case); generated from the name when absent.",
     )
     signatures = PersonSignatureSerializer(
         many=True, read_only=True, source="visible_signatures", help_text="Signatures."

@@ -6,9 +6,11 @@ from typing import Any
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.db.models import Value
+from django.db.models.functions import Lower
 
 from minerals.models import Mineral
 
+from .changes import lock_writes
 from .models import (
     Agreement,
     AgreementMineral,
@@ -72,17 +74,44 @@ def _item_key(model, item: dict, fields: tuple[str, ...]) -> tuple:
     return tuple(v.pk if hasattr(v, "pk") else v for v in values)
 
 
+def people_lookup(values: Iterable[str]) -> dict[str, Person | None]:
+    """Each value (a person's slug or name) → the person with that slug, else the first with
+    that name (any case), else None; two queries whatever the number of values."""
+    values = {v.strip() for v in values}
+    by_slug = {p.slug: p for p in Person.objects.filter(slug__in=values)}
+    by_name: dict[str, Person] = {}
+    names = {v.casefold() for v in values if v not in by_slug}
+    if names:
+        named = Person.objects.annotate(lname=Lower("name")).filter(lname__in=names)
+        for person in named.order_by("-pk"):  # the oldest wins
+            by_name[person.name.casefold()] = person
+    return {v: by_slug.get(v.strip()) or by_name.get(v.strip().casefold()) for v in values}
+
+
+def people_for(values: Iterable[str]) -> dict[str, Person]:
+    """Each value → its person (see ``people_lookup``), creating the people not found.
+
+    Call it inside the write's transaction: it takes the write lock first, so two requests
+    naming the same new person cannot both create it (the second finds the first's)."""
+    lock_writes()
+    found = people_lookup(values)
+    created: dict[str, Person] = {}
+    for value, person in found.items():
+        if person is None:
+            name = value.strip()
+            person = created.get(name.casefold())
+            if person is None:
+                person = Person(name=name)
+                person.full_clean(exclude=["slug"])
+                person.save()
+                created[name.casefold()] = person
+            found[value] = person
+    return found
+
+
 def person_for(name_or_slug: str) -> Person:
-    """The person with this slug, else with exactly this name, else a new person."""
-    value = name_or_slug.strip()
-    person = Person.objects.filter(slug=value).first()
-    if person is None:
-        person = Person.objects.filter(name__iexact=value).order_by("pk").first()
-    if person is None:
-        person = Person(name=value)
-        person.full_clean(exclude=["slug"])
-        person.save()
-    return person
+    """The person with this slug, else with this name, else a new person."""
+    return people_for([name_or_slug])[name_or_slug.strip()]
 
 
 def _replace_collection(agreement: Agreement, name: str, items: Iterable[dict]) -> bool:

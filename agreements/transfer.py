@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -37,6 +38,7 @@ from .models import (
     Source,
 )
 from .services import agreement_refresh_search
+from .validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
 
 FORMAT = "cmat-export"
 VERSION = 1
@@ -192,10 +194,13 @@ def import_from(stream, progress: bool = False) -> Counter:
                 objs = []
                 for obj in serializers.deserialize("python", items):
                     objs.append(obj.object)
+                if model in TRACKER_MODELS:
+                    _check_objects(model, objs)
                 for start in range(0, len(objs), 1000):
                     model._default_manager.bulk_create(objs[start : start + 1000])
                     bar.update(len(objs[start : start + 1000]))
                 counts[label(model)] += len(objs)
+            _check_collections(by_model)
             _reset_sequences()
             _rebuild_search()
             bump_data_version()
@@ -206,6 +211,78 @@ def import_from(stream, progress: bool = False) -> Counter:
     finally:
         bar.close()
     return counts
+
+
+def _check_objects(model, objs) -> None:
+    """The model's field validators and clean(), as the admin and the API run them: the first
+    object that breaks one refuses the whole file. Runs before the insert (rows of earlier
+    models are in already; a reference within the same model is taken from the file)."""
+    same_model = [
+        f for f in model._meta.concrete_fields if f.is_relation and f.related_model is model
+    ]
+    by_pk = {obj.pk: obj for obj in objs} if same_model else {}
+    # The database checks that references exist (one query per row here otherwise).
+    references = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    for obj in objs:
+        for field in same_model:
+            target = by_pk.get(getattr(obj, field.attname))
+            if target is not None:
+                setattr(obj, field.name, target)
+        try:
+            obj.clean_fields(exclude=references)
+            obj.clean()
+        except ValidationError as exc:
+            raise TransferError(f"{label(model)} {obj.pk}: {_messages(exc)}") from None
+
+
+def _messages(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def _check_collections(by_model: dict[str, list]) -> None:
+    """The rules that span an agreement's nested rows (agreements.validation), per agreement."""
+
+    def rows(model):
+        return [item["fields"] | {"pk": item["pk"]} for item in by_model.get(label(model), [])]
+
+    keys = {
+        label(model): {row["pk"]: row[field] for row in rows(model)}
+        for model, field in ((Party, "code"), (Person, "slug"), (Mineral, "slug"))
+    }
+    agreements = {row["pk"]: row for row in rows(Agreement)}
+    slugs = {pk: row["slug"] for pk, row in agreements.items()}
+    nested: dict = {pk: {name: [] for name in MAX_ITEMS} for pk in agreements}
+
+    def add(pk, name, value):
+        if pk in nested:
+            nested[pk][name].append(value)
+
+    parties, people, minerals = (keys[label(m)] for m in (Party, Person, Mineral))
+    for row in rows(AgreementParty):
+        add(row["agreement"], "parties", parties.get(row["party"]))
+    for row in rows(Signature):
+        signature = SignatureKey(
+            person=people.get(row["person"], ""),
+            role=row["role"],
+            party=parties.get(row["party"]) if row.get("party") else None,
+        )
+        add(row["agreement"], "signatures", signature)
+    for row in rows(AgreementMineral):
+        add(row["agreement"], "minerals", minerals.get(row["mineral"]))
+    for row in rows(Source):
+        add(row["agreement"], "sources", row["url"])
+    for row in rows(RelatedAgreement):
+        add(row["from_agreement"], "related", slugs.get(row["to_agreement"]))
+    for pk, agreement in agreements.items():
+        errors = agreement_collection_errors(
+            is_published=bool(agreement.get("is_published")), slug=agreement["slug"], **nested[pk]
+        )
+        if errors:
+            error = errors[0]
+            where = error.collection if error.index is None else f"{error.collection}.{error.index}"
+            raise TransferError(f"agreement {agreement['slug']!r}, {where}: {error.message}")
 
 
 def _import_users(items):

@@ -9,6 +9,11 @@ from typing import NamedTuple
 
 from .models import SignatureRole
 
+# The most rows one agreement may hold in each nested collection (API schema ``maxItems``, the
+# admin's inline ``max_num``, import_data): enough for any real instrument, small enough that a
+# write stays short while it holds the write lock.
+MAX_ITEMS = {"parties": 100, "signatures": 200, "minerals": 200, "sources": 100, "related": 100}
+
 
 class CollectionError(NamedTuple):
     collection: str  # "parties", "signatures", "minerals", "sources" or "related"
@@ -35,6 +40,21 @@ def agreement_collection_errors(
 ) -> list[CollectionError]:
     """Every cross-row rule of the domain model, as a list of errors (empty when valid)."""
     errors: list[CollectionError] = []
+    for name, items in (
+        ("parties", parties),
+        ("signatures", signatures),
+        ("minerals", minerals),
+        ("sources", sources),
+        ("related", related),
+    ):
+        if len(items) > MAX_ITEMS[name]:
+            errors.append(
+                CollectionError(
+                    name, None, None, f"Ensure this list has at most {MAX_ITEMS[name]} items."
+                )
+            )
+    if errors:
+        return errors  # the row-by-row rules are not worth running over an oversized list
 
     def duplicates(collection: str, field: str, keys: Sequence, message: str) -> None:
         seen = set()

@@ -191,6 +191,11 @@ class AgreementViewSet(DraftFromTextMixin, viewsets.ModelViewSet):
         return json_response(request, self._current(agreement.slug), 201, location)
 
     def update(self, request, *args, partial=False, **kwargs):
+        # Bad input is refused before the write lock is taken, so it never makes other
+        # writers wait; under the lock the body is validated again, against what is stored.
+        self.get_serializer(self.get_object(), data=request.data, partial=partial).is_valid(
+            raise_exception=True
+        )
         with transaction.atomic(), revision_scope():
             lock_writes()
             instance = self.get_object()

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
+
+from config.history_admin import HistoryAdmin
 
 from .models import Mineral, MineralAlias, MineralList, MineralListEntry
 
@@ -14,7 +15,7 @@ class MineralAliasInline(admin.TabularInline):
 
 
 @admin.register(Mineral)
-class MineralAdmin(SimpleHistoryAdmin):
+class MineralAdmin(HistoryAdmin):
     list_display = ["name", "slug", "symbol", "group", "agreement_count"]
     list_filter = [("group", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "symbol", "aliases__name"]
@@ -47,7 +48,7 @@ class MineralListEntryInline(admin.TabularInline):
 
 
 @admin.register(MineralList)
-class MineralListAdmin(SimpleHistoryAdmin):
+class MineralListAdmin(HistoryAdmin):
     list_display = ["name", "slug", "jurisdiction", "published_on", "complete", "entry_count"]
     list_filter = ["complete", ("jurisdiction", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "publisher"]

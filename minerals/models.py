@@ -1,9 +1,27 @@
 """Minerals and official criticality lists."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
+
+# Slugs are keys in URLs: lower case only, so "GB-AU-mou" and "gb-au-mou" cannot both exist.
+lowercase_slug_validator = RegexValidator(
+    r"^[-a-z0-9_]+\Z",
+    "Use lower-case letters, digits, hyphens and underscores.",
+    code="invalid",
+)
+
+
+def lowercase_slug_constraint(model_name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(slug=Lower("slug")),
+        name=f"%(app_label)s_{model_name}_slug_lowercase",
+        violation_error_code="invalid",
+        violation_error_message="Use lower-case letters, digits, hyphens and underscores.",
+    )
 
 
 class TimeStampedModel(models.Model):
@@ -32,7 +50,10 @@ class Mineral(TimeStampedModel):
     """A mineral, element or group of them (``rare-earth-elements``) as agreements name it."""
 
     slug = models.SlugField(
-        max_length=80, unique=True, help_text="Stable key, e.g. `lithium`, `rare-earth-elements`."
+        max_length=80,
+        unique=True,
+        validators=[lowercase_slug_validator],
+        help_text="Stable key (lower case), e.g. `lithium`, `rare-earth-elements`.",
     )
     name = models.CharField(max_length=120, unique=True, help_text="Display name, e.g. Lithium.")
     symbol = models.CharField(
@@ -53,6 +74,7 @@ class Mineral(TimeStampedModel):
     class Meta:
         ordering = ["name", "slug"]
         constraints = [
+            lowercase_slug_constraint("mineral"),
             models.CheckConstraint(
                 condition=~Q(group=F("id")),
                 name="%(app_label)s_%(class)s_not_own_group",
@@ -101,7 +123,12 @@ class MineralAlias(TimeStampedModel):
 class MineralList(TimeStampedModel):
     """An official criticality list, such as the UK 2021 or the US 2025 list."""
 
-    slug = models.SlugField(max_length=80, unique=True, help_text="Stable key, e.g. `us-2025`.")
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[lowercase_slug_validator],
+        help_text="Stable key (lower case), e.g. `us-2025`.",
+    )
     name = models.CharField(max_length=200, help_text="Official name of the list.")
     jurisdiction = models.ForeignKey(
         "agreements.Party",
@@ -127,6 +154,7 @@ class MineralList(TimeStampedModel):
 
     class Meta:
         ordering = ["-published_on", "slug"]
+        constraints = [lowercase_slug_constraint("minerallist")]
 
     def __str__(self):
         return self.name

@@ -8,7 +8,13 @@ from rest_framework.validators import UniqueValidator
 from agreements.models import Party
 from agreements.serializers import STRICT_FIELD_MAPPING, raise_model_errors
 
-from .models import Mineral, MineralAlias, MineralList, MineralListEntry
+from .models import (
+    Mineral,
+    MineralAlias,
+    MineralList,
+    MineralListEntry,
+    lowercase_slug_validator,
+)
 
 
 def save_if_changed(instance, values: dict):
@@ -48,8 +54,11 @@ class MineralSerializer(serializers.ModelSerializer):
     serializer_field_mapping = STRICT_FIELD_MAPPING
     slug = serializers.SlugField(
         max_length=80,
-        validators=[UniqueValidator(Mineral.objects.all(), "A mineral with this slug exists.")],
-        help_text="Stable key, e.g. `lithium`.",
+        validators=[
+            lowercase_slug_validator,
+            UniqueValidator(Mineral.objects.all(), "A mineral with this slug exists."),
+        ],
+        help_text="Stable key (lower case), e.g. `lithium`.",
     )
     group = serializers.SlugRelatedField(
         slug_field="slug",
@@ -154,8 +163,11 @@ class MineralListSerializer(serializers.ModelSerializer):
     serializer_field_mapping = STRICT_FIELD_MAPPING
     slug = serializers.SlugField(
         max_length=80,
-        validators=[UniqueValidator(MineralList.objects.all(), "A list with this slug exists.")],
-        help_text="Stable key, e.g. `us-2025`.",
+        validators=[
+            lowercase_slug_validator,
+            UniqueValidator(MineralList.objects.all(), "A list with this slug exists."),
+        ],
+        help_text="Stable key (lower case), e.g. `us-2025`.",
     )
     jurisdiction = serializers.SlugRelatedField(
         slug_field="code", queryset=Party.objects.all(), help_text="Party code of the publisher."

@@ -458,3 +458,28 @@ def test_people_added_from_the_popup_get_a_slug(editor_client):
     )
     assert response.status_code == 200
     assert Person.objects.filter(slug="jacob-helberg-2").exists()
+
+
+def test_history_version_page_refuses_a_post(publisher_client):
+    """A past version is shown read-only: posting its form (simple-history's "revert") is
+    refused and saves nothing, so no write skips the change form's rules."""
+    agreement = AgreementFactory(title="Draft before", is_published=False)
+    Agreement.objects.filter(pk=agreement.pk).update(title="Draft after")
+    version = agreement.history.order_by("history_id").first()
+    url = reverse(
+        "admin:agreements_agreement_simple_history", args=[agreement.pk, version.history_id]
+    )
+    assert publisher_client.get(url).status_code == 200
+    data = agreement_post(
+        fields={"title": "Reverted", "slug": agreement.slug, "is_published": "on"}
+    )
+    response = publisher_client.post(url, data)
+    assert response.status_code == 405
+    agreement.refresh_from_db()
+    assert (agreement.title, agreement.is_published) == ("Draft after", False)
+    party_url = reverse(
+        "admin:agreements_party_simple_history",
+        args=[party("GB").pk, party("GB").history.first().history_id],
+    )
+    assert publisher_client.post(party_url, {"code": "GB", "name": "X"}).status_code == 405
+    assert party("GB").name == "United Kingdom"

@@ -216,8 +216,10 @@ def test_put_with_invalid_last_item_changes_nothing(publisher_api, case):
 # --- Partial updates ------------------------------------------------------------------
 
 
-def test_patch_with_a_collection_replaces_only_that_collection(editor_api, agreements):
-    """PATCH with minerals replaces the minerals; parties, signatures and sources stay."""
+def test_patch_with_a_collection_replaces_only_that_collection(publisher_api, agreements):
+    """PATCH with minerals replaces the minerals; parties, signatures and sources stay.
+    (Dropping rows needs the delete permission: a publisher's.)"""
+    editor_api = publisher_api
     slug = "japan-us-critical-minerals-agreement-2023"
     before = reread(editor_api, detail(slug))
     response = editor_api.patch(
@@ -243,10 +245,11 @@ def test_patch_scalar_keeps_collections(editor_api, agreements):
     }
 
 
-def test_patch_empty_collection_clears_it(editor_api, agreements):
-    """PATCH with an empty list empties that collection (on a draft)."""
+def test_patch_empty_collection_clears_it(publisher_api, agreements):
+    """PATCH with an empty list empties that collection (on a draft; a publisher, who may
+    delete rows)."""
     slug = "india-uk-critical-minerals-partnership-draft"
-    body = editor_api.patch(detail(slug), {"minerals": []}, format="json").json()
+    body = publisher_api.patch(detail(slug), {"minerals": []}, format="json").json()
     assert body["minerals"] == []
 
 

@@ -181,3 +181,63 @@ def test_bad_cursor_is_a_400(anon):
         response = anon.get(f"/api/v1/changes/?{query}")
         assert response.status_code == 400
         assert response.json()["errors"][0]["attr"] == attr
+
+
+def test_draft_activity_is_not_in_the_anonymous_feed(editor_api, publisher_api, anon):
+    """Saving a draft involving GB, NO, lithium and a witness who also signed a published
+    agreement changes nothing anonymous clients see: their feed shows no event for it, while
+    editors see the party, mineral and person events. Publishing it shows them all."""
+    start = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    def feed(client):
+        body = client.get(f"/api/v1/changes/?since={start}&limit=1000").json()
+        return {(e["resource"], e["key"], e["action"]) for e in body["results"]}
+
+    draft = {
+        "title": "Norway–United Kingdom lithium draft",
+        "kind": "memorandum_of_understanding",
+        "status": "signed",
+        "signed_on": "2025-05-01",
+        "parties": [{"party": "GB"}, {"party": "NO"}],
+        "signatures": [{"person": "seema-malhotra", "role": "witness"}],
+        "minerals": [{"mineral": "lithium"}],
+        "sources": [{"url": "https://example.org/no-uk"}],
+    }
+    response = editor_api.post("/api/v1/agreements/", draft, format="json")
+    assert response.status_code == 201, response.content
+    slug = response.json()["slug"]
+    editor_api.patch(
+        f"/api/v1/agreements/{slug}/",
+        {"minerals": [{"mineral": "lithium"}, {"mineral": "cobalt"}]},
+        format="json",
+    )
+    assert feed(anon) == set()
+    seen_by_editors = feed(editor_api)
+    assert {("party", "GB", "updated"), ("mineral", "lithium", "updated")} <= seen_by_editors
+    assert ("person", "seema-malhotra", "updated") in seen_by_editors
+
+    response = publisher_api.patch(
+        f"/api/v1/agreements/{slug}/", {"is_published": True}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    published = feed(anon)
+    assert ("agreement", slug, "created") in published
+    assert {("party", "GB", "updated"), ("party", "NO", "updated")} <= published
+    assert {("mineral", "lithium", "updated"), ("person", "seema-malhotra", "updated")} <= published
+
+
+def test_an_event_rolled_back_with_a_savepoint_is_written_again(ref):
+    """An event written inside a savepoint that is rolled back is written again when the
+    same change happens later in the transaction (events are not skipped as duplicates)."""
+    from django.db import transaction
+
+    from agreements.models import Party
+
+    Party.objects.get(code="DE").save()  # the transaction's bookkeeping starts out here
+    before = ChangeEvent.objects.filter(resource="party", key="FR").count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Party.objects.get(code="FR").save()
+        raise RuntimeError("rolled back")
+    assert ChangeEvent.objects.filter(resource="party", key="FR").count() == before
+    Party.objects.get(code="FR").save()
+    assert ChangeEvent.objects.filter(resource="party", key="FR").count() == before + 1

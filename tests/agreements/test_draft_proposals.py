@@ -82,7 +82,8 @@ def test_publishing_records_what_the_editors_kept_changed_added_removed(
     editor_api, publisher_api, django_capture_on_commit_callbacks
 ):
     """The editors change the place, drop a signatory and add a mineral; publication (API)
-    records it field by field, once."""
+    records it field by field, once. (Dropping a row needs the delete permission, so the
+    publisher makes the edit.)"""
     agreement = saved_draft(editor_api)
     url = f"/api/v1/agreements/{agreement.slug}/"
     record = editor_api.get(url).json()
@@ -95,7 +96,7 @@ def test_publishing_records_what_the_editors_kept_changed_added_removed(
         "minerals": [{"mineral": "lithium", "stages": [], "note": ""}],
     }
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor_api.patch(url, changes, format="json")
+        response = publisher_api.patch(url, changes, format="json")
     assert response.status_code == 200, response.json()
     assert DraftProposal.objects.get().reviewed_at is None  # a draft is not reviewed
     with django_capture_on_commit_callbacks(execute=True):

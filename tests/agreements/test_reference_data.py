@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from agreements.models import Party, PartyKind
+from agreements.models import Party, PartyKind, ReferenceRow
 from minerals.models import Mineral, MineralAlias, MineralList
 
 TRACKER_APPS = ("agreements", "minerals")
@@ -60,14 +60,40 @@ def test_second_run_changes_nothing(ref):
 
 
 def test_loader_reports_what_it_created_and_updated(ref):
-    """The loader says what it created and what it brought back to the shipped values."""
+    """The loader creates what is missing and brings a row that still holds an older shipped
+    value (untouched since the last load) to the shipped value, saying so."""
+    from agreements.management.commands.load_reference_data import digest
+
     MineralAlias.objects.get(name="REE").delete()
-    Party.objects.filter(code="FR").update(name="Gaul")
+    Party.objects.filter(code="FR").update(name="Gaul")  # as shipped by an older release
+    ReferenceRow.objects.filter(key="Party FR").update(
+        digest=digest({"name": "Gaul", "kind": PartyKind.STATE})
+    )
     output = run_loader()
     assert "MineralAlias: 1 created, 0 updated" in output
     assert "Party: 0 created, 1 updated" in output
+    assert "Conflict" not in output
     assert Party.objects.get(code="FR").name == "France"
     assert MineralAlias.objects.get(name="REE").mineral.slug == "rare-earth-elements"
+
+
+def test_loader_keeps_what_editors_changed_and_reports_it(ref, editor_api):
+    """An edit made since the last load survives a reload and is reported as a conflict,
+    through the API (a mineral's description) or any other way (a party's name)."""
+    response = editor_api.patch(
+        "/api/v1/minerals/lithium/", {"description": "Edited by an editor."}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    Party.objects.filter(code="FR").update(name="French Republic")
+    output = run_loader()
+    assert Mineral.objects.get(slug="lithium").description == "Edited by an editor."
+    assert Party.objects.get(code="FR").name == "French Republic"
+    assert "Mineral: 0 created, 0 updated" in output and "1 kept" in output
+    assert "Conflict: Mineral lithium: description changed since the last load" in output
+    assert "Conflict: Party FR: name changed since the last load" in output
+    # Set back to the shipped value by an editor: the row follows the shipped data again.
+    Party.objects.filter(code="FR").update(name="France")
+    assert "Conflict: Party FR" not in run_loader()
 
 
 def test_loader_leaves_editors_corrections_to_agreements_alone(anon, publisher_api):

@@ -57,3 +57,78 @@ def test_counts_must_match(ref):
     with pytest.raises(TransferError, match="counts do not match"):
         import_from(io.StringIO(json.dumps(document)))
     assert Party.objects.filter(code="GB").exists()
+
+
+def _empty_tracker_tables():
+    """Every exported table but users emptied without signals (a fresh target database)."""
+    from agreements.transfer import exported_models
+
+    for model in reversed(exported_models()[1:]):
+        model._default_manager.all()._raw_delete(model._default_manager.db)
+
+
+def _with_counts(document):
+    counts = {}
+    for item in document["objects"]:
+        counts[item["model"]] = counts.get(item["model"], 0) + 1
+    document["counts"] = counts
+    return io.StringIO(json.dumps(document))
+
+
+def _published_mou(document):
+    return next(
+        o
+        for o in document["objects"]
+        if o["model"] == "agreements.agreement"
+        and o["fields"]["slug"] == "uk-us-critical-minerals-mou-2026"
+    )
+
+
+def _drop_parties(document):
+    pk = _published_mou(document)["pk"]
+    document["objects"] = [
+        o
+        for o in document["objects"]
+        if not (
+            o["model"] in ("agreements.agreementparty", "agreements.signature")
+            and o["fields"]["agreement"] == pk
+        )
+    ]
+
+
+def _reserved_slug(document):
+    _published_mou(document)["fields"]["slug"] = "export"
+
+
+def _bad_dates(document):
+    _published_mou(document)["fields"]["effective_on"] = "2000-01-01"
+
+
+def _upper_case_person(document):
+    person = next(o for o in document["objects"] if o["model"] == "agreements.person")
+    person["fields"]["slug"] = person["fields"]["slug"].upper()
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (_drop_parties, "needs at least two parties"),
+        (_reserved_slug, "reserved"),
+        (_bad_dates, "effective date"),
+        (_upper_case_person, "lower-case"),
+    ],
+    ids=["published-without-parties", "slug-export", "effective-before-signed", "slug-case"],
+)
+def test_import_runs_the_model_rules_and_refuses_the_whole_file(agreements, mutate, message):
+    """A hand-built file breaking a model or collection rule is refused whole (nothing is
+    written); the untouched export of the same data imports."""
+    document = json.loads(export_text())
+    total = Agreement.objects.count()
+    _empty_tracker_tables()
+    bad = json.loads(json.dumps(document))
+    mutate(bad)
+    with pytest.raises(TransferError, match=message):
+        import_from(_with_counts(bad))
+    assert not Agreement.objects.exists() and not Party.objects.exists()
+    import_from(_with_counts(document))
+    assert Agreement.objects.count() == total

@@ -1,18 +1,21 @@
 """Load the reference data: parties (ISO 3166-1 states and the EU), minerals, criticality
 lists and the catalogue of agreements. Safe to run again: it creates what is missing, brings
-reference rows back to the shipped values, and updates a catalogue agreement only when no
-editor has changed it since the last load (see agreements.catalogue)."""
+a reference row to the shipped values only while nobody has changed it since the last load (a
+digest of what was loaded is kept per row, in ReferenceRow), reports the rows editors changed
+instead of overwriting them, and updates a catalogue agreement only when no editor has changed
+it since the last load (see agreements.catalogue)."""
 
 import datetime
+import hashlib
 import json
 from pathlib import Path
 
 import pycountry
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import models, transaction
 
 from agreements import catalogue
-from agreements.models import Party, PartyKind
+from agreements.models import Party, PartyKind, ReferenceRow
 from minerals.models import Mineral, MineralAlias, MineralList, MineralListEntry
 
 MINERALS_DATA = Path(__file__).resolve().parents[3] / "minerals" / "data" / "minerals.json"
@@ -26,28 +29,60 @@ EXTRA_PARTIES = [
 class Tally:
     def __init__(self):
         self.counts: dict[str, dict[str, int]] = {}
+        self.conflicts: list[str] = []
 
     def add(self, model: str, outcome: str) -> None:
-        row = self.counts.setdefault(model, {"created": 0, "updated": 0, "unchanged": 0})
+        row = self.counts.setdefault(model, {"created": 0, "updated": 0, "unchanged": 0, "kept": 0})
         row[outcome] += 1
 
 
+def _plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def digest(values: dict) -> str:
+    plain = {k: _plain(v) for k, v in values.items()}
+    return hashlib.sha256(json.dumps(plain, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def upsert(tally: Tally, model, lookup: dict, values: dict):
-    """Create the row, or bring it to ``values``; saves (and records history) only on change."""
+    """Create the row if it is missing; bring it to ``values`` only if nobody changed it since
+    the last load (its values still match the recorded digest). A row an editor changed is
+    kept as it is and reported as a conflict. Saves (and records history) only on change."""
+    key = f"{model.__name__} " + " ".join(str(_plain(v)) for v in lookup.values())
+    shipped = digest(values)
+    record = ReferenceRow.objects.filter(key=key).first()
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj.save()
         tally.add(model.__name__, "created")
-        return obj
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    if changed:
-        for k in changed:
-            setattr(obj, k, values[k])
-        obj.save()
-        tally.add(model.__name__, "updated")
     else:
-        tally.add(model.__name__, "unchanged")
+        current = digest({k: getattr(obj, k) for k in values})
+        if current == shipped:
+            tally.add(model.__name__, "unchanged")
+        elif record is not None and record.digest == current:
+            for k, v in values.items():
+                setattr(obj, k, v)
+            obj.save()
+            tally.add(model.__name__, "updated")
+        else:
+            changed = sorted(k for k, v in values.items() if _plain(getattr(obj, k)) != _plain(v))
+            tally.add(model.__name__, "kept")
+            tally.conflicts.append(
+                f"{key}: {', '.join(changed)} changed since the last load; kept, not "
+                "overwritten (edit it to the shipped value to take it)"
+            )
+            return obj
+    if record is None:
+        ReferenceRow.objects.create(key=key, digest=shipped)
+    elif record.digest != shipped:
+        record.digest = shipped
+        record.save(update_fields=["digest", "updated_at"])
     return obj
 
 
@@ -70,10 +105,13 @@ class Command(BaseCommand):
         self.load_minerals(tally)
         self.load_lists(tally)
         for model, row in tally.counts.items():
+            kept = f", {row['kept']} kept (changed by editors)" if row["kept"] else ""
             self.stdout.write(
                 f"{model}: {row['created']} created, {row['updated']} updated, "
-                f"{row['unchanged']} unchanged"
+                f"{row['unchanged']} unchanged{kept}"
             )
+        for line in tally.conflicts:
+            self.stdout.write(f"Conflict: {line}")
         if options["agreements"] != "none":
             only = catalogue.FOUNDING if options["agreements"] == "founding" else None
             self.load_catalogue(only)
