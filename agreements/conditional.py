@@ -27,12 +27,21 @@ def etag_for(body: bytes) -> str:
     return quote_etag(hashlib.sha256(body).hexdigest()[:32])
 
 
-def matches(header: str | None, etag: str) -> bool:
+def matches(header: str | None, etag: str, *, strong: bool = False) -> bool:
+    """Whether ``header`` (If-Match or If-None-Match) names ``etag``.
+
+    If-None-Match uses the weak comparison (RFC 9110 §13.1.2); If-Match the strong one
+    (§13.1.1): a weak tag (``W/"…"``) never matches there, whatever its value.
+    """
     if not header:
         return False
     tags = parse_etags(header)
+    if "*" in tags:
+        return True
+    if strong:
+        return not etag.startswith("W/") and etag in tags
     bare = etag.removeprefix("W/")
-    return "*" in tags or any(t.removeprefix("W/") == bare for t in tags)
+    return any(t.removeprefix("W/") == bare for t in tags)
 
 
 def not_modified(etag: str) -> Response:
@@ -44,7 +53,7 @@ def not_modified(etag: str) -> Response:
 def check_if_match(request, current_body: bytes) -> None:
     """412 unless the client's If-Match names the current representation (or is absent)."""
     header = request.headers.get("If-Match")
-    if header and not matches(header, etag_for(current_body)):
+    if header and not matches(header, etag_for(current_body), strong=True):
         raise PreconditionFailed()
 
 
