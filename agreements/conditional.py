@@ -3,8 +3,8 @@
 An ETag is a hash of the representation itself, so it is the same whichever worker or read
 path produced it and changes only when the content does. Responses are cached under the
 data version (agreements.cache), which every committed write bumps: a cached entry can never
-outlive the data it was built from, and a conditional GET answered from the cache costs no
-database query.
+outlive the data it was built from, and a conditional GET answered from the cache costs one
+small query (the data version) instead of building the response.
 """
 
 import hashlib
@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.utils.http import parse_etags, quote_etag
 from rest_framework.response import Response
 
-from .cache import VERSION_KEY, data_version
+from .cache import data_version
 from .exceptions import PreconditionFailed
 
 CACHE_TIMEOUT = 300
@@ -109,15 +109,11 @@ def cached_json(request, audience: str, build):
     use_cache = settings.API_RESPONSE_CACHE and request.accepted_renderer.format == "json"
     entry = version = None
     if use_cache:
-        # One round trip for the data version and the entry; the entry counts only if it
-        # was built under the current version.
+        # The entry counts only if it was built under the current data version.
         key = cache_key(request, audience)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        if version is None:
-            version = data_version()
-        entry = found.get(key)
-        if entry is not None and entry[0] != str(version):
+        version = data_version()
+        entry = cache.get(key)
+        if entry is not None and entry[0] != version:
             entry = None
     if entry is None:
         body = build()
