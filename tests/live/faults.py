@@ -153,7 +153,11 @@ def gunicorn(env, log_path: Path, *args: str, ready_path: str = "/healthz"):
     port = free_port()
     cmd = [GUNICORN, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", *args]
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
+        # A process group of its own, so that a worker still busy at the end (a runaway
+        # request) is stopped with the master.
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+        )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -173,3 +177,5 @@ def gunicorn(env, log_path: Path, *args: str, ready_path: str = "/healthz"):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # workers the master left behind

@@ -19,7 +19,7 @@ from .faults import gunicorn, prepared_database, redis_server, request
 pytestmark = pytest.mark.live
 
 TIMEOUT = 4  # gunicorn's timeout for this server
-HEADER_TIMEOUT = 2
+HEADER_TIMEOUT = 1
 SLOW_CLIENTS = 13
 
 
@@ -66,7 +66,7 @@ def test_runaway_request_is_ended_by_the_timeout(site):
     print(f"\nrunaway request: ended after {outcome['seconds']:.1f} s ({outcome['status']})")
     assert answered == [200] * 5
     assert outcome["status"] != 200
-    assert outcome["seconds"] < TIMEOUT + 4, outcome
+    assert outcome["seconds"] < TIMEOUT + 6, outcome  # + the master's checks, under load
     assert [request(port, "GET", "/healthz")[0] for _ in range(4)] == [200] * 4
     assert "WORKER TIMEOUT" in site["log"].read_text()
 
@@ -98,7 +98,8 @@ def test_long_press_release_is_refused_at_once(site):
 
 
 def _slow_client(port, stop: threading.Event, cut: list):
-    """Sends a request line, then one header line a second, never finishing the head."""
+    """Sends a request line, then one header line a second, never finishing the head;
+    records whether the server closed the connection."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
     try:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
@@ -106,10 +107,14 @@ def _slow_client(port, stop: threading.Event, cut: list):
         while not stop.wait(1):
             n += 1
             sock.sendall(b"X-Slow-%d: %s\r\n" % (n, b"x" * 10))
+        sock.settimeout(5)
+        closed = sock.recv(1) == b""  # end of file: the server closed it
     except OSError:
-        cut.append(time.monotonic())  # the server closed the connection
+        closed = True  # reset or broken pipe: the server closed it
     finally:
         sock.close()
+    if closed:
+        cut.append(n)
 
 
 def test_slow_clients_do_not_stall_the_server(site):
@@ -129,7 +134,9 @@ def test_slow_clients_do_not_stall_the_server(site):
         for _ in range(4):
             started = time.monotonic()
             try:
-                status = request(port, "GET", "/healthz", timeout=8)[0]
+                # Worst case: all slow clients queued in one worker, taken up four at a
+                # time, each for HEADER_TIMEOUT seconds.
+                status = request(port, "GET", "/healthz", timeout=10)[0]
             except OSError as error:
                 status = type(error).__name__
             probes.append((status, round(time.monotonic() - started, 1)))

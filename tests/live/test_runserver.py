@@ -47,7 +47,11 @@ def runserver(tmp_path_factory):
                 yield {"port": port, "editor": {"Authorization": f"Token {tokens['editor']}"}}
             finally:
                 proc.terminate()
-                proc.wait(20)
+                try:
+                    proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
 
 
 def test_draft_from_text_save_under_runserver(runserver):
