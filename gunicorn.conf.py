@@ -26,12 +26,17 @@ bind = os.environ.get("BIND") or (
 # database connections. Threads: 4 per worker (12 requests in flight), enough to cover I/O
 # waits while the GIL keeps a worker to one core; each thread may hold one database connection,
 # so PostgreSQL sees at most workers × threads connections per machine.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# config.gunicorn_worker.ThreadWorker is gthread plus two bounds the stock one lacks: a request
+# running longer than `timeout` gets its worker restarted, and a client that has not sent its
+# whole request head within GUNICORN_HEADER_TIMEOUT seconds is disconnected.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "config.gunicorn_worker.ThreadWorker")
 workers = _int("GUNICORN_WORKERS", (os.cpu_count() or 2) + 1)
 threads = _int("GUNICORN_THREADS", 4)
 
-# A request that takes longer than this is a bug or an attack: the worker is killed and
-# replaced. Exports stream, so they send bytes well within it.
+# A request that takes longer than this is a bug or an attack: its worker is killed and
+# replaced (with the stock gthread worker this would never happen: its heartbeat comes from
+# the main thread, whatever a request thread does). A streaming export counts from its last
+# chunk, so one that keeps sending is not cut.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Keep-alive for the reverse proxy's upstream connections (a little longer than nginx's).

@@ -1,17 +1,38 @@
-"""The data version: one counter, shared by every worker through the cache, that every
-write bumps once its transaction commits. Cached responses and ETags are keyed by it, so
-no worker serves data older than the last committed write."""
+"""The data version: one number that every committed write moves forward. Cached responses,
+counts and lookups are keyed by it, so no worker serves data older than the last committed
+write.
 
+On PostgreSQL the version is a database sequence (``agreements_data_version``): it lives with
+the data, so it never goes back in time, whatever happens to the cache (Redis restarted
+empty or from an old snapshot, keys evicted, Redis unreachable while writes went on). Reading
+it costs one small query, made once per request. Elsewhere (SQLite, local development) it is
+a counter in the cache, which on a single machine has the same lifetime as the process.
+"""
+
+import threading
 import uuid
 
 from django.core.cache import cache
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import connection, transaction
 
 VERSION_KEY = "data-version"
+SEQUENCE = "agreements_data_version"
+
+# The version read once per request (per thread), forgotten at the request's end and after
+# any bump made by this thread; outside requests (commands, shells) it is read every time.
+_request = threading.local()
 
 
-def data_version() -> str:
-    """The current data version (created on first use; survives as long as the cache)."""
+def _in_database() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _read() -> str:
+    if _in_database():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT last_value FROM {SEQUENCE}")  # noqa: S608 - a constant
+            return str(cursor.fetchone()[0])
     version = cache.get(VERSION_KEY)
     if version is None:
         # A random start keeps versions unique across cache flushes and restarts.
@@ -20,7 +41,24 @@ def data_version() -> str:
     return str(version)
 
 
+def data_version() -> str:
+    """The current data version."""
+    memo = getattr(_request, "memo", None)
+    if memo is None:
+        return _read()
+    if "version" not in memo:
+        memo["version"] = _read()
+    return memo["version"]
+
+
 def _bump() -> None:
+    memo = getattr(_request, "memo", None)
+    if memo is not None:
+        memo.pop("version", None)
+    if _in_database():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT nextval('{SEQUENCE}')")
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # the key expired or was never set
@@ -38,3 +76,15 @@ def bump_data_version() -> None:
     _bump()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(_bump)
+
+
+def _request_started(**kwargs):
+    _request.memo = {}
+
+
+def _request_finished(**kwargs):
+    _request.memo = None
+
+
+request_started.connect(_request_started, dispatch_uid="cmat-data-version-start")
+request_finished.connect(_request_finished, dispatch_uid="cmat-data-version-end")

@@ -3,8 +3,8 @@
 An ETag is a hash of the representation itself, so it is the same whichever worker or read
 path produced it and changes only when the content does. Responses are cached under the
 data version (agreements.cache), which every committed write bumps: a cached entry can never
-outlive the data it was built from, and a conditional GET answered from the cache costs no
-database query.
+outlive the data it was built from, and a conditional GET answered from the cache costs one
+small query (the data version) instead of building the response.
 """
 
 import hashlib
@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.utils.http import parse_etags, quote_etag
 from rest_framework.response import Response
 
-from .cache import VERSION_KEY, data_version
+from .cache import data_version
 from .exceptions import PreconditionFailed
 
 CACHE_TIMEOUT = 300
@@ -27,12 +27,21 @@ def etag_for(body: bytes) -> str:
     return quote_etag(hashlib.sha256(body).hexdigest()[:32])
 
 
-def matches(header: str | None, etag: str) -> bool:
+def matches(header: str | None, etag: str, *, strong: bool = False) -> bool:
+    """Whether ``header`` (If-Match or If-None-Match) names ``etag``.
+
+    If-None-Match uses the weak comparison (RFC 9110 §13.1.2); If-Match the strong one
+    (§13.1.1): a weak tag (``W/"…"``) never matches there, whatever its value.
+    """
     if not header:
         return False
     tags = parse_etags(header)
+    if "*" in tags:
+        return True
+    if strong:
+        return not etag.startswith("W/") and etag in tags
     bare = etag.removeprefix("W/")
-    return "*" in tags or any(t.removeprefix("W/") == bare for t in tags)
+    return any(t.removeprefix("W/") == bare for t in tags)
 
 
 def not_modified(etag: str) -> Response:
@@ -44,7 +53,7 @@ def not_modified(etag: str) -> Response:
 def check_if_match(request, current_body: bytes) -> None:
     """412 unless the client's If-Match names the current representation (or is absent)."""
     header = request.headers.get("If-Match")
-    if header and not matches(header, etag_for(current_body)):
+    if header and not matches(header, etag_for(current_body), strong=True):
         raise PreconditionFailed()
 
 
@@ -100,15 +109,11 @@ def cached_json(request, audience: str, build):
     use_cache = settings.API_RESPONSE_CACHE and request.accepted_renderer.format == "json"
     entry = version = None
     if use_cache:
-        # One round trip for the data version and the entry; the entry counts only if it
-        # was built under the current version.
+        # The entry counts only if it was built under the current data version.
         key = cache_key(request, audience)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        if version is None:
-            version = data_version()
-        entry = found.get(key)
-        if entry is not None and entry[0] != str(version):
+        version = data_version()
+        entry = cache.get(key)
+        if entry is not None and entry[0] != version:
             entry = None
     if entry is None:
         body = build()

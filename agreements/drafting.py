@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import copy
 import datetime
+import multiprocessing
 import threading
 from typing import Any
 
 import pycountry
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -46,7 +48,9 @@ from .models import (
     unique_slug,
 )
 
-MAX_TEXT_CHARS = 200_000
+# A press release is a few thousand characters (the longest of the development set is 3 400);
+# the cap leaves room for long ones with annexes and refuses what is not a release.
+MAX_TEXT_CHARS = 20_000
 
 # ---------------------------------------------------------------------------
 # Vocabulary from the database
@@ -117,6 +121,56 @@ class ReferenceDataMissing(APIException):
     default_code = "reference_data_missing"
 
 
+class DraftTimeExceeded(serializers.ValidationError):
+    """The extractor did not finish within its time budget (DRAFT_TIME_LIMIT): a 400 on
+    ``text``."""
+
+    def __init__(self, seconds: float):
+        self.message = (
+            f"The text could not be analysed within {seconds:g} s; send a shorter release."
+        )
+        super().__init__({"text": [self.message]}, code="processing_time_exceeded")
+
+
+def _extract_in_child(send, args, kwargs) -> None:
+    try:
+        result = (True, extract(*args, **kwargs))
+    except Exception as error:  # noqa: BLE001 - handed to the parent, raised there
+        result = (False, error)
+    send.send(result)
+    send.close()
+
+
+def run_with_time_limit(args, kwargs, seconds: float) -> Extraction:
+    """``extract(*args, **kwargs)`` in a child process that is killed after ``seconds``.
+
+    A thread cannot be stopped from outside, and the extractor's running time depends on its
+    input: a child process can, whatever it is doing, so no request spends more than its
+    budget (nor leaves CPU burning after it has been answered). The child is forked, so it
+    shares the compiled vocabulary without copying it; it runs pure Python (no database, no
+    logging) and leaves with os._exit, touching nothing it inherited.
+    """
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_extract_in_child, args=(send, args, kwargs), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(seconds):
+            raise DraftTimeExceeded(seconds)
+        ok, value = receive.recv()
+    except EOFError:
+        raise APIException("The extractor stopped unexpectedly.") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if not ok:
+        raise value
+    return value
+
+
 def draft_from_text(
     text: str,
     published_on: datetime.date,
@@ -124,17 +178,16 @@ def draft_from_text(
     source_url: str | None = None,
     publisher: str | None = None,
 ) -> Extraction:
-    """Run the extractor on a release with the database's vocabulary."""
+    """Run the extractor on a release with the database's vocabulary, within the time
+    budget ``DRAFT_TIME_LIMIT`` (seconds; 0 runs it in the request's own thread)."""
     vocabulary = vocabulary_from_db()
     if not vocabulary.parties:
         raise ReferenceDataMissing()
-    return extract(
-        text,
-        published_on,
-        vocabulary,
-        source_url=source_url or None,
-        publisher=publisher or None,
-    )
+    args = (text, published_on, vocabulary)
+    kwargs = {"source_url": source_url or None, "publisher": publisher or None}
+    if not settings.DRAFT_TIME_LIMIT:
+        return extract(*args, **kwargs)
+    return run_with_time_limit(args, kwargs, settings.DRAFT_TIME_LIMIT)
 
 
 # ---------------------------------------------------------------------------
@@ -332,7 +385,9 @@ class DraftFromTextSerializer(serializers.Serializer):
         max_length=MAX_TEXT_CHARS,
         trim_whitespace=False,
         help_text="The release: line 1 the date and publisher, line 2 the headline, then the "
-        f"body (other layouts work too). At most {MAX_TEXT_CHARS} characters.",
+        f"body (other layouts work too). At most {MAX_TEXT_CHARS} characters; a text the "
+        "extractor cannot analyse within the time budget (10 s by default) is refused with "
+        "a 400 (`processing_time_exceeded`).",
     )
     published_on = serializers.DateField(
         help_text="Publication date of the release (YYYY-MM-DD); relative dates such as "
@@ -520,8 +575,11 @@ class DraftFromTextMixin:
             )
         saved = serializer.data
         proposal = {k: v for k, v in serializer.initial_data.items() if k != "slug"}
-        body.update(proposal=proposal, url=saved["url"], slug=saved["slug"])
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": saved["url"]})
+        # The serializer's url is a DRF Hyperlink (a str subclass); WSGI servers such as
+        # wsgiref accept only plain str header values.
+        url = str(saved["url"])
+        body.update(proposal=proposal, url=url, slug=saved["slug"])
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": url})
 
     def _draft_serializer(self, data: dict[str, Any], warnings: list[str]):
         """An AgreementSerializer that validates, after dropping what the rules refuse."""

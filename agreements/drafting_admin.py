@@ -24,6 +24,7 @@ from minerals.models import Mineral
 
 from .drafting import (
     MAX_TEXT_CHARS,
+    DraftTimeExceeded,
     ReferenceDataMissing,
     draft_from_text,
     draft_slug,
@@ -235,6 +236,9 @@ def draft_from_text_view(model_admin, request):
                 ).as_dict()
             except ReferenceDataMissing as exc:
                 form.add_error(None, str(exc.detail))
+                extraction = None
+            except DraftTimeExceeded as exc:
+                form.add_error("text", exc.message)
                 extraction = None
         if form.is_valid():
             warnings = extraction["warnings"]

@@ -2,7 +2,7 @@
 errors mapped to client errors instead of 500s."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
@@ -20,8 +20,17 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is not answering; try again in a few seconds."
+    default_code = "database_unavailable"
+
+
 class ExceptionHandler(BaseExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, OperationalError | InterfaceError):
+            # Cannot connect, connection lost, statement timed out, server not answering.
+            return DatabaseUnavailable()
         if isinstance(exc, DjangoValidationError):
             # Model validation that escaped a serializer is still the client's error.
             return exceptions.ValidationError(as_serializer_error(exc))

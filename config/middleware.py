@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.handlers.wsgi import LimitedStream
 from django.http import JsonResponse
+from django.utils.cache import patch_vary_headers
 
 request_logger = logging.getLogger("cmat.request")
 
@@ -23,10 +24,12 @@ request_logger = logging.getLogger("cmat.request")
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-def error_response(status: int, code: str, detail: str) -> JsonResponse:
+def error_response(
+    status: int, code: str, detail: str, error_type: str = "client_error"
+) -> JsonResponse:
     """The API's error shape (drf-standardized-errors), for answers given outside DRF."""
     return JsonResponse(
-        {"type": "client_error", "errors": [{"code": code, "detail": detail, "attr": None}]},
+        {"type": error_type, "errors": [{"code": code, "detail": detail, "attr": None}]},
         status=status,
     )
 
@@ -136,4 +139,43 @@ class ApiNotFoundMiddleware:
             and not response.get("Content-Type", "").startswith("application/json")
         ):
             return error_response(404, "not_found", "Not found.")
+        return response
+
+
+class CacheHeadersMiddleware:
+    """Tells shared caches (CDN, proxy) what they may keep.
+
+    - A request with credentials (an ``Authorization`` header, a session cookie, an
+      authenticated user) may see drafts: ``Cache-Control: private, no-store``.
+    - An anonymous GET or HEAD answered 200, 304 or 404 is the same for everyone:
+      ``public, max-age=PUBLIC_CACHE_MAX_AGE``. Other anonymous answers (errors, 429, writes)
+      are ``no-store``.
+    - A response that sets a cookie is never shared.
+
+    Every response varies on ``Authorization`` and ``Cookie``. A view that sets its own
+    Cache-Control (health checks, the admin) keeps it.
+    """
+
+    SHAREABLE = {200, 304, 404}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        credentials = (
+            "HTTP_AUTHORIZATION" in request.META
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or (user is not None and user.is_authenticated)
+        )
+        if credentials or response.cookies:
+            response["Cache-Control"] = "private, no-store"
+        elif request.method in ("GET", "HEAD") and response.status_code in self.SHAREABLE:
+            response["Cache-Control"] = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
+        else:
+            response["Cache-Control"] = "no-store"
         return response

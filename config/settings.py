@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control and Vary for shared caches: public for anonymous reads, private for users.
+    "config.middleware.CacheHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -129,18 +131,45 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that does not answer must not hold a request forever. PostgreSQL: give up
+# connecting after DB_CONNECT_TIMEOUT seconds, let the server cancel any statement running
+# longer than DB_STATEMENT_TIMEOUT seconds (0: no limit, e.g. for a large import), and stop
+# waiting for a server that does not answer at all (stopped, hung, cut off) a few seconds
+# after that (config/postgresql). Either gives a 503 in the API's error shape.
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT", 15)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": DB_CONNECT_TIMEOUT,
+        "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# How long a shared cache (CDN, proxy) may keep an anonymous API response (Cache-Control:
+# public, max-age); authenticated responses are always private, no-store.
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 30)
 
 # Shared response cache for agreement reads (keyed by the data version; see agreements/cache.py).
 API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # The cache is an accelerator, never a dependency: short socket timeouts, and an
+    # unreachable or hung Redis is skipped for CACHE_RETRY_SECONDS at a time (one log line
+    # per outage), while reads are served from the database and throttling is off
+    # (config/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cmat"),
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("CACHE_CONNECT_TIMEOUT_MS", 250) / 1000,
+                "socket_timeout": env_int("CACHE_SOCKET_TIMEOUT_MS", 250) / 1000,
+                "retry_seconds": env_int("CACHE_RETRY_SECONDS", 5),
+            },
         }
     }
 else:
@@ -174,6 +203,10 @@ STORAGES = {
 # (first run, tests); production runs collectstatic and serves the manifest.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING or not STATIC_ROOT.exists()
 
+# Drafting from a press release: the extractor's time budget per request, in seconds (it runs
+# in a child process killed when the budget is spent; 0 runs it in the request's thread).
+DRAFT_TIME_LIMIT = env_int("DRAFT_TIME_LIMIT", 10)
+
 # Limits on what a client can make the server hold in memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
@@ -196,8 +229,9 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Reverse proxies in front of the app: how many X-Forwarded-For entries to trust when telling
-# clients apart (throttling, admin lock-out). Unset: the connecting address is the client.
-NUM_PROXIES = env_int("NUM_PROXIES", 0) or None
+# clients apart (throttling, admin lock-out). 0 (the default): X-Forwarded-For is ignored and
+# the connecting address is the client (a client could otherwise pick its own address).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 # For a deliberate exception to `check --deploy` (e.g. security.W008 when the proxy alone
 # redirects to HTTPS), comma-separated check ids.
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
@@ -210,7 +244,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [env_list("AXES_LOCKOUT_PARAMETERS", "username,ip_address")]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = NUM_PROXIES
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if NUM_PROXIES else ["REMOTE_ADDR"]
 )

@@ -28,6 +28,9 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
 ]
 
+# Errors outside DRF's views (middleware, admin, feeds) in the API's error shape as well.
+handler500 = "config.views.server_error"
+
 # The benchmark's hand-written SQL baseline (benchmarks/baseline.py), never mounted otherwise.
 if os.environ.get("BENCHMARK_BASELINE") == "1":
     from benchmarks.baseline import urlpatterns as benchmark_urls

@@ -1,6 +1,9 @@
 """Health checks and the API root."""
 
-from django.db import connection
+import sys
+
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -8,6 +11,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+
+from .middleware import error_response
 
 ENDPOINTS = {
     "agreements": "agreement",
@@ -27,13 +32,34 @@ def healthz(request):
 
 @never_cache
 def readyz(request):
-    """The process can reach its database."""
+    """The process can reach its database (503 if not). The cache is reported too, but a
+    cache that is down or disabled leaves the status at 200: the service works without it,
+    only slower (``"cache": "degraded"``)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any failure means "not ready"
-        return JsonResponse({"status": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+        return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+    ping = getattr(cache, "ping", None)
+    if ping is None:
+        state = "local"  # per-process memory (no REDIS_URL)
+    else:
+        state = "ok" if ping() else "degraded"
+    return JsonResponse({"status": "ok", "database": "ok", "cache": state})
+
+
+def server_error(request):
+    """A 500 (or, when the database is unreachable or not answering, a 503) in the API's
+    error shape, for exceptions no view handled."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return error_response(
+            503,
+            "database_unavailable",
+            "The database is not answering; try again in a few seconds.",
+            error_type="server_error",
+        )
+    return error_response(500, "error", "A server error occurred.", error_type="server_error")
 
 
 @extend_schema(exclude=True)

@@ -74,6 +74,29 @@ def test_current_if_match_is_accepted(publisher_api):
     assert star.status_code == 200
 
 
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_weak_if_match_is_refused_with_412(publisher_api, method):
+    """If-Match uses the strong comparison (RFC 9110 §13.1.1): the current ETag marked weak
+    (W/"…") is refused with 412 and nothing is written, while If-None-Match still compares
+    weakly."""
+    current = publisher_api.get(URL)
+    weak = "W/" + current["ETag"]
+    payload = {"summary": "Weakly matched."} if method == "patch" else current.json()
+    response = getattr(publisher_api, method)(
+        URL, payload if method != "delete" else None, format="json", HTTP_IF_MATCH=weak
+    )
+    assert response.status_code == 412, response.content
+    assert response.json()["errors"][0]["code"] == "precondition_failed"
+    after = publisher_api.get(URL)
+    assert after.status_code == 200 and after.json() == current.json()
+    # A list naming the weak and the strong tag matches through the strong one.
+    both = publisher_api.patch(
+        URL, {"summary": "Strong."}, format="json", HTTP_IF_MATCH=f"{weak}, {current['ETag']}"
+    )
+    assert both.status_code == 200
+    assert publisher_api.get(URL, HTTP_IF_NONE_MATCH="W/" + both["ETag"]).status_code == 304
+
+
 def test_write_is_visible_to_the_next_read_despite_cache(publisher_api, anon, settings):
     """After a write, the next read (from the shared cache) reflects it."""
     settings.API_RESPONSE_CACHE = True

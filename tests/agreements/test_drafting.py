@@ -473,3 +473,58 @@ def test_without_reference_data_the_endpoint_says_so(editor_api, monkeypatch):
     editor_api.raise_request_exception = False
     body = assert_error(draft(editor_api), 503)
     assert "load_reference_data" in body["errors"][0]["detail"]
+
+
+# --- bounds -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_text_over_the_cap_is_refused_before_extraction(editor_api, monkeypatch):
+    """200 000 characters (and anything over the documented maxLength) is a 400 naming
+    `text`; the extractor never sees it."""
+    from agreements import drafting
+
+    def never(*args, **kwargs):
+        raise AssertionError("the extractor ran on an over-long text")
+
+    monkeypatch.setattr(drafting, "extract", never)
+    for length in (drafting.MAX_TEXT_CHARS + 1, 200_000):
+        text = (FOUNDING * (length // len(FOUNDING) + 1))[:length]
+        body = assert_error(draft(editor_api, text=text), 400, "text")
+        assert body["errors"][0]["code"] == "max_length"
+    schema = editor_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    request = schema.json()["components"]["schemas"]["DraftFromTextRequest"]
+    assert request["properties"]["text"]["maxLength"] == drafting.MAX_TEXT_CHARS == 20_000
+
+
+def _runaway(*args, **kwargs):
+    while True:  # an input the extractor never finishes with
+        pass
+
+
+@pytest.mark.django_db
+def test_runaway_extraction_is_stopped_at_the_time_budget(editor_api, settings, monkeypatch):
+    """An extraction that never ends is stopped when the budget is spent: a 400 naming
+    `text`, nothing saved, and no process left running it."""
+    import multiprocessing
+
+    from agreements import drafting
+
+    settings.DRAFT_TIME_LIMIT = 1
+    monkeypatch.setattr(drafting, "extract", _runaway)
+    before = saved_counts()
+    response = draft(editor_api, save=True, source_url=SOURCE_URL)
+    body = assert_error(response, 400, "text")
+    assert body["errors"][0]["code"] == "processing_time_exceeded"
+    assert saved_counts() == before
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.django_db
+def test_runaway_extraction_in_the_admin_is_a_form_error(editor_client, settings, monkeypatch):
+    from agreements import drafting
+
+    settings.DRAFT_TIME_LIMIT = 1
+    monkeypatch.setattr(drafting, "extract", _runaway)
+    response = preview(editor_client)
+    assert "could not be analysed within 1 s" in response.content.decode()

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend with a bound on waiting for the server (see base.py)."""
