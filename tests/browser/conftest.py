@@ -65,7 +65,14 @@ def restore_groups_and_reference_data():
         ("agreements", "0003_groups_and_search_index")
     )
     migration.create_groups(state.apps, None)
-    call_command("load_reference_data", stdout=StringIO())
+    # Later migrations widen the groups' permissions; a flush undid those grants too.
+    for module, function in (
+        ("0006_date_precision_claims_catalogue", "grant_claim_permissions"),
+        ("0007_draft_proposals", "let_publishers_view"),
+    ):
+        grant = getattr(importlib.import_module(f"agreements.migrations.{module}"), function)
+        grant(global_apps, None)
+    call_command("load_reference_data", agreements="founding", stdout=StringIO())
 
 
 @pytest.hookimpl(hookwrapper=True)

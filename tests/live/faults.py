@@ -138,7 +138,7 @@ def prepared_database(redis_url: str, label: str, **settings: str):
     server environment and the two API keys."""
     with live_database(redis_url, label, PYTHONUNBUFFERED="1", **settings) as env:
         manage(env, "migrate", "--no-input", "-v0")
-        manage(env, "load_reference_data")
+        manage(env, "load_reference_data", "--agreements", "founding")
         manage(env, "shell", "-c", USERS)
         tokens = {
             role: manage(env, "create_api_token", f"live-{role}").strip().splitlines()[-1]

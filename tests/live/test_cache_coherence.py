@@ -69,7 +69,7 @@ def _manage(env, *args) -> str:
 def gunicorn(live_server_env, tmp_path):
     env = live_server_env
     _manage(env, "migrate", "--no-input")
-    _manage(env, "load_reference_data")
+    _manage(env, "load_reference_data", "--agreements", "founding")
     _manage(
         env,
         "shell",

@@ -117,7 +117,7 @@ def hung_database_site(tmp_path):
             REQUEST_LOG_LEVEL="WARNING",
         )
         manage(env, "migrate", "--no-input", "-v0")
-        manage(env, "load_reference_data")
+        manage(env, "load_reference_data", "--agreements", "founding")
         with gunicorn(env, tmp_path / "gunicorn.log", "--workers", "1", "--threads", "4") as port:
             yield {"port": port, "data": cluster["data"], "log": tmp_path / "gunicorn.log"}
 
