@@ -45,7 +45,7 @@ def concentration_params(query):
     return importer, mineral_list, on
 
 
-class ShareSerializer(serializers.Serializer):
+class SupplierShareSerializer(serializers.Serializer):
     supplier = serializers.CharField(help_text="Supplying party code.")
     supplier_name = serializers.CharField()
     share = serializers.FloatField(help_text="Per cent of the importer's imports.")
@@ -55,7 +55,7 @@ class ShareSerializer(serializers.Serializer):
     quote = serializers.CharField(help_text="The source's own words.")
 
 
-class PartnerSerializer(serializers.Serializer):
+class CoveringPartnerSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     agreements = serializers.IntegerField(
@@ -77,8 +77,8 @@ class MineralConcentrationSerializer(serializers.Serializer):
     above_threshold = serializers.BooleanField(
         allow_null=True, help_text="Whether the top share exceeds the threshold; null: no data."
     )
-    shares = ShareSerializer(many=True, help_text="Every supplier's share in that year.")
-    partners_covering = PartnerSerializer(many=True)
+    shares = SupplierShareSerializer(many=True, help_text="Every supplier's share in that year.")
+    partners_covering = CoveringPartnerSerializer(many=True)
 
 
 class ConcentrationSerializer(serializers.Serializer):

@@ -150,8 +150,13 @@ def agreement(request, slug):
         {"row": ap, "claims": rows["parties"].get(ap.party.code, [])}
         for ap in item.agreement_parties.all()
     ]
+    # A signature's date defaults to the agreement's, and then has its precision too.
     signatures = [
-        {"row": s, "claims": rows["signatures"].get(s.person.slug, [])}
+        {
+            "row": s,
+            "claims": rows["signatures"].get(s.person.slug, []),
+            "precision": item.signed_on_precision if s.signed_on == item.signed_on else "day",
+        }
         for s in item.signatures.all()
     ]
     context = {
