@@ -29,6 +29,7 @@ from benchmarks.run import (  # noqa: E402 - after the path set-up
     app_env,
     build_database,
     log,
+    manage,
     measure,
     psql,
 )
@@ -101,6 +102,8 @@ def main() -> None:
 
     built = build_database(args.name, args.count, reuse=args.reuse)
     database = built["database"]
+    # Production settings serve static files from collectstatic's manifest.
+    manage(app_env(database, cache_on=False), "collectstatic", "--no-input")
     redis = Redis()
     rows = []
     try:

@@ -2,14 +2,18 @@
 same filters and the same counting rules as the anonymous API."""
 
 import datetime
+import hashlib
 from collections import Counter, defaultdict
 from itertools import combinations
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.http import QueryDict
 
+from agreements.cache import data_version
 from agreements.filters import AgreementFilterSet
 from agreements.models import (
     Agreement,
@@ -81,72 +85,73 @@ def search(query):
     return filterset, filterset.qs
 
 
-def mineral_counts(ids_queryset, minerals) -> dict[int, int]:
+def mineral_counts(ids_queryset) -> dict[int, int]:
     """Agreements covering each mineral, a group counting its members' agreements too (as the
-    API's ``mineral`` filter and ``agreement_count`` do)."""
-    direct = dict(
-        AgreementMineral.objects.filter(agreement__in=ids_queryset, mineral__in=minerals)
-        .values_list("mineral_id")
+    API's ``mineral`` filter and ``agreement_count`` do), in two queries."""
+    rows = AgreementMineral.objects.filter(agreement__in=ids_queryset).order_by()
+    counts = dict(rows.values_list("mineral_id").annotate(n=Count("agreement_id")))
+    # Keyed by the group: a group's own rows and its members' rows together.
+    groups = set(Mineral.objects.filter(group__isnull=False).values_list("group_id", flat=True))
+    keyed = (
+        rows.filter(Q(mineral__group__isnull=False) | Q(mineral_id__in=groups))
+        .annotate(key=Coalesce("mineral__group_id", "mineral_id"))
+        .values_list("key")
         .annotate(n=Count("agreement_id", distinct=True))
-        .order_by()
     )
-    for mineral in minerals:
-        if mineral.is_group:
-            direct[mineral.pk] = (
-                AgreementMineral.objects.filter(agreement__in=ids_queryset)
-                .filter(Q(mineral=mineral) | Q(mineral__group=mineral))
-                .values("agreement_id")
-                .distinct()
-                .count()
-            )
-    return direct
+    counts.update(dict(keyed))
+    return counts
 
 
 def facets(queryset, selected: dict[str, list[str]]) -> dict:
-    """Counts per value of each facet over the filtered agreements."""
+    """Counts per value of each facet over the filtered agreements, cached under the data
+    version with the filters as key (the same for every page of results)."""
+    key = None
+    if settings.API_RESPONSE_CACHE:
+        digest = hashlib.sha256(repr(sorted(selected.items())).encode()).hexdigest()[:40]
+        key = f"facets:{data_version()}:{digest}"
+        found = cache.get(key)
+        if found is not None:
+            return found
+    result = _facets(queryset, selected)
+    if key:
+        cache.set(key, result, 300)
+    return result
+
+
+def _facets(queryset, selected):
     ids = queryset.order_by().values("pk")
-    kinds = dict(queryset.order_by().values_list("kind").annotate(n=Count("pk")))
-    statuses = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
-    years = (
+    kinds, statuses, years = Counter(), Counter(), Counter()
+    for kind, status, year, n in (
         queryset.order_by()
-        .filter(signed_on__isnull=False)
         .annotate(y=ExtractYear("signed_on"))
-        .values_list("y")
+        .values_list("kind", "status", "y")
         .annotate(n=Count("pk"))
-        .order_by("-y")
-    )
-    parties = (
+    ):
+        kinds[kind] += n
+        statuses[status] += n
+        if year is not None:
+            years[year] += n
+    parties = list(
         AgreementParty.objects.filter(agreement__in=ids)
         .values_list("party__code", "party__name")
         .annotate(n=Count("agreement_id"))
-        .order_by("-n", "party__code")
+        .order_by("-n", "party__code")[:FACET_SIZE]
     )
-    top_minerals = list(
-        AgreementMineral.objects.filter(agreement__in=ids)
-        .values_list("mineral_id")
-        .annotate(n=Count("agreement_id"))
-        .order_by("-n", "mineral_id")[:FACET_SIZE]
-    )
-    wanted = [pk for pk, _ in top_minerals]
-    chosen = [m.lower() for m in selected.get("mineral", [])]
-    minerals = list(
-        Mineral.objects.annotate(n_members=Count("members")).filter(
-            Q(pk__in=wanted) | Q(slug__in=chosen)
-        )
-    )
-    for m in minerals:
-        m.is_group = m.n_members > 0
-    counts = mineral_counts(ids, minerals)
+    counts = mineral_counts(ids)
+    chosen = {m.lower() for m in selected.get("mineral", [])}
+    top = sorted(counts, key=lambda pk: -counts[pk])[: FACET_SIZE * 2]
+    minerals = Mineral.objects.filter(Q(pk__in=top) | Q(slug__in=chosen))
     mineral_rows = sorted(
         ((m.slug, m.name, counts.get(m.pk, 0)) for m in minerals), key=lambda r: (-r[2], r[1])
     )
+    mineral_rows = [r for i, r in enumerate(mineral_rows) if i < FACET_SIZE or r[0] in chosen]
     return {
         "kind": [(v, label, kinds[v]) for v, label in AgreementKind.choices if v in kinds],
         "status": [
             (v, label, statuses[v]) for v, label in AgreementStatus.choices if v in statuses
         ],
-        "year": [(str(y), str(y), n) for y, n in years],
-        "party": [(code, name, n) for code, name, n in parties[:FACET_SIZE]],
+        "year": [(str(y), str(y), years[y]) for y in sorted(years, reverse=True)],
+        "party": parties,
         "mineral": mineral_rows,
     }
 

@@ -239,14 +239,8 @@ def party(request, code):
 
 @public_page
 def mineral_index(request):
-    minerals = list(
-        Mineral.objects.select_related("group")
-        .annotate(n_members=Count("members"))
-        .order_by("name")
-    )
-    for m in minerals:
-        m.is_group = m.n_members > 0
-    counts = queries.mineral_counts(queries.published().values("pk"), minerals)
+    minerals = list(Mineral.objects.select_related("group").order_by("name"))
+    counts = queries.mineral_counts(queries.published().values("pk"))
     for m in minerals:
         m.agreement_count = counts.get(m.pk, 0)
     context = {

@@ -314,3 +314,32 @@ def test_pages_are_cached_like_the_api(catalogue):
     bump_data_version()
     changed = client.get("/parties/GB/", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and b"UK-US Third Memorandum" in changed.content
+
+
+def test_query_counts_do_not_grow_with_the_results(ref):
+    """The home page and a party page make as many queries for 30 agreements as for 1."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ..factories import PartyFactory
+
+    party = PartyFactory(code="TQ1")
+
+    def add(n):
+        for i in range(n):
+            item = AgreementFactory(title=f"Test agreement {party.code} {i} {n}")
+            AgreementPartyFactory(agreement=item, party=party)
+            AgreementPartyFactory(agreement=item, party=Party.objects.get(code="FR"))
+            AgreementMineralFactory(agreement=item, mineral=Mineral.objects.get(slug="lithium"))
+            SourceFactory(agreement=item)
+        bump_data_version()
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(url).status_code == 200
+        return len(captured)
+
+    add(1)
+    few = [queries("/?party=TQ1"), queries("/parties/TQ1/")]
+    add(29)
+    assert [queries("/?party=TQ1"), queries("/parties/TQ1/")] == few
