@@ -291,11 +291,12 @@ def coverage(request):
     party_obj = Party.objects.filter(code=code).first()
     if party_obj is None:
         notes.append(f"Unknown party code “{code}”.")
-        party_obj = Party.objects.get(code=default_party)
+        party_obj = Party.objects.filter(code=default_party).first()
     on, error = _date_param(request, "on", timezone.localdate())
     if error:
         notes.append(error)
-    matrix = queries.coverage(party_obj, mineral_list, on) if mineral_list else None
+    ready = mineral_list is not None and party_obj is not None
+    matrix = queries.coverage(party_obj, mineral_list, on) if ready else None
     context = {
         "lists": lists,
         "mineral_list": mineral_list,
@@ -306,7 +307,11 @@ def coverage(request):
         "notes": notes,
         "api_url": _api(
             reverse("api:agreement-list"),
-            {"party": [party_obj.code], "in_force_on": [on.isoformat()], "limit": ["500"]},
+            {
+                "party": [party_obj.code if party_obj else default_party],
+                "in_force_on": [on.isoformat()],
+                "limit": ["500"],
+            },
         ),
         "list_api_url": reverse("api:mineral-list-detail", args=[mineral_list.slug])
         if mineral_list

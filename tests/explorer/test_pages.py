@@ -343,3 +343,17 @@ def test_query_counts_do_not_grow_with_the_results(ref):
     few = [queries("/?party=TQ1"), queries("/parties/TQ1/")]
     add(29)
     assert [queries("/?party=TQ1"), queries("/parties/TQ1/")] == few
+
+
+def test_pages_answer_on_an_empty_database(db):
+    """Without reference data or agreements every page still answers (no 500)."""
+    from agreements.models import Agreement
+    from minerals.models import MineralList
+
+    Agreement.objects.all().delete()
+    MineralList.objects.all().delete()
+    bump_data_version()
+    client = Client()
+    for url in ["/", "/parties/", "/minerals/", "/coverage/", "/timeline/"]:
+        assert client.get(url).status_code == 200, url
+    assert "No published agreement has a signing date" in page(client, "/timeline/")
