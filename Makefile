@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev lint
+.PHONY: run test install install-dev lint assets
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,7 @@ run: install
 	@echo "Admin: create a user with   DEBUG=1 $(PY) manage.py createsuperuser"
 	@echo "       then log in at        http://127.0.0.1:8000/admin/"
 	@echo "API:   http://127.0.0.1:8000/api/v1/   docs: http://127.0.0.1:8000/api/docs/"
+	@echo "Explorer (public pages): http://127.0.0.1:8000/"
 	@echo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
@@ -35,3 +36,8 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## Rebuild the explorer's vendored chart libraries (explorer/static/explorer/vendor) from the
+## npm lockfile; needs Node and npm. The built files are committed: `make run` does not need this.
+assets:
+	cd explorer/frontend && npm ci --no-audit --no-fund && npm run build

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "axes",
     "agreements",
     "minerals",
+    "explorer",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Top-level URLs: admin, API v1, schema and docs, health checks."""
+"""Top-level URLs: admin, API v1, schema and docs, health checks, the public explorer."""
 
 import os
 
@@ -8,11 +8,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from agreements import urls as agreements_urls
 from agreements.feeds import AgreementFeed, MineralAgreementFeed, PartyAgreementFeed
+from explorer import urls as explorer_urls
 from minerals import urls as minerals_urls
 
 from . import views
 
-api_v1 = ([*agreements_urls.urlpatterns, *minerals_urls.urlpatterns], "api")
+api_v1 = (
+    [
+        *agreements_urls.urlpatterns,
+        *minerals_urls.urlpatterns,
+        *explorer_urls.api_urlpatterns,
+    ],
+    "api",
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -26,6 +34,8 @@ urlpatterns = [
     path("feeds/minerals/<slug:slug>/", MineralAgreementFeed(), name="feed-mineral"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    # The public explorer (server-rendered pages) at the root.
+    path("", include(explorer_urls)),
 ]
 
 # Errors outside DRF's views (middleware, admin, feeds) in the API's error shape as well.
