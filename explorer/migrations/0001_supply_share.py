@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('agreements', '0006_h13_date_precision_claims_catalogue'),
+        ('agreements', '0009_data_version_sequence'),
         ('minerals', '0002_history_revision'),
     ]
 
