@@ -516,6 +516,52 @@ PLANNED_RE = re.compile(
 )
 
 
+_MONTHS_RE = "|".join(m.capitalize() for m in MONTHS if len(m) > 3 or m == "may")
+#: Time words that put a signing before the news: "last month's signing", "signed in
+#: early November" (a month without a day), "signed in 2022". Checked against the
+#: publication date in ``_background_time``.
+BACKGROUND_TIME_RE = re.compile(
+    r"\b[Ll]ast\s+(?:week|month|year|autumn|spring|summer|winter)(?:[’']s)?\b|"
+    r"\b(?:in|since)\s+(?:early|late|mid-?)?\s*(?P<month>" + _MONTHS_RE + r")\b"
+    r"(?!\s+\d{1,2}\b)(?:,?\s+(?P<myear>(?:19|20)\d\d))?|"
+    r"\b(?:in|since)\s+(?P<year>(?:19|20)\d\d)\b(?!\s*[-–])"
+)
+#: Approving a signing is not signing: "the Cabinet gave its approval for signing of".
+APPROVAL_BEFORE_RE = re.compile(
+    r"\b(?:approv(?:al|ed|es|e)|authori[sz](?:ation|ed|es|e)|nod)\s+(?:for|to|of)?\s*"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _background_time(ctx: _Context, text: str) -> bool:
+    """Whether ``text`` dates what it reports before the news (see ``BACKGROUND_TIME_RE``)."""
+    published = ctx.published_on
+    for m in BACKGROUND_TIME_RE.finditer(text):
+        if m.group("month"):
+            month = MONTHS.get(m.group("month").lower())
+            year = int(m.group("myear")) if m.group("myear") else None
+            if month is None:
+                continue
+            recent = {
+                (published.year, published.month),
+                (
+                    (published - dt.timedelta(days=10)).year,
+                    (published - dt.timedelta(days=10)).month,
+                ),
+            }
+            if year is None and month not in {m for _, m in recent}:
+                return True  # "in early November", told in May: last November
+            if year is not None and (year, month) not in recent and year <= published.year:
+                return True
+        elif m.group("year"):
+            if int(m.group("year")) < published.year:
+                return True
+        else:
+            return True
+    return False
+
+
 def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
     """Every signing verb outside quotations, with its tense and relevance."""
     events: list[SignEvent] = []
@@ -558,9 +604,14 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
                 tense = "past"  # headlines report what happened in the present tense
             else:
                 tense = "present"
+            if tense != "witness" and APPROVAL_BEFORE_RE.search(lead_in):
+                tense = "planned"
             relevance = _relevance(ctx, s, parties) + _local_penalty(
                 ctx, s, parties, start, s.start + m.end()
             )
+            after = re.split(r"[.;]", s.text[m.end() : m.end() + 60])[0]
+            if _background_time(ctx, clause[-120:] + " " + verb + after):
+                relevance -= 5.0  # a signing before the news, not the one reported
             nominal_use = (
                 verb == "signing"
                 and tense != "witness"
@@ -829,9 +880,70 @@ def _lead_date(ctx: _Context, events: list[SignEvent]) -> tuple[dt.date | None, 
 
 #: A date that belongs to the report, not to the signing: "WAM reported on Friday".
 REPORTED_RE = re.compile(
-    r"\b(?:reported|said|announced|stated|told|published|added|confirmed)\s+(?:on\s+)?$",
+    r"\b(?:reported|said|says|announced|stated|told|published|added|confirmed|released|issued|"
+    r"informed)"
+    r"\s+(?:here\s+)?(?:on\s+)?$",
     re.IGNORECASE,
 )
+
+
+#: A month or a year: a sentence that dates the signing vaguely ("in November") is not
+#: dated by its lead.
+VAGUE_DATE_RE = re.compile(r"\b(?:" + _MONTHS_RE + r"|(?:19|20)\d\d)\b|\b[Ll]ast\s+\w+|\brecent")
+#: What a lead that dates the signing reports: a meeting, an agreement, a signing.
+LEAD_EVENT_RE = re.compile(
+    r"\b(?:agreed|met|held|hosted|visit(?:ed)?|talks|summit|meeting|entered|signed|signing|"
+    r"concluded|launched|adopted|endorsed|inked|sealed)\b",
+    re.IGNORECASE,
+)
+LEAD_MIN_WORDS = 8
+LEAD_REPORT_RE = re.compile(
+    r"\b(?:disclos\w*|announce\w*|press conference|told reporters)\b", re.IGNORECASE
+)
+#: How many body sentences make the lead.
+LEAD_SENTENCES = 3
+#: The lead's date stands for an undated signing only when it is this recent.
+LEAD_DAYS = 7
+
+
+def _undated_signing_date(
+    ctx: _Context, events: list[SignEvent]
+) -> tuple[dt.date | None, DateMention | None]:
+    """ "The two sides signed an MoU", undated, in a release whose lead dates the meeting
+    ("agreed Friday", "On February 19 2024, ..."): the one recent date of the lead.
+
+    Only when every sentence reporting the signing is undated (no month, year or "last
+    ..."), the lead names a single day, no later than the publication and at most a week
+    before it.
+    """
+    past = [e for e in events if e.tense in ("past", "witness") and e.relevance >= 0]
+    if not past:
+        return None, None
+    if any(VAGUE_DATE_RE.search(e.sentence.text) for e in past if not e.sentence.is_headline):
+        return None, None
+    lead = [s for s in ctx.sentences if not s.is_headline and not ctx.is_quoted(s)][:LEAD_SENTENCES]
+    for s in lead:
+        if BACKGROUND_TIME_RE.search(s.text) and _background_time(ctx, s.text):
+            return None, None
+        if LEAD_REPORT_RE.search(s.text):
+            return None, None  # the lead dates an announcement, not the signing
+        if len(s.text.split()) < LEAD_MIN_WORDS or not LEAD_EVENT_RE.search(s.text):
+            continue  # a dateline or "Date published: 6 April 2023", not an account
+        dates = [
+            d
+            for d in find_dates(ctx.text, s.start, s.end, ctx.published_on)
+            if not REPORTED_RE.search(ctx.text[max(s.start, d.start - 25) : d.start])
+        ]
+        if not dates:
+            continue
+        values = {d.value for d in dates}
+        if len(values) != 1 or None in values:
+            return None, None
+        value = dates[0].value
+        if value > ctx.published_on or (ctx.published_on - value).days > LEAD_DAYS:
+            return None, None
+        return value, dates[0]
+    return None, None
 
 
 def extract_signing_date(
@@ -1267,6 +1379,8 @@ def extract(
     signed_on, date_mention, date_event = extract_signing_date(ctx, events)
     if signed_on is None:
         signed_on, date_mention = _lead_date(ctx, events)
+    if signed_on is None and not any("ambiguous" in w or "conflicting" in w for w in warnings):
+        signed_on, date_mention = _undated_signing_date(ctx, events)
     past = _best_events(events, ("past", "witness", "present"))
     planned = _best_events(events, ("planned",))
     status: str | None = None
