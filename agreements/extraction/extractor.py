@@ -146,7 +146,7 @@ CITY_RE = re.compile(
 DATELINE_RE = re.compile(
     r"^(?P<city>[A-Z][A-Za-z .'\-]+?)(?:,\s*[A-Z][A-Za-z.]+)?"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+(?: \d{4})?))?"
-    r"\s*(?:/[A-Z]+/)?\s*(?:--|—|–|-|,|$)"
+    r"\s*(?:/[A-Z]+/)?\s*(?:--|—|–|-|,|:|$)"
 )
 
 
@@ -825,10 +825,16 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
     if any(ev.tense == "past" and ev.relevance >= 0 for ev in events):
         for person in _representatives(ctx, parties):
             people.setdefault(person.name.lower(), person)
-    result = list(people.values())
-    for p in result:
+    result = []
+    for p in people.values():
+        if p.party is None and not p.office:
+            # a name with neither office nor country is as likely a company or a leader
+            # overseeing the signing as a signatory: named for the editor, not proposed
+            ctx.warnings.append(f"{p.name} is named at the signing without office or party")
+            continue
         if p.party is None:
             ctx.warnings.append(f"could not tell which party {p.name} represents")
+        result.append(p)
     return result
 
 
@@ -984,7 +990,17 @@ def extract_signing_date(
 
 
 PLACE_AFTER_RE = re.compile(
-    r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w’'.\-]*)(?:,?\s+[A-Z][\w’'.\-]*){0,2})"
+    r"\b(?P<prep>in|at)\s+(?:the\s+)?"
+    # "in the Canadian capital of Ottawa", "in Peruvian capital Lima", "in central Seoul"
+    r"(?:(?:[A-Z][\w’'-]*\s+)?capital(?:\s+city)?(?:,|\s+of)?\s+|"
+    r"(?:central|downtown|northern|southern|eastern|western)\s+)?"
+    r"(?P<place>(?:[A-Z][\w’'.\-]*)(?:,?\s+[A-Z][\w’'.\-]*){0,2})"
+)
+#: "the US Embassy in Islamabad", "the University of X in Y": the city belongs to the
+#: name of a body, not to the signing.
+BODY_BEFORE_PLACE_RE = re.compile(
+    r"\b(?:Embassy|Consulate|Mission|Delegation|Office|Ministry|University|Institute|"
+    r"Chamber|Bureau|Headquarters|Centre|Center)\s*$"
 )
 #: How far from the signing verb a place named only by the gazetteer may be.
 PLACE_REACH = 150
@@ -1007,8 +1023,12 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
     others: list[str | None] = []
     gazetteer = ctx.places
     for m in PLACE_AFTER_RE.finditer(text, s.start, s.end):
-        words = m.group(1)
-        offset = m.start(1)
+        if m.group("prep") == "in" and BODY_BEFORE_PLACE_RE.search(
+            text[max(s.start, m.start() - 20) : m.start()]
+        ):
+            continue
+        words = m.group("place")
+        offset = m.start("place")
         # the longest leading run of words that names a place
         parts = list(re.finditer(r"[^\s,]+", words))
         for n in range(len(parts), 0, -1):
