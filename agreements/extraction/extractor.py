@@ -30,7 +30,8 @@ Evidence = dict[str, Any]
 #: Agreement nouns -> kind. Order matters: longer, more specific phrases first.
 KIND_PATTERNS: list[tuple[str, str]] = [
     (
-        r"memorand(?:um|a) of (?:understanding|cooperation|co-operation)|\bMoUs?\b|\bMOUs?\b",
+        r"memorand(?:um|a) of (?:understanding|cooperation|co-operation)|\bMoUs?\b|\bMOUs?\b|"
+        r"\bmemos?\b",
         "memorandum_of_understanding",
     ),
     (r"(?:joint )?(?:declaration|statement|letter) of intent", "statement_of_intent"),
@@ -71,7 +72,7 @@ PLANNED_BEFORE_RE = re.compile(
 PAST_BEFORE_RE = re.compile(r"\b(?:has|have|had|was|were|today|yesterday)\b", re.IGNORECASE)
 ACTION_RE = re.compile(
     r"\b(?:released|issued|issues?|set up|sets up|launched|launches|agreed|established|unveiled|"
-    r"announced|announces|announce|concluded|adopted|entered into|signed|created)\b",
+    r"announced|announces|announce|concluded|adopted|entered into|signed|created|endorsed)\b",
     re.IGNORECASE,
 )
 MINERAL_TOPIC_RE = re.compile(
@@ -1183,6 +1184,16 @@ OTHER_INSTRUMENT_RE = re.compile(
 
 
 MAX_NOUNS_PER_SENTENCE = 8
+#: The rest of a capitalised title: "on Critical Minerals".
+TITLE_WORDS_RE = re.compile(r"(?:\s+(?:on|of|for|and|the|[A-Z][\w-]*))*\s+")
+#: Nouns that name any instrument; a more specific one of the same release tells more.
+GENERIC_KIND_RE = re.compile(r"agreements?|accord|deal", re.IGNORECASE)
+#: An instrument put into effect, built on or acted under is an older one.
+IMPLEMENTS_RE = re.compile(
+    r"\b(?:implement(?:s|ed|ing)?|builds? on|building on|under|in the framework of|"
+    r"pursuant to|follow-up to|follow up to)\s+(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
 
 
 def extract_kind(
@@ -1203,6 +1214,19 @@ def extract_kind(
         noun_starts = [m.start() for m in nouns]
         for verb in list(SIGN_RE.finditer(s.text)) + list(ACTION_RE.finditer(s.text)):
             i = bisect.bisect_left(noun_starts, verb.end())
+            # "the partnership roadmap": in a compound the last noun is the head; "the
+            # Bilateral Dialogue on Critical Minerals agreement": a named instrument
+            # described by a common noun
+            while i + 1 < len(nouns) and (
+                re.fullmatch(r"\s+", s.text[nouns[i].end() : nouns[i + 1].start()])
+                or (
+                    nouns[i].group()[:1].isupper()
+                    and nouns[i + 1].group().islower()
+                    and nouns[i + 1].start() - nouns[i].end() < 60
+                    and TITLE_WORDS_RE.fullmatch(s.text[nouns[i].end() : nouns[i + 1].start()])
+                )
+            ):
+                i += 1
             nxt = nouns[i] if i < len(nouns) else None
             if nxt and nxt.start() - verb.end() < 80:
                 bonus = 4.0 if SIGN_RE.fullmatch(verb.group()) else 2.5
@@ -1241,6 +1265,12 @@ def extract_kind(
                 score -= 1.0
             if m.group().lower() == "partnership":
                 score -= 1.5  # the relationship more often than the instrument signed
+            if GENERIC_KIND_RE.fullmatch(m.group()):
+                score -= 1.5  # "sign agreement" in a headline, "a memorandum" in the body
+            if IMPLEMENTS_RE.search(before):
+                score -= 3.0  # "actions that will implement the Memorandum": an older one
+            if _background_time(ctx, s.text[max(0, m.start() - 60) : m.end() + 60]):
+                score -= 3.0  # "signed a memorandum in early November", told in May
             candidate = (score, -start, m.group(), start, end)
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
