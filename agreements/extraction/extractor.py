@@ -939,7 +939,7 @@ def _undated_signing_date(
         dates = [
             d
             for d in find_dates(ctx.text, s.start, s.end, ctx.published_on)
-            if not REPORTED_RE.search(ctx.text[max(s.start, d.start - 25) : d.start])
+            if _may_date_signing(ctx, s, d)
         ]
         if not dates:
             continue
@@ -953,6 +953,24 @@ def _undated_signing_date(
     return None, None
 
 
+#: "MOSCOW. Jan 12 (Interfax) -": the wire's date, not the signing's.
+WIRE_DATELINE_RE = re.compile(r"\s*\((?:[A-Z][\w.&' -]{1,30})\)\s*(?:--|—|–|-)")
+#: "which will take place 24-26 September": a date to come.
+FUTURE_BEFORE_RE = re.compile(r"\b(?:will|to)\s+(?:take place|be held|run)\b[^.;,]*$")
+
+
+def _may_date_signing(ctx: _Context, s: Sentence, d: DateMention) -> bool:
+    """Whether a date of sentence ``s`` may be the signing's: not the report's ("WAM
+    reported on Friday", a wire dateline) and not one to come ("will take place 24-26
+    September")."""
+    text = ctx.text
+    return not (
+        REPORTED_RE.search(text[max(s.start, d.start - 25) : d.start])
+        or WIRE_DATELINE_RE.match(text, d.end)
+        or FUTURE_BEFORE_RE.search(text[max(s.start, d.start - 40) : d.start])
+    )
+
+
 def extract_signing_date(
     ctx: _Context, events: list[SignEvent]
 ) -> tuple[dt.date | None, DateMention | None, SignEvent | None]:
@@ -964,11 +982,7 @@ def extract_signing_date(
         key = (s.start, s.end)
         if key not in ctx.dates:
             ctx.dates[key] = find_dates(ctx.text, s.start, s.end, ctx.published_on)
-        dates = [
-            d
-            for d in ctx.dates[key]
-            if not REPORTED_RE.search(ctx.text[max(s.start, d.start - 25) : d.start])
-        ]
+        dates = [d for d in ctx.dates[key] if _may_date_signing(ctx, s, d)]
         if not dates:
             continue
         nearest = min(dates, key=lambda d: abs(d.start - ev.verb_start))
