@@ -1069,6 +1069,10 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
                     mention = next(iter(ctx.mentions_in(at, at + 60)), None)
                     if mention is not None and mention.start == at:
                         city = mention.code
+            if city and _background_time(
+                ctx, text[offset + len(phrase) : offset + len(phrase) + 30]
+            ):
+                break  # "the G20 Summit in New Delhi in September 2023": another occasion
             if city:
                 distance = abs(offset - ev.verb_start)
                 if distance <= PLACE_REACH:
@@ -1443,8 +1447,10 @@ def extract(
     signed_on, date_mention, date_event = extract_signing_date(ctx, events)
     if signed_on is None:
         signed_on, date_mention = _lead_date(ctx, events)
+    lead_dated = False
     if signed_on is None and not any("ambiguous" in w or "conflicting" in w for w in warnings):
         signed_on, date_mention = _undated_signing_date(ctx, events)
+        lead_dated = signed_on is not None
     past = _best_events(events, ("past", "witness", "present"))
     planned = _best_events(events, ("planned",))
     status: str | None = None
@@ -1501,6 +1507,16 @@ def extract(
                 signed_place, signed_country, ps, pe = found
                 evidence["signed_place"] = [_evidence(text, ps, pe, 0.85)]
                 break
+        if not signed_place and lead_dated and date_mention is not None:
+            # the lead that dates an undated signing places it too: "... their summit at
+            # the presidential office in central Seoul on Sunday"
+            lead = next(x for x in ctx.sentences if x.start <= date_mention.start < x.end)
+            found = _city_in(
+                ctx, SignEvent(lead, date_mention.start, date_mention.end, "past", 0.0)
+            )
+            if found:
+                signed_place, signed_country, ps, pe = found
+                evidence["signed_place"] = [_evidence(text, ps, pe, 0.6)]
         said_here = any(
             re.search(r"\bsigned,?\s+here\b", ev.sentence.text, re.IGNORECASE) for ev in past
         )
