@@ -375,7 +375,8 @@ def _pairs_in(ctx: _Context, s: Sentence) -> list[tuple[list[Mention], float]]:
                 groups.append((group[0].start, group, 0.9 if s.is_headline else 0.85))
         i = j + 1
     # "X ... <agreement> with Y": the acting party first, the partner after "with".
-    for m in re.finditer(r"\bwith\s+(?:the\s+)?", text[s.start : s.end]):
+    # ("With" in a title-case headline)
+    for m in re.finditer(r"\b[Ww]ith\s+(?:[Tt]he\s+)?", text[s.start : s.end]):
         at = s.start + m.end()
         partner = next((x for x in mentions if x.start == at), None)
         if partner is None:
@@ -431,11 +432,15 @@ def extract_parties(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]
                 codes.append(m.code)
         # "X releases the MoU with Y and Z": the actor of a "with" group joins a group of
         # partners it shares a member with.
+        named_actor = False
         for other, _ in pairs[1:]:
             other_codes = {m.code for m in other}
             if other_codes & set(codes):
-                codes += [c for c in (m.code for m in other) if c not in codes]
-        if len(group) < len(codes) + 0 and ctx.home and ctx.home not in codes:
+                new = [c for c in (m.code for m in other) if c not in codes]
+                named_actor = named_actor or bool(new and len(other_codes) >= 2)
+                codes += new
+        # the publisher's party acts only when the sentence names no actor of its own
+        if len(group) < len(codes) and not named_actor and ctx.home and ctx.home not in codes:
             codes.insert(0, ctx.home)
         if len(codes) == 1 and ctx.home and ctx.home != codes[0]:
             codes.insert(0, ctx.home)
@@ -523,9 +528,9 @@ _MONTHS_RE = "|".join(m.capitalize() for m in MONTHS if len(m) > 3 or m == "may"
 #: publication date in ``_background_time``.
 BACKGROUND_TIME_RE = re.compile(
     r"\b[Ll]ast\s+(?:week|month|year|autumn|spring|summer|winter)(?:[’']s)?\b|"
-    r"\b(?:in|since)\s+(?:early|late|mid-?)?\s*(?P<month>" + _MONTHS_RE + r")\b"
+    r"\b(?:[Ii]n|[Ss]ince)\s+(?:early|late|mid-?)?\s*(?P<month>" + _MONTHS_RE + r")\b"
     r"(?!\s+\d{1,2}\b)(?:,?\s+(?P<myear>(?:19|20)\d\d))?|"
-    r"\b(?:in|since)\s+(?P<year>(?:19|20)\d\d)\b(?!\s*[-–])"
+    r"\b(?:[Ii]n|[Ss]ince)\s+(?P<year>(?:19|20)\d\d)\b(?!\s*[-–])"
 )
 #: Approving a signing is not signing: "the Cabinet gave its approval for signing of".
 APPROVAL_BEFORE_RE = re.compile(
