@@ -964,6 +964,26 @@ WIRE_DATELINE_RE = re.compile(r"\s*\((?:[A-Z][\w.&' -]{1,30})\)\s*(?:--|—|–|
 FUTURE_BEFORE_RE = re.compile(r"\b(?:will|to)\s+(?:take place|be held|run)\b[^.;,]*$")
 
 
+SAME_DAY_RE = re.compile(r"\b(?:on\s+)?the\s+same\s+day\b", re.IGNORECASE)
+
+
+#: How many sentences back "the same day" may point.
+SAME_DAY_REACH = 3
+
+
+def _day_before(ctx: _Context, s: Sentence) -> DateMention | None:
+    """The last date named in the few sentences before ``s`` (not in the headline)."""
+    prev = s
+    for _ in range(SAME_DAY_REACH):
+        prev = ctx.previous(prev)
+        if prev is None or prev.is_headline:
+            return None
+        earlier = find_dates(ctx.text, prev.start, prev.end, ctx.published_on)
+        if earlier:
+            return earlier[-1]
+    return None
+
+
 def _may_date_signing(ctx: _Context, s: Sentence, d: DateMention) -> bool:
     """Whether a date of sentence ``s`` may be the signing's: not the report's ("WAM
     reported on Friday", a wire dateline) and not one to come ("will take place 24-26
@@ -988,6 +1008,13 @@ def extract_signing_date(
         if key not in ctx.dates:
             ctx.dates[key] = find_dates(ctx.text, s.start, s.end, ctx.published_on)
         dates = [d for d in ctx.dates[key] if _may_date_signing(ctx, s, d)]
+        if not dates and not ctx.dates[key] and SAME_DAY_RE.search(s.text):
+            # "a ceremony was held the same day": the last day named in the sentences
+            # just before
+            day = _day_before(ctx, s)
+            if day is not None and day.value is not None and day.value <= ctx.published_on:
+                best.append((ev, day))
+                continue
         if not dates:
             continue
         nearest = min(dates, key=lambda d: abs(d.start - ev.verb_start))
