@@ -568,6 +568,13 @@ def _background_time(ctx: _Context, text: str) -> bool:
     return False
 
 
+def _verb_in_background(ctx: _Context, text: str, start: int, end: int) -> bool:
+    """Whether the clause of the verb at ``text[start:end]`` dates it before the news."""
+    clause = re.split(r"[.;:]", text[max(0, start - 200) : start])[-1]
+    after = re.split(r"[.;]", text[end : end + 60])[0]
+    return _background_time(ctx, clause[-120:] + " " + text[start:end] + after)
+
+
 def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
     """Every signing verb outside quotations, with its tense and relevance."""
     events: list[SignEvent] = []
@@ -615,8 +622,7 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
             relevance = _relevance(ctx, s, parties) + _local_penalty(
                 ctx, s, parties, start, s.start + m.end()
             )
-            after = re.split(r"[.;]", s.text[m.end() : m.end() + 60])[0]
-            if _background_time(ctx, clause[-120:] + " " + verb + after):
+            if _verb_in_background(ctx, s.text, m.start(), m.end()):
                 relevance -= 5.0  # a signing before the news, not the one reported
             nominal_use = (
                 verb == "signing"
@@ -1278,6 +1284,8 @@ def extract_kind(
             ):
                 i += 1
             nxt = nouns[i] if i < len(nouns) else None
+            if nxt and _verb_in_background(ctx, s.text, verb.start(), verb.end()):
+                continue  # "In early November, X and Y signed a memorandum": an older one
             if nxt and nxt.start() - verb.end() < 80:
                 bonus = 4.0 if SIGN_RE.fullmatch(verb.group()) else 2.5
                 object_bonus[nxt.start()] = max(bonus, object_bonus.get(nxt.start(), 0.0))
