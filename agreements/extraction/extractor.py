@@ -274,6 +274,7 @@ class _Context:
         self.relevance: dict[tuple[int, int], float] = {}
         self.people: dict[tuple[int, int], list[Found]] = {}
         self.dates: dict[tuple[int, int], list[DateMention]] = {}
+        self.background: dict[int, list[tuple[int, int]]] = {}
         self._surnames: dict[str, Found] | None = None
         self.warnings: list[str] = []
 
@@ -542,7 +543,13 @@ APPROVAL_BEFORE_RE = re.compile(
 
 def _background_time(ctx: _Context, text: str) -> bool:
     """Whether ``text`` dates what it reports before the news (see ``BACKGROUND_TIME_RE``)."""
+    return bool(_background_spans(ctx, text))
+
+
+def _background_spans(ctx: _Context, text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that date something before the news."""
     published = ctx.published_on
+    spans = []
     for m in BACKGROUND_TIME_RE.finditer(text):
         if m.group("month"):
             month = MONTHS.get(m.group("month").lower())
@@ -557,22 +564,34 @@ def _background_time(ctx: _Context, text: str) -> bool:
                 ),
             }
             if year is None and month not in {m for _, m in recent}:
-                return True  # "in early November", told in May: last November
-            if year is not None and (year, month) not in recent and year <= published.year:
-                return True
+                spans.append(m.span())  # "in early November", told in May: last November
+            elif year is not None and (year, month) not in recent and year <= published.year:
+                spans.append(m.span())
         elif m.group("year"):
             if int(m.group("year")) < published.year:
-                return True
+                spans.append(m.span())
         else:
-            return True
-    return False
+            spans.append(m.span())
+    return spans
 
 
-def _verb_in_background(ctx: _Context, text: str, start: int, end: int) -> bool:
-    """Whether the clause of the verb at ``text[start:end]`` dates it before the news."""
-    clause = re.split(r"[.;:]", text[max(0, start - 200) : start])[-1]
+def _sentence_background(ctx: _Context, s: Sentence) -> list[tuple[int, int]]:
+    """``_background_spans`` of a sentence (offsets in ``s.text``), computed once."""
+    if s.start not in ctx.background:
+        ctx.background[s.start] = _background_spans(ctx, s.text)
+    return ctx.background[s.start]
+
+
+def _background_between(ctx: _Context, s: Sentence, lo: int, hi: int) -> bool:
+    return any(lo <= a and b <= hi for a, b in _sentence_background(ctx, s))
+
+
+def _verb_in_background(ctx: _Context, s: Sentence, start: int, end: int) -> bool:
+    """Whether the clause of the verb at ``s.text[start:end]`` dates it before the news."""
+    text = s.text
+    clause = re.split(r"[.;:]", text[max(0, start - 200) : start])[-1][-120:]
     after = re.split(r"[.;]", text[end : end + 60])[0]
-    return _background_time(ctx, clause[-120:] + " " + text[start:end] + after)
+    return _background_between(ctx, s, start - len(clause), end + len(after))
 
 
 def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
@@ -622,7 +641,7 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
             relevance = _relevance(ctx, s, parties) + _local_penalty(
                 ctx, s, parties, start, s.start + m.end()
             )
-            if _verb_in_background(ctx, s.text, m.start(), m.end()):
+            if _verb_in_background(ctx, s, m.start(), m.end()):
                 relevance -= 5.0  # a signing before the news, not the one reported
             nominal_use = (
                 verb == "signing"
@@ -1284,7 +1303,7 @@ def extract_kind(
             ):
                 i += 1
             nxt = nouns[i] if i < len(nouns) else None
-            if nxt and _verb_in_background(ctx, s.text, verb.start(), verb.end()):
+            if nxt and _verb_in_background(ctx, s, verb.start(), verb.end()):
                 continue  # "In early November, X and Y signed a memorandum": an older one
             if nxt and nxt.start() - verb.end() < 80:
                 bonus = 4.0 if SIGN_RE.fullmatch(verb.group()) else 2.5
@@ -1327,7 +1346,7 @@ def extract_kind(
                 score -= 1.5  # "sign agreement" in a headline, "a memorandum" in the body
             if IMPLEMENTS_RE.search(before):
                 score -= 3.0  # "actions that will implement the Memorandum": an older one
-            if _background_time(ctx, s.text[max(0, m.start() - 60) : m.end() + 60]):
+            if _background_between(ctx, s, m.start() - 60, m.end() + 60):
                 score -= 3.0  # "signed a memorandum in early November", told in May
             candidate = (score, -start, m.group(), start, end)
             if best is None or candidate[:2] > best[:2]:
