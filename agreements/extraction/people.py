@@ -248,7 +248,7 @@ def tokens(ctx: _Context, start: int, end: int) -> list[Token]:
         else:
             kind = "other"
         result.append(Token(s, e, word, kind))
-    for a, b in zip(result, result[1:]):
+    for a, b in zip(result, result[1:], strict=False):
         if (a.word, b.word) in HONORIFIC_PAIRS and b.start - a.end == 1:
             a.kind = b.kind = "honorific"  # "Tan Sri": a form of address, not a surname
     return _collapse_acronyms(result)
