@@ -1118,8 +1118,7 @@ def test_undated_signing_takes_the_day_and_place_of_the_lead(vocab):
         "OSLO, Jan 12 (Newswire) - Norway has signed a memorandum on minerals with Chile.",
         "Norway has signed a memorandum on minerals with Chile, according to a statement "
         "released on Friday.",
-        "Norway and Chile signed a memorandum on minerals, the minister informed here on "
-        "Friday.",
+        "Norway and Chile signed a memorandum on minerals, the minister informed here on Friday.",
         "Norway and Chile signed a memorandum on minerals ahead of a fair that will take "
         "place 10−12 January.",
     ],
