@@ -62,8 +62,8 @@ VAGUE_RE = re.compile(
     r"in recent (?:days|weeks)|earlier this (?:week|month|year))\b",
     re.IGNORECASE,
 )
-RANGE_BEFORE_RE = re.compile(r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|&)\s*$")
-RANGE_AFTER_RE = re.compile(r"^\s*(?:and|to|-|–|&)\s*\d")
+RANGE_BEFORE_RE = re.compile(r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|—|−|&)\s*$")
+RANGE_AFTER_RE = re.compile(r"^\s*(?:and|to|-|–|—|−|&)\s*\d")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ Evidence = dict[str, Any]
 #: Agreement nouns -> kind. Order matters: longer, more specific phrases first.
 KIND_PATTERNS: list[tuple[str, str]] = [
     (
-        r"memorand(?:um|a) of (?:understanding|cooperation|co-operation)|\bMoUs?\b|\bMOUs?\b",
+        r"memorand(?:um|a) of (?:understanding|cooperation|co-operation)|\bMoUs?\b|\bMOUs?\b|"
+        r"\bmemos?\b",
         "memorandum_of_understanding",
     ),
     (r"(?:joint )?(?:declaration|statement|letter) of intent", "statement_of_intent"),
@@ -71,7 +72,7 @@ PLANNED_BEFORE_RE = re.compile(
 PAST_BEFORE_RE = re.compile(r"\b(?:has|have|had|was|were|today|yesterday)\b", re.IGNORECASE)
 ACTION_RE = re.compile(
     r"\b(?:released|issued|issues?|set up|sets up|launched|launches|agreed|established|unveiled|"
-    r"announced|announces|announce|concluded|adopted|entered into|signed|created)\b",
+    r"announced|announces|announce|concluded|adopted|entered into|signed|created|endorsed)\b",
     re.IGNORECASE,
 )
 MINERAL_TOPIC_RE = re.compile(
@@ -146,7 +147,7 @@ CITY_RE = re.compile(
 DATELINE_RE = re.compile(
     r"^(?P<city>[A-Z][A-Za-z .'\-]+?)(?:,\s*[A-Z][A-Za-z.]+)?"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+(?: \d{4})?))?"
-    r"\s*(?:/[A-Z]+/)?\s*(?:--|—|–|-|,|$)"
+    r"\s*(?:/[A-Z]+/)?\s*(?:--|—|–|-|,|:|$)"
 )
 
 
@@ -273,6 +274,7 @@ class _Context:
         self.relevance: dict[tuple[int, int], float] = {}
         self.people: dict[tuple[int, int], list[Found]] = {}
         self.dates: dict[tuple[int, int], list[DateMention]] = {}
+        self.background: dict[int, list[tuple[int, int]]] = {}
         self._surnames: dict[str, Found] | None = None
         self.warnings: list[str] = []
 
@@ -374,7 +376,8 @@ def _pairs_in(ctx: _Context, s: Sentence) -> list[tuple[list[Mention], float]]:
                 groups.append((group[0].start, group, 0.9 if s.is_headline else 0.85))
         i = j + 1
     # "X ... <agreement> with Y": the acting party first, the partner after "with".
-    for m in re.finditer(r"\bwith\s+(?:the\s+)?", text[s.start : s.end]):
+    # ("With" in a title-case headline)
+    for m in re.finditer(r"\b[Ww]ith\s+(?:[Tt]he\s+)?", text[s.start : s.end]):
         at = s.start + m.end()
         partner = next((x for x in mentions if x.start == at), None)
         if partner is None:
@@ -430,11 +433,15 @@ def extract_parties(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]
                 codes.append(m.code)
         # "X releases the MoU with Y and Z": the actor of a "with" group joins a group of
         # partners it shares a member with.
+        named_actor = False
         for other, _ in pairs[1:]:
             other_codes = {m.code for m in other}
             if other_codes & set(codes):
-                codes += [c for c in (m.code for m in other) if c not in codes]
-        if len(group) < len(codes) + 0 and ctx.home and ctx.home not in codes:
+                new = [c for c in (m.code for m in other) if c not in codes]
+                named_actor = named_actor or bool(new and len(other_codes) >= 2)
+                codes += new
+        # the publisher's party acts only when the sentence names no actor of its own
+        if len(group) < len(codes) and not named_actor and ctx.home and ctx.home not in codes:
             codes.insert(0, ctx.home)
         if len(codes) == 1 and ctx.home and ctx.home != codes[0]:
             codes.insert(0, ctx.home)
@@ -516,6 +523,77 @@ PLANNED_RE = re.compile(
 )
 
 
+_MONTHS_RE = "|".join(m.capitalize() for m in MONTHS if len(m) > 3 or m == "may")
+#: Time words that put a signing before the news: "last month's signing", "signed in
+#: early November" (a month without a day), "signed in 2022". Checked against the
+#: publication date in ``_background_time``.
+BACKGROUND_TIME_RE = re.compile(
+    r"\b[Ll]ast\s+(?:week|month|year|autumn|spring|summer|winter)(?:[’']s)?\b|"
+    r"\b(?:[Ii]n|[Ss]ince)\s+(?:early|late|mid-?)?\s*(?P<month>" + _MONTHS_RE + r")\b"
+    r"(?!\s+\d{1,2}\b)(?:,?\s+(?P<myear>(?:19|20)\d\d))?|"
+    r"\b(?:[Ii]n|[Ss]ince)\s+(?P<year>(?:19|20)\d\d)\b(?!\s*[-–])"
+)
+#: Approving a signing is not signing: "the Cabinet gave its approval for signing of".
+APPROVAL_BEFORE_RE = re.compile(
+    r"\b(?:approv(?:al|ed|es|e)|authori[sz](?:ation|ed|es|e)|nod)\s+(?:for|to|of)?\s*"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _background_time(ctx: _Context, text: str) -> bool:
+    """Whether ``text`` dates what it reports before the news (see ``BACKGROUND_TIME_RE``)."""
+    return bool(_background_spans(ctx, text))
+
+
+def _background_spans(ctx: _Context, text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that date something before the news."""
+    published = ctx.published_on
+    spans = []
+    for m in BACKGROUND_TIME_RE.finditer(text):
+        if m.group("month"):
+            month = MONTHS.get(m.group("month").lower())
+            year = int(m.group("myear")) if m.group("myear") else None
+            if month is None:
+                continue
+            recent = {
+                (published.year, published.month),
+                (
+                    (published - dt.timedelta(days=10)).year,
+                    (published - dt.timedelta(days=10)).month,
+                ),
+            }
+            if year is None and month not in {m for _, m in recent}:
+                spans.append(m.span())  # "in early November", told in May: last November
+            elif year is not None and (year, month) not in recent and year <= published.year:
+                spans.append(m.span())
+        elif m.group("year"):
+            if int(m.group("year")) < published.year:
+                spans.append(m.span())
+        else:
+            spans.append(m.span())
+    return spans
+
+
+def _sentence_background(ctx: _Context, s: Sentence) -> list[tuple[int, int]]:
+    """``_background_spans`` of a sentence (offsets in ``s.text``), computed once."""
+    if s.start not in ctx.background:
+        ctx.background[s.start] = _background_spans(ctx, s.text)
+    return ctx.background[s.start]
+
+
+def _background_between(ctx: _Context, s: Sentence, lo: int, hi: int) -> bool:
+    return any(lo <= a and b <= hi for a, b in _sentence_background(ctx, s))
+
+
+def _verb_in_background(ctx: _Context, s: Sentence, start: int, end: int) -> bool:
+    """Whether the clause of the verb at ``s.text[start:end]`` dates it before the news."""
+    text = s.text
+    clause = re.split(r"[.;:]", text[max(0, start - 200) : start])[-1][-120:]
+    after = re.split(r"[.;]", text[end : end + 60])[0]
+    return _background_between(ctx, s, start - len(clause), end + len(after))
+
+
 def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
     """Every signing verb outside quotations, with its tense and relevance."""
     events: list[SignEvent] = []
@@ -558,9 +636,13 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
                 tense = "past"  # headlines report what happened in the present tense
             else:
                 tense = "present"
+            if tense != "witness" and APPROVAL_BEFORE_RE.search(lead_in):
+                tense = "planned"
             relevance = _relevance(ctx, s, parties) + _local_penalty(
                 ctx, s, parties, start, s.start + m.end()
             )
+            if _verb_in_background(ctx, s, m.start(), m.end()):
+                relevance -= 5.0  # a signing before the news, not the one reported
             nominal_use = (
                 verb == "signing"
                 and tense != "witness"
@@ -774,10 +856,16 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
     if any(ev.tense == "past" and ev.relevance >= 0 for ev in events):
         for person in _representatives(ctx, parties):
             people.setdefault(person.name.lower(), person)
-    result = list(people.values())
-    for p in result:
+    result = []
+    for p in people.values():
+        if p.party is None and not p.office:
+            # a name with neither office nor country is as likely a company or a leader
+            # overseeing the signing as a signatory: named for the editor, not proposed
+            ctx.warnings.append(f"{p.name} is named at the signing without office or party")
+            continue
         if p.party is None:
             ctx.warnings.append(f"could not tell which party {p.name} represents")
+        result.append(p)
     return result
 
 
@@ -829,9 +917,108 @@ def _lead_date(ctx: _Context, events: list[SignEvent]) -> tuple[dt.date | None, 
 
 #: A date that belongs to the report, not to the signing: "WAM reported on Friday".
 REPORTED_RE = re.compile(
-    r"\b(?:reported|said|announced|stated|told|published|added|confirmed)\s+(?:on\s+)?$",
+    r"\b(?:reported|said|says|announced|stated|told|published|added|confirmed|released|issued|"
+    r"informed)"
+    r"\s+(?:here\s+)?(?:on\s+)?$",
     re.IGNORECASE,
 )
+
+
+#: A month or a year: a sentence that dates the signing vaguely ("in November") is not
+#: dated by its lead.
+VAGUE_DATE_RE = re.compile(r"\b(?:" + _MONTHS_RE + r"|(?:19|20)\d\d)\b|\b[Ll]ast\s+\w+|\brecent")
+#: What a lead that dates the signing reports: a meeting, an agreement, a signing.
+LEAD_EVENT_RE = re.compile(
+    r"\b(?:agreed|met|held|hosted|visit(?:ed)?|talks|summit|meeting|entered|signed|signing|"
+    r"concluded|launched|adopted|endorsed|inked|sealed)\b",
+    re.IGNORECASE,
+)
+LEAD_MIN_WORDS = 8
+LEAD_REPORT_RE = re.compile(
+    r"\b(?:disclos\w*|announce\w*|press conference|told reporters)\b", re.IGNORECASE
+)
+#: How many body sentences make the lead.
+LEAD_SENTENCES = 3
+#: The lead's date stands for an undated signing only when it is this recent.
+LEAD_DAYS = 7
+
+
+def _undated_signing_date(
+    ctx: _Context, events: list[SignEvent]
+) -> tuple[dt.date | None, DateMention | None]:
+    """ "The two sides signed an MoU", undated, in a release whose lead dates the meeting
+    ("agreed Friday", "On February 19 2024, ..."): the one recent date of the lead.
+
+    Only when every sentence reporting the signing is undated (no month, year or "last
+    ..."), the lead names a single day, no later than the publication and at most a week
+    before it.
+    """
+    past = [e for e in events if e.tense in ("past", "witness") and e.relevance >= 0]
+    if not past:
+        return None, None
+    if any(VAGUE_DATE_RE.search(e.sentence.text) for e in past if not e.sentence.is_headline):
+        return None, None
+    lead = [s for s in ctx.sentences if not s.is_headline and not ctx.is_quoted(s)][:LEAD_SENTENCES]
+    for s in lead:
+        if BACKGROUND_TIME_RE.search(s.text) and _background_time(ctx, s.text):
+            return None, None
+        if LEAD_REPORT_RE.search(s.text):
+            return None, None  # the lead dates an announcement, not the signing
+        if len(s.text.split()) < LEAD_MIN_WORDS or not LEAD_EVENT_RE.search(s.text):
+            continue  # a dateline or "Date published: 6 April 2023", not an account
+        dates = [
+            d
+            for d in find_dates(ctx.text, s.start, s.end, ctx.published_on)
+            if _may_date_signing(ctx, s, d)
+        ]
+        if not dates:
+            continue
+        values = {d.value for d in dates}
+        if len(values) != 1 or None in values:
+            return None, None
+        value = dates[0].value
+        if value > ctx.published_on or (ctx.published_on - value).days > LEAD_DAYS:
+            return None, None
+        return value, dates[0]
+    return None, None
+
+
+#: "MOSCOW. Jan 12 (Interfax) -": the wire's date, not the signing's.
+WIRE_DATELINE_RE = re.compile(r"\s*\((?:[A-Z][\w.&' -]{1,30})\)\s*(?:--|—|–|-)")
+#: "which will take place 24-26 September": a date to come.
+FUTURE_BEFORE_RE = re.compile(r"\b(?:will|to)\s+(?:take place|be held|run)\b[^.;,]*$")
+
+
+SAME_DAY_RE = re.compile(r"\b(?:on\s+)?the\s+same\s+day\b", re.IGNORECASE)
+
+
+#: How many sentences back "the same day" may point.
+SAME_DAY_REACH = 3
+
+
+def _day_before(ctx: _Context, s: Sentence) -> DateMention | None:
+    """The last date named in the few sentences before ``s`` (not in the headline)."""
+    prev = s
+    for _ in range(SAME_DAY_REACH):
+        prev = ctx.previous(prev)
+        if prev is None or prev.is_headline:
+            return None
+        earlier = find_dates(ctx.text, prev.start, prev.end, ctx.published_on)
+        if earlier:
+            return earlier[-1]
+    return None
+
+
+def _may_date_signing(ctx: _Context, s: Sentence, d: DateMention) -> bool:
+    """Whether a date of sentence ``s`` may be the signing's: not the report's ("WAM
+    reported on Friday", a wire dateline) and not one to come ("will take place 24-26
+    September")."""
+    text = ctx.text
+    return not (
+        REPORTED_RE.search(text[max(s.start, d.start - 25) : d.start])
+        or WIRE_DATELINE_RE.match(text, d.end)
+        or FUTURE_BEFORE_RE.search(text[max(s.start, d.start - 40) : d.start])
+    )
 
 
 def extract_signing_date(
@@ -845,11 +1032,14 @@ def extract_signing_date(
         key = (s.start, s.end)
         if key not in ctx.dates:
             ctx.dates[key] = find_dates(ctx.text, s.start, s.end, ctx.published_on)
-        dates = [
-            d
-            for d in ctx.dates[key]
-            if not REPORTED_RE.search(ctx.text[max(s.start, d.start - 25) : d.start])
-        ]
+        dates = [d for d in ctx.dates[key] if _may_date_signing(ctx, s, d)]
+        if not dates and not ctx.dates[key] and SAME_DAY_RE.search(s.text):
+            # "a ceremony was held the same day": the last day named in the sentences
+            # just before
+            day = _day_before(ctx, s)
+            if day is not None and day.value is not None and day.value <= ctx.published_on:
+                best.append((ev, day))
+                continue
         if not dates:
             continue
         nearest = min(dates, key=lambda d: abs(d.start - ev.verb_start))
@@ -872,7 +1062,17 @@ def extract_signing_date(
 
 
 PLACE_AFTER_RE = re.compile(
-    r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w’'.\-]*)(?:,?\s+[A-Z][\w’'.\-]*){0,2})"
+    r"\b(?P<prep>in|at)\s+(?:the\s+)?"
+    # "in the Canadian capital of Ottawa", "in Peruvian capital Lima", "in central Seoul"
+    r"(?:(?:[A-Z][\w’'-]*\s+)?capital(?:\s+city)?(?:,|\s+of)?\s+|"
+    r"(?:central|downtown|northern|southern|eastern|western)\s+)?"
+    r"(?P<place>(?:[A-Z][\w’'.\-]*)(?:,?\s+[A-Z][\w’'.\-]*){0,2})"
+)
+#: "the US Embassy in Islamabad", "the University of X in Y": the city belongs to the
+#: name of a body, not to the signing.
+BODY_BEFORE_PLACE_RE = re.compile(
+    r"\b(?:Embassy|Consulate|Mission|Delegation|Office|Ministry|University|Institute|"
+    r"Chamber|Bureau|Headquarters|Centre|Center)\s*$"
 )
 #: How far from the signing verb a place named only by the gazetteer may be.
 PLACE_REACH = 150
@@ -895,8 +1095,12 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
     others: list[str | None] = []
     gazetteer = ctx.places
     for m in PLACE_AFTER_RE.finditer(text, s.start, s.end):
-        words = m.group(1)
-        offset = m.start(1)
+        if m.group("prep") == "in" and BODY_BEFORE_PLACE_RE.search(
+            text[max(s.start, m.start() - 20) : m.start()]
+        ):
+            continue
+        words = m.group("place")
+        offset = m.start("place")
         # the longest leading run of words that names a place
         parts = list(re.finditer(r"[^\s,]+", words))
         for n in range(len(parts), 0, -1):
@@ -922,6 +1126,10 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
                     mention = next(iter(ctx.mentions_in(at, at + 60)), None)
                     if mention is not None and mention.start == at:
                         city = mention.code
+            if city and _background_time(
+                ctx, text[offset + len(phrase) : offset + len(phrase) + 30]
+            ):
+                break  # "the G20 Summit in New Delhi in September 2023": another occasion
             if city:
                 distance = abs(offset - ev.verb_start)
                 if distance <= PLACE_REACH:
@@ -1051,6 +1259,16 @@ OTHER_INSTRUMENT_RE = re.compile(
 
 
 MAX_NOUNS_PER_SENTENCE = 8
+#: The rest of a capitalised title: "on Critical Minerals".
+TITLE_WORDS_RE = re.compile(r"(?:\s+(?:on|of|for|and|the|[A-Z][\w-]*))*\s+")
+#: Nouns that name any instrument; a more specific one of the same release tells more.
+GENERIC_KIND_RE = re.compile(r"agreements?|accord|deal", re.IGNORECASE)
+#: An instrument put into effect, built on or acted under is an older one.
+IMPLEMENTS_RE = re.compile(
+    r"\b(?:implement(?:s|ed|ing)?|builds? on|building on|under|in the framework of|"
+    r"pursuant to|follow-up to|follow up to)\s+(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
 
 
 def extract_kind(
@@ -1071,7 +1289,22 @@ def extract_kind(
         noun_starts = [m.start() for m in nouns]
         for verb in list(SIGN_RE.finditer(s.text)) + list(ACTION_RE.finditer(s.text)):
             i = bisect.bisect_left(noun_starts, verb.end())
+            # "the partnership roadmap": in a compound the last noun is the head; "the
+            # Bilateral Dialogue on Critical Minerals agreement": a named instrument
+            # described by a common noun
+            while i + 1 < len(nouns) and (
+                re.fullmatch(r"\s+", s.text[nouns[i].end() : nouns[i + 1].start()])
+                or (
+                    nouns[i].group()[:1].isupper()
+                    and nouns[i + 1].group().islower()
+                    and nouns[i + 1].start() - nouns[i].end() < 60
+                    and TITLE_WORDS_RE.fullmatch(s.text[nouns[i].end() : nouns[i + 1].start()])
+                )
+            ):
+                i += 1
             nxt = nouns[i] if i < len(nouns) else None
+            if nxt and _verb_in_background(ctx, s, verb.start(), verb.end()):
+                continue  # "In early November, X and Y signed a memorandum": an older one
             if nxt and nxt.start() - verb.end() < 80:
                 bonus = 4.0 if SIGN_RE.fullmatch(verb.group()) else 2.5
                 object_bonus[nxt.start()] = max(bonus, object_bonus.get(nxt.start(), 0.0))
@@ -1109,6 +1342,12 @@ def extract_kind(
                 score -= 1.0
             if m.group().lower() == "partnership":
                 score -= 1.5  # the relationship more often than the instrument signed
+            if GENERIC_KIND_RE.fullmatch(m.group()):
+                score -= 1.5  # "sign agreement" in a headline, "a memorandum" in the body
+            if IMPLEMENTS_RE.search(before):
+                score -= 3.0  # "actions that will implement the Memorandum": an older one
+            if _background_between(ctx, s, m.start() - 60, m.end() + 60):
+                score -= 3.0  # "signed a memorandum in early November", told in May
             candidate = (score, -start, m.group(), start, end)
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
@@ -1267,6 +1506,10 @@ def extract(
     signed_on, date_mention, date_event = extract_signing_date(ctx, events)
     if signed_on is None:
         signed_on, date_mention = _lead_date(ctx, events)
+    lead_dated = False
+    if signed_on is None and not any("ambiguous" in w or "conflicting" in w for w in warnings):
+        signed_on, date_mention = _undated_signing_date(ctx, events)
+        lead_dated = signed_on is not None
     past = _best_events(events, ("past", "witness", "present"))
     planned = _best_events(events, ("planned",))
     status: str | None = None
@@ -1323,6 +1566,16 @@ def extract(
                 signed_place, signed_country, ps, pe = found
                 evidence["signed_place"] = [_evidence(text, ps, pe, 0.85)]
                 break
+        if not signed_place and lead_dated and date_mention is not None:
+            # the lead that dates an undated signing places it too: "... their summit at
+            # the presidential office in central Seoul on Sunday"
+            lead = next(x for x in ctx.sentences if x.start <= date_mention.start < x.end)
+            found = _city_in(
+                ctx, SignEvent(lead, date_mention.start, date_mention.end, "past", 0.0)
+            )
+            if found:
+                signed_place, signed_country, ps, pe = found
+                evidence["signed_place"] = [_evidence(text, ps, pe, 0.6)]
         said_here = any(
             re.search(r"\bsigned,?\s+here\b", ev.sentence.text, re.IGNORECASE) for ev in past
         )

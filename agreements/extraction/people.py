@@ -76,14 +76,21 @@ HONORIFICS = set(
     """
 Hon Hon. Honourable Honorable Hon’ble Mr Mrs Ms Dr Sir Dame Lord Baroness Prince Princess
 Sheikh Sheikha Shri Smt Excellency H.E. Lic Eng Prof Professor Rt Rt. Right Madam
+Datuk Dato Dato' Dato’ Datin Tun Toh Puan Haji Hajjah Pehin Engr Engr.
 """.split()
 )
+#: Words that are a form of address only after another one ("Datuk Seri", "Tan Sri"); alone
+#: they are given names ("Sri Mulyani Indrawati").
+HONORIFIC_SEQUELS = {"Seri", "Sri", "Paduka"}
+#: First words of two-word forms of address whose first word alone is a surname ("Tan").
+HONORIFIC_PAIRS = {("Tan", "Sri"), ("Puan", "Sri")}
 #: Letters after a name, before its office.
 POSTNOMINALS = {"MP", "MEP", "KC", "QC", "PC", "OBE", "CBE", "MBE", "KBE", "DBE", "MLA", "AO", "AC"}
 #: Words after a name that make it the name of an organisation ("Khanij Bidesh India Ltd").
 ORGANISATION_RE = re.compile(
     r"^(?:\s+[A-Z][\w.&’'-]*){0,2}\s+(?:Limited|Ltd|Corporation|Corp|Company|Inc|Plc|PLC|SE|SA|"
-    r"AG|GmbH|Group|Holdings|Bank|Agency|Committee|Institute|Association|Council|Fund)\b"
+    r"AG|GmbH|Group|Holdings|Bank|Agency|Committee|Institute|Association|Council|Fund|"
+    r"Organisation|Organization|Authority)\b"
 )
 #: Capitalised words that start sentences or name things other than people.
 STOP_WORDS = set(
@@ -126,7 +133,10 @@ PARTICLES = {
     "y",
 }
 #: Offices whose official title includes the country name.
-TITLE_WITH_COUNTRY = {("US", "Trade Representative"), ("US", "Secretary of State")}
+TITLE_WITH_COUNTRY = {("US", "Trade Representative")}
+#: A body of a party rather than the party itself: "Vice-President of the European
+#: Commission" keeps the body in the office ("of Chile" is a country qualifier, dropped).
+INSTITUTION_RE = re.compile(r"\b(?:Commission|Council|Parliament|Court|Bank)\b")
 #: Offices that by themselves tell the party.
 OFFICE_PARTY_RE = [(re.compile(r"\bCommission(?:er)?\b|\bHigh Representative\b"), "EU")]
 
@@ -203,11 +213,26 @@ def tokens(ctx: _Context, start: int, end: int) -> list[Token]:
             result.append(Token(s, e, word, "other"))
             continue
         title = bare[:1].upper() + bare[1:]
-        if title in HEAD_WORDS or title.replace("-", " ").split(" ")[-1] in HEAD_WORDS:
+        # "vice-president" as well as "Vice-President"
+        parts = "-".join(w[:1].upper() + w[1:] for w in title.split("-"))
+        if (
+            title in HEAD_WORDS
+            or parts in HEAD_WORDS
+            or title.replace("-", " ").split(" ")[-1] in HEAD_WORDS
+        ):
             kind = "head"  # "the UAE's minister of investments" is an office too
         elif title in OFFICE_WORDS:
             kind = "office"
-        elif bare in HONORIFICS or word in HONORIFICS:
+        elif (
+            bare in HONORIFICS
+            or word in HONORIFICS
+            or (
+                bare in HONORIFIC_SEQUELS
+                and result
+                and result[-1].kind == "honorific"
+                and result[-1].end + 1 >= s
+            )
+        ):
             kind = "honorific"
         elif bare in ("of", "for", "to", "the", "and", "on", "in"):
             kind = "connector"
@@ -223,6 +248,9 @@ def tokens(ctx: _Context, start: int, end: int) -> list[Token]:
         else:
             kind = "other"
         result.append(Token(s, e, word, kind))
+    for a, b in zip(result, result[1:], strict=False):
+        if (a.word, b.word) in HONORIFIC_PAIRS and b.start - a.end == 1:
+            a.kind = b.kind = "honorific"  # "Tan Sri": a form of address, not a surname
     return _collapse_acronyms(result)
 
 
@@ -461,6 +489,16 @@ def _office_before(text: str, toks: list[Token], a: int, used: set[int]) -> tupl
         ):
             first -= 2  # "First Deputy Prime Minister and Economy Minister"
             continue
+        if (
+            prev.word in ("and", "&")
+            and first - 2 >= 0
+            and first - 2 not in used
+            and toks[first - 2].kind == "office"
+            and toks[first].kind == "office"
+            and _adjacent(text, toks[first - 2], prev)
+        ):
+            first -= 2  # "Natural Resources and Environment Minister": one portfolio
+            continue
         if prev.kind not in ("office", "mention", "head"):
             break
         if not _adjacent(text, prev, toks[first]):
@@ -535,11 +573,14 @@ def _split_office(ctx: _Context, toks: list[Token], a: int, b: int) -> tuple[str
             first_of_tail -= 1
         joint = text[start : toks[first_of_tail].start]
         qualifier = re.search(r"\s+of\s+(?:the\s+)?$", joint)
+        institution = INSTITUTION_RE.search(text[toks[first_of_tail].start : end])
         if qualifier is not None and (party is None or party == tail.code):
             party = tail.code
-            end = start + qualifier.start()
+            if institution is None:
+                end = start + qualifier.start()
     office = text[start:end].strip(" ,")
     office = re.sub(r"\s+", " ", office)
+    office = re.sub(r"(?<=[a-z]{2})\.$", "", office)  # the full stop of the sentence
     if party is None:
         for regex, code in OFFICE_PARTY_RE:
             if regex.search(office) and code in ctx.vocab.parties:

@@ -981,3 +981,224 @@ def test_a_year_before_and_is_not_a_range_of_days():
         ("3 March", dt.date(2023, 3, 3)),
         ("18 July", None),
     ]
+
+
+# ---------------------------------------------------------------------------
+# Rules generalised on the third batch of development releases
+# ---------------------------------------------------------------------------
+
+
+def test_lower_case_offices_and_the_body_of_a_party(vocab):
+    text = (
+        "EU and Mongolia sign MoU\n"
+        "The MoU on critical raw materials was signed by Jane Doe, executive vice-president "
+        "of the European Commission, and John Roe, Mongolia's Minister of Mining, Industry "
+        "and Trade.\n"
+    )
+    assert sorted(signers(run(vocab, text))) == [
+        ("Jane Doe", "EU", "executive vice-president of the European Commission", "signatory"),
+        ("John Roe", "MN", "Minister of Mining, Industry and Trade", "signatory"),
+    ]
+
+
+def test_portfolio_joined_by_and_before_the_head(vocab):
+    text = (
+        "Chile and Peru sign MoU\n"
+        "Chilean Mining and Energy Minister Ana Torres and Peruvian Foreign Minister Luis "
+        "Vega signed a memorandum of understanding on copper.\n"
+    )
+    assert sorted(signers(run(vocab, text))) == [
+        ("Ana Torres", "CL", "Mining and Energy Minister", "signatory"),
+        ("Luis Vega", "PE", "Foreign Minister", "signatory"),
+    ]
+
+
+def test_country_qualifier_of_secretary_of_state_is_dropped(vocab):
+    text = (
+        "US and Norway sign MoU\n"
+        "US Secretary of State Mary Major and Norwegian Foreign Minister Ola Berg signed a "
+        "memorandum of understanding on critical minerals.\n"
+    )
+    assert ("Mary Major", "US", "Secretary of State", "signatory") in signers(run(vocab, text))
+
+
+@pytest.mark.parametrize(
+    "address, name",
+    [
+        ("Datuk Seri", "Aziz Rahman"),
+        ("Tan Sri", "Aziz Rahman"),
+        ("Dato'", "Aziz Rahman"),
+        ("", "Sri Wahyuni Putri"),  # alone, "Sri" is a given name
+    ],
+)
+def test_malay_forms_of_address(vocab, address, name):
+    text = (
+        "Malaysia and Japan sign MoU\n"
+        f"Malaysian Prime Minister {address} {name} and Japanese Prime Minister Taro Sato "
+        "signed a memorandum of understanding on rare earths.\n"
+    ).replace("  ", " ")
+    found = {s[0]: s for s in signers(run(vocab, text))}
+    assert found[name] == (name, "MY", "Prime Minister", "signatory")
+
+
+def test_organisations_and_bare_names_are_not_signatories(vocab):
+    text = (
+        "Pakistan and US sign MoU\n"
+        "US Ambassador John Doe signed the MoU with Pakistan's Frontier Roads Organisation "
+        "on critical minerals.\n"
+    )
+    assert [s[0] for s in signers(run(vocab, text))] == ["John Doe"]
+    text = (
+        "Germany and Uzbekistan sign accords\n"
+        "After the talks, Anna Weber and Rustam Aliev signed a joint declaration on "
+        "critical minerals.\n"
+    )
+    result = run(vocab, text)
+    assert signers(result) == []  # neither office nor country: named in a warning
+    assert any("Anna Weber" in w for w in result.warnings)
+
+
+def test_signing_before_the_news_is_background(vocab):
+    text = (
+        "Kazakhstan and EU adopt roadmap\n"
+        "In early November, Kazakh Prime Minister Aidar Bekov and Commission President Jane "
+        "Doe signed a memorandum of understanding on raw materials.\n"
+        "Today the two sides endorsed the partnership roadmap to implement the memorandum.\n"
+    )
+    result = run(vocab, text, dt.date(2023, 5, 19))
+    assert signers(result) == []
+    assert result.proposal["signed_on"] is None
+    assert result.proposal["kind"] == "roadmap"
+    text = (
+        "UAE and US sign framework\n"
+        "The UAE said it has signed a framework with the US on critical minerals.\n"
+        "US Under Secretary John Doe visited Abu Dhabi for last month's signing.\n"
+    )
+    assert signers(run(vocab, text, dt.date(2026, 2, 6))) == []
+
+
+def test_approving_a_signing_is_not_signing(vocab):
+    text = (
+        "Cabinet approves MoU between India and Brazil\n"
+        "The Cabinet on Wednesday gave its approval for signing of a memorandum of "
+        "understanding between India and Brazil on geology and mineral resources.\n"
+    )
+    result = run(vocab, text, dt.date(2020, 1, 22))
+    assert result.proposal["signed_on"] is None
+    assert result.proposal["status"] == "planned"
+
+
+def test_undated_signing_takes_the_day_and_place_of_the_lead(vocab):
+    text = (
+        "Korea and Tanzania sign critical minerals MoU\n"
+        "The two presidents held a summit at the presidential office in central Seoul on "
+        "Sunday.\n"
+        "The two sides signed a memorandum of understanding on critical minerals.\n"
+    )
+    result = run(vocab, text, dt.date(2024, 6, 3))
+    assert result.proposal["signed_on"] == "2024-06-02"
+    assert result.proposal["signed_place"] == "Seoul"
+    for lead in (
+        # an announcement, a bare date line, a date two weeks old: no date for the signing
+        "The two presidents announced the deals after their summit in Seoul on Sunday.\n",
+        "June 3, 2024\n",
+        "The two presidents held a summit on May 20.\n",
+    ):
+        text = (
+            "Korea and Tanzania sign critical minerals MoU\n"
+            + lead
+            + "The two sides signed a memorandum of understanding on critical minerals.\n"
+        )
+        assert run(vocab, text, dt.date(2024, 6, 3)).proposal["signed_on"] is None, lead
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "OSLO, Jan 12 (Newswire) - Norway has signed a memorandum on minerals with Chile.",
+        "Norway has signed a memorandum on minerals with Chile, according to a statement "
+        "released on Friday.",
+        "Norway and Chile signed a memorandum on minerals, the minister informed here on Friday.",
+        "Norway and Chile signed a memorandum on minerals ahead of a fair that will take "
+        "place 10−12 January.",
+    ],
+)
+def test_dates_of_the_report_or_to_come_do_not_date_the_signing(vocab, sentence):
+    text = "Norway and Chile sign memorandum\n" + sentence + "\n"
+    assert run(vocab, text, dt.date(2024, 1, 12)).proposal["signed_on"] is None
+
+
+def test_the_same_day(vocab):
+    text = (
+        "Japan and Chile revise mining memorandum\n"
+        "Japan added lithium to its mining cooperation with Chile, the ministry said on "
+        "Friday.\n"
+        "The ministry hopes the collaboration will secure supplies.\n"
+        "A signing ceremony for the revised memorandum was held in Tokyo the same day.\n"
+    )
+    result = run(vocab, text, dt.date(2024, 6, 14))
+    assert result.proposal["signed_on"] == "2024-06-14"
+    assert result.proposal["signed_place"] == "Tokyo"
+
+
+@pytest.mark.parametrize(
+    "where, place",
+    [
+        ("in the Canadian capital of Ottawa", "Ottawa"),
+        ("in Peruvian capital Lima", "Lima"),
+        ("in downtown Nairobi", "Nairobi"),
+        ("at the British Embassy in Nairobi", ""),  # the embassy's city, not the signing's
+    ],
+)
+def test_places_after_capital_and_bodies(vocab, where, place):
+    text = (
+        "Kenya and UK sign MoU\n"
+        f"Kenya and the United Kingdom today signed a memorandum on critical minerals {where}.\n"
+    )
+    assert run(vocab, text, dt.date(2024, 3, 5)).proposal["signed_place"] == place
+
+
+def test_a_city_of_an_earlier_occasion_is_not_the_place(vocab):
+    text = (
+        "EU and Zambia sign partnership\n"
+        "As a follow-up to the summit in Nairobi in September 2023, the EU and Zambia today "
+        "signed a memorandum of understanding on raw materials.\n"
+    )
+    assert run(vocab, text, dt.date(2023, 10, 26)).proposal["signed_place"] == ""
+
+
+@pytest.mark.parametrize(
+    "body, kind",
+    [
+        # a generic noun in the headline yields to the specific one of the body
+        (
+            "Two firms sign agreement on minerals\nKenya's mining firm signed a memorandum "
+            "of understanding (MoU) with a Korean agency on lithium.",
+            "memorandum_of_understanding",
+        ),
+        # a named instrument described by a common noun: the common noun is the head
+        (
+            "Kenya and Japan sign deal\nThe ministers inked the Bilateral Dialogue on "
+            "Critical Minerals agreement on Monday.",
+            "agreement",
+        ),
+        # "memo", the wire's short form
+        (
+            "Kenya and Japan sign memo on minerals\nThe memo said Kenya and Japan will work "
+            "on lithium.",
+            "memorandum_of_understanding",
+        ),
+    ],
+)
+def test_kind_nouns_in_compounds_and_generic_nouns(vocab, body, kind):
+    assert run(vocab, body + "\n", dt.date(2024, 6, 15)).proposal["kind"] == kind
+
+
+def test_with_in_a_title_case_headline_names_the_actor(vocab):
+    text = (
+        "Saudi Arabia Signs Mous With Chile, Canada, Brazil\n"
+        "Saudi Arabia signed three memoranda of understanding on mineral resources with "
+        "Chile, Canada, and Brazil.\n"
+    )
+    result = run(vocab, text, dt.date(2026, 1, 13), publisher="Qatar News Agency")
+    assert parties(result) == ["BR", "CA", "CL", "SA"]
