@@ -31,8 +31,13 @@ def _in_database() -> bool:
 def _read() -> str:
     if _in_database():
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT last_value FROM {SEQUENCE}")  # noqa: S608 - a constant
-            return str(cursor.fetchone()[0])
+            # The WAL position with it: a replica that has replayed this far holds every
+            # write this version stands for (config/routers.py).
+            cursor.execute(
+                f"SELECT last_value, pg_current_wal_lsn()::text FROM {SEQUENCE}"  # noqa: S608
+            )
+            version, _request.lsn = cursor.fetchone()
+            return str(version)
     version = cache.get(VERSION_KEY)
     if version is None:
         # A random start keeps versions unique across cache flushes and restarts.
@@ -48,7 +53,18 @@ def data_version() -> str:
         return _read()
     if "version" not in memo:
         memo["version"] = _read()
+        memo["lsn"] = getattr(_request, "lsn", None)
     return memo["version"]
+
+
+def primary_lsn() -> str:
+    """The primary's WAL position when the current request read the data version."""
+    memo = getattr(_request, "memo", None)
+    if memo is None:
+        _read()
+        return _request.lsn
+    data_version()
+    return memo["lsn"]
 
 
 def _bump() -> None:
