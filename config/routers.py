@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 REPLICA = "replica"
 PRIMARY = "default"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Longest wait for the replica's answer to the routing check before it is taken for down.
+REPLICA_CHECK_SECONDS = 1.0
 
 # Per request: the routing decision, made once at the first read.
 _state: contextvars.ContextVar[dict | None] = contextvars.ContextVar("cmat_routing", default=None)
@@ -63,27 +65,43 @@ def _writer_key(request) -> str | None:
 def _replica_caught_up() -> bool:
     """The replica answers and has replayed at least up to the primary's position at the
     request's data-version read."""
-    global _replica_down_until
     if time.monotonic() < _replica_down_until:
         return False
     from agreements.cache import primary_lsn
 
     floor = primary_lsn()
+    replica = connections[REPLICA]
     try:
-        with connections[REPLICA].cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn OR NOT pg_is_in_recovery()",
-                [floor],
-            )
-            return bool(cursor.fetchone()[0])
+        replica.ensure_connection()
+        raw = replica.connection
+        # The check is trivial: a replica that takes longer is down (behind PgBouncer, a
+        # stopped server shows as a wait for a server connection, not as a refusal).
+        previous = getattr(raw, "reply_timeout", None)
+        raw.reply_timeout = REPLICA_CHECK_SECONDS
+        try:
+            with replica.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn OR NOT pg_is_in_recovery()",
+                    [floor],
+                )
+                return bool(cursor.fetchone()[0])
+        finally:
+            if replica.connection is not None:
+                replica.connection.reply_timeout = previous
     except DatabaseError as error:
-        with _down_lock:
-            first = time.monotonic() >= _replica_down_until
-            _replica_down_until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
-        if first:
-            logger.warning("replica unavailable (%s): reading from the primary", error)
-        connections[REPLICA].close()
+        replica_failed(error)
         return False
+
+
+def replica_failed(error) -> None:
+    """Leave the replica alone for REPLICA_RETRY_SECONDS (this process)."""
+    global _replica_down_until
+    with _down_lock:
+        first = time.monotonic() >= _replica_down_until
+        _replica_down_until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
+    if first:
+        logger.warning("replica unavailable (%s): reading from the primary", error)
+    connections[REPLICA].close()
 
 
 class ReplicaRoutingMiddleware:
@@ -96,9 +114,24 @@ class ReplicaRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _state.set({"request": request, "db": None})
+        state = {"request": request, "db": None}
+        token = _state.set(state)
         try:
             response = self.get_response(request)
+            if (
+                state["db"] == REPLICA
+                and response.status_code == 503
+                and request.method in SAFE_METHODS
+                and not response.streaming
+            ):
+                # The replica failed under the request (stopped, restarted, cut off): a read
+                # can safely be answered again, from the primary.
+                replica_failed("a query failed")
+                logger.warning(
+                    "%s %s: answered again from the primary", request.method, request.path
+                )
+                state["db"] = PRIMARY
+                response = self.get_response(request)
         finally:
             _state.reset(token)
         if request.method not in SAFE_METHODS and response.status_code < 400:

@@ -103,7 +103,7 @@ start_app() { # start_app INDEX
   (
     eval "$(app_env)"
     export BIND="127.0.0.1:$port" GUNICORN_WORKERS=${GUNICORN_WORKERS:-2}
-    "$GUNICORN" -c gunicorn.conf.py --daemon --pid "$CLUSTER_DIR/app$1.pid" \
+    "$GUNICORN" -c gunicorn.conf.py --daemon --capture-output --pid "$CLUSTER_DIR/app$1.pid" \
       --error-logfile "$CLUSTER_DIR/app$1.log"
   )
   wait_for "gunicorn on $port" curl -fsS "http://127.0.0.1:$port/readyz"
