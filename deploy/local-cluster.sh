@@ -111,8 +111,8 @@ start_app() { # start_app INDEX
 
 stop_pidfile() { # stop_pidfile FILE [SIGNAL]
   local file=$1 pid
-  [ -s "$file" ] || return 0
-  pid=$(cat "$file")
+  pid=$(cat "$file" 2>/dev/null) || return 0
+  [ -n "$pid" ] || return 0
   if kill -0 "$pid" 2>/dev/null; then
     kill "-${2:-TERM}" "$pid" 2>/dev/null || true
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -219,14 +219,12 @@ EOF
 }
 
 down() {
+  # Every step runs whatever the previous ones did: nothing started may be left behind.
   [ -d "$CLUSTER_DIR" ] || return 0
-  if [ -s "$CLUSTER_DIR/nginx.pid" ]; then
-    nginx -c "$CLUSTER_DIR/nginx.conf" -e "$CLUSTER_DIR/nginx-error.log" -s stop 2>/dev/null || true
-    stop_pidfile "$CLUSTER_DIR/nginx.pid"
-  fi
-  for i in 0 1; do stop_pidfile "$CLUSTER_DIR/app$i.pid"; done
-  stop_pidfile "$CLUSTER_DIR/pgbouncer.pid"
-  stop_pidfile "$CLUSTER_DIR/redis.pid"
+  stop_pidfile "$CLUSTER_DIR/nginx.pid" QUIT || true
+  for i in 0 1; do stop_pidfile "$CLUSTER_DIR/app$i.pid" || true; done
+  stop_pidfile "$CLUSTER_DIR/pgbouncer.pid" || true
+  stop_pidfile "$CLUSTER_DIR/redis.pid" || true
   for node in replica primary; do
     if [ -s "$CLUSTER_DIR/$node/postmaster.pid" ]; then
       as_postgres "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/$node" -m immediate -w stop >/dev/null 2>&1 || true
