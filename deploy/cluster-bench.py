@@ -41,6 +41,7 @@ def cluster_env() -> dict[str, str]:
 
 def wrk(url, seconds, connections, headers=(), script=None) -> dict:
     args = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s"]
+    args.append("--latency")
     for header in headers:
         args += ["-H", header]
     if script:
