@@ -17,6 +17,7 @@ from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 
 VERSION_KEY = "data-version"
+LSN_KEY = "data-version-lsn"
 SEQUENCE = "agreements_data_version"
 
 # The version read once per request (per thread), forgotten at the request's end and after
@@ -31,8 +32,13 @@ def _in_database() -> bool:
 def _read() -> str:
     if _in_database():
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT last_value FROM {SEQUENCE}")  # noqa: S608 - a constant
-            return str(cursor.fetchone()[0])
+            # The WAL position with it: a replica that has replayed this far holds every
+            # write this version stands for (config/routers.py).
+            cursor.execute(
+                f"SELECT last_value, pg_current_wal_insert_lsn()::text FROM {SEQUENCE}"  # noqa: S608
+            )
+            version, _request.lsn = cursor.fetchone()
+            return str(version)
     version = cache.get(VERSION_KEY)
     if version is None:
         # A random start keeps versions unique across cache flushes and restarts.
@@ -48,16 +54,40 @@ def data_version() -> str:
         return _read()
     if "version" not in memo:
         memo["version"] = _read()
+        memo["lsn"] = getattr(_request, "lsn", None)
     return memo["version"]
 
 
-def _bump() -> None:
+def primary_lsn() -> str:
+    """A WAL position of the primary that covers every write the current request's data
+    version stands for: a replica that has replayed this far holds them all.
+
+    The position recorded just after the write that produced the version, when the shared
+    cache has it (see ``_bump``); otherwise the primary's position when the version was
+    read (as safe, but any later WAL, e.g. autovacuum's, makes it stricter than needed)."""
+    memo = getattr(_request, "memo", None)
+    if memo is None:
+        version = _read()
+        current = _request.lsn
+    else:
+        version = data_version()
+        current = memo["lsn"]
+    return cache.get(f"{LSN_KEY}:{version}") or current
+
+
+def _bump(committed: bool = False) -> None:
     memo = getattr(_request, "memo", None)
     if memo is not None:
         memo.pop("version", None)
     if _in_database():
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT nextval('{SEQUENCE}')")
+            version = cursor.fetchone()[0]
+            if committed:
+                # Read after the nextval: writers commit one at a time (changes.lock_writes),
+                # so every write behind a smaller version committed before this position.
+                cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
+                cache.set(f"{LSN_KEY}:{version}", cursor.fetchone()[0], 3600)
         return
     try:
         cache.incr(VERSION_KEY)
@@ -73,9 +103,11 @@ def bump_data_version() -> None:
     second. The immediate bump makes the write visible to reads inside the same
     transaction (the writer's own follow-up reads, and tests).
     """
-    _bump()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_bump)
+        _bump()
+        transaction.on_commit(lambda: _bump(committed=True))
+    else:
+        _bump(committed=True)
 
 
 def _request_started(**kwargs):

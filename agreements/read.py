@@ -16,7 +16,7 @@ from collections import defaultdict
 
 import orjson
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
     Aggregate,
     Count,
@@ -342,7 +342,8 @@ def _json_texts(pks: list[int], request, include_drafts: bool) -> list[tuple[int
     if not pks:
         return []
     sql, params = _representation_sql(include_drafts)
-    with connection.cursor() as cursor:
+    # Raw SQL bypasses the router: ask it, so the read goes where the request's reads go.
+    with connections[router.db_for_read(Agreement)].cursor() as cursor:
         cursor.execute(sql, (*params, list(pks)))
         found = {pk: (slug, text) for pk, slug, text in cursor.fetchall()}
     url = _Urls(request)

@@ -152,7 +152,8 @@ class CacheHeadersMiddleware:
       are ``no-store``.
     - A response that sets a cookie is never shared.
 
-    Every response varies on ``Authorization`` and ``Cookie``. A view that sets its own
+    Every response varies on ``Accept`` (JSON or the browsable API), ``Authorization`` and
+    ``Cookie``. A view that sets its own
     Cache-Control (health checks, the admin) keeps it.
     """
 
@@ -163,7 +164,7 @@ class CacheHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        patch_vary_headers(response, ("Authorization", "Cookie"))
+        patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
         if response.has_header("Cache-Control"):
             return response
         user = getattr(request, "user", None)
@@ -175,7 +176,10 @@ class CacheHeadersMiddleware:
         if credentials or response.cookies:
             response["Cache-Control"] = "private, no-store"
         elif request.method in ("GET", "HEAD") and response.status_code in self.SHAREABLE:
-            response["Cache-Control"] = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
+            value = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
+            if settings.PUBLIC_CACHE_STALE_WHILE_REVALIDATE:
+                value += f", stale-while-revalidate={settings.PUBLIC_CACHE_STALE_WHILE_REVALIDATE}"
+            response["Cache-Control"] = value
         else:
             response["Cache-Control"] = "no-store"
         return response

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Read replica routing and read-your-writes (inactive without DATABASE_REPLICA_URL).
+    "config.routers.ReplicaRoutingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,11 +148,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout": DB_CONNECT_TIMEOUT,
         "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}",
     }
+# Behind a pooler in transaction mode (PgBouncer), consecutive transactions of one Django
+# connection may run on different server connections, so a server-side cursor (a named
+# cursor, which Django opens for .iterator() on PostgreSQL) would not be found by its next
+# FETCH: turn them off. Set DB_POOLER=transaction there.
+DB_POOLER = os.environ.get("DB_POOLER", "")
+# Read replica (config/routers.py): reads of safe requests go to DATABASE_REPLICA_URL when it
+# has caught up with the primary; writes, writers' next reads and commands use DATABASE_URL.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=env_int("CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        ),
+        "ENGINE": DATABASES["default"]["ENGINE"],
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+for _database in DATABASES.values():
+    if DB_POOLER == "transaction":
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+# After a successful write, the writer's reads go to the primary this long (read-your-writes).
+READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 5)
+# A replica that failed its check is left alone this long (reads go to the primary).
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # How long a shared cache (CDN, proxy) may keep an anonymous API response (Cache-Control:
 # public, max-age); authenticated responses are always private, no-store.
 PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 30)
+# How much longer (seconds) a shared cache may serve such a response while it fetches a fresh
+# one in the background (stale-while-revalidate; 0 leaves the directive out).
+PUBLIC_CACHE_STALE_WHILE_REVALIDATE = env_int("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", 0)
 
 # Shared response cache for agreement reads (keyed by the data version; see agreements/cache.py).
 API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)

@@ -2,6 +2,7 @@
 
 import sys
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import JsonResponse
@@ -13,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from .middleware import error_response
+from .routers import replica_status
 
 ENDPOINTS = {
     "agreements": "agreement",
@@ -45,7 +47,11 @@ def readyz(request):
         state = "local"  # per-process memory (no REDIS_URL)
     else:
         state = "ok" if ping() else "degraded"
-    return JsonResponse({"status": "ok", "database": "ok", "cache": state})
+    body = {"status": "ok", "database": "ok", "cache": state}
+    if "replica" in settings.DATABASES:
+        # A replica that is down or behind leaves the status at 200: reads go to the primary.
+        body.update(replica_status())
+    return JsonResponse(body)
 
 
 def server_error(request):
