@@ -45,6 +45,7 @@ from .models import (
     Stage,
     unique_slug,
 )
+from .strict import StrictTypesMixin
 
 MAX_TEXT_CHARS = 200_000
 
@@ -325,7 +326,7 @@ def _first_message(detail, key) -> str:
 # ---------------------------------------------------------------------------
 
 
-class DraftFromTextSerializer(serializers.Serializer):
+class DraftFromTextSerializer(StrictTypesMixin, serializers.Serializer):
     """A press release to draft an agreement from."""
 
     text = serializers.CharField(

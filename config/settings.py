@@ -329,7 +329,6 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
         "config.schema_hooks.add_resource_links",
-        "config.schema_hooks.index_attr_patterns",
         "config.schema_hooks.error_schema_gaps",
     ],
 }
