@@ -228,7 +228,10 @@ class MineralListSerializer(StrictTypesMixin, serializers.ModelSerializer):
             # Free labels first so swapping two labels cannot trip the unique constraint.
             for entry in entries:
                 row = stored.get(entry["mineral"].pk)
-                if row is not None and (row.label, row.note) != (entry["label"], entry["note"]):
+                if row is not None and (row.label, row.note) != (
+                    entry["label"],
+                    entry.get("note", ""),
+                ):
                     row.label = f"\x1f{row.pk}"
                     row.save(update_fields=["label"])
             for entry in entries:
