@@ -7,6 +7,8 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef
 from drf_spectacular.drainage import set_override
 
+from config.schema_hooks import enum_member_name
+
 from . import lookups
 from .models import (
     Agreement,
@@ -125,11 +127,6 @@ class KeyChoiceFilter(DocumentedStringFilter, filters.Filter):
         return qs.filter(**{f"{self.field_name}__pk": value}).distinct()
 
 
-def _enum_name(value: str) -> str:
-    """``-signed_on`` → ``SIGNED_ON_DESC``: enum member names generated clients can use."""
-    return value.lstrip("-").upper() + ("_DESC" if value.startswith("-") else "")
-
-
 class KeyOrderingFilter(filters.ChoiceFilter):
     """``ordering``: one sort key from a fixed list, ``-`` for descending, empty values last,
     ties broken by ``tie`` so that pages never shift. One key, given once: a schema enum of
@@ -147,7 +144,7 @@ class KeyOrderingFilter(filters.ChoiceFilter):
             {
                 "type": "string",
                 "enum": values,
-                "x-enum-varnames": [_enum_name(v) for v in values],
+                "x-enum-varnames": [enum_member_name(v) for v in values],
                 "description": self.extra.get("help_text", ""),
             },
         )

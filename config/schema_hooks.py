@@ -103,21 +103,48 @@ def _walk(node, visit):
 
 
 EMPTY_STRING = {"type": "string", "maxLength": 0}
+
+
+def enum_member_name(value: str) -> str:
+    """``-signed_on`` → ``SIGNED_ON_DESC``: enum member names generated clients can use."""
+    return value.lstrip("-").upper() + ("_DESC" if value.startswith("-") else "")
+
+
 EXAMPLE_ORIGIN = "http://127.0.0.1:8000"
+
+
+# Response bodies whose fields depend on the request (a saved draft adds url and slug; the
+# extractor leaves out what it did not find). Every other response carries every field.
+PARTIAL_RESPONSES = {
+    "DraftFromTextResponse",
+    "DraftSavedResponse",
+    "Proposal",
+    "ProposedMineral",
+    "ProposedParty",
+    "ProposedSignature",
+    "ProposedSource",
+    "Evidence",
+}
 
 
 def tidy_schema(result, generator, request, public):
     """Precision for strict validators and generated clients:
 
+    - ordering enums name their members (``x-enum-varnames``, in the enum's order);
     - "a URL or empty" is ``anyOf`` (drf-spectacular writes ``oneOf``, and ``""`` matches
       both branches, so a strict validator refuses a valid empty value);
     - the pagination examples show this API's own list URLs;
+    - a response carries every field of its component (``required``), as the API writes
+      them all, so generated clients need not treat each field as optional;
     - components nothing refers to are dropped.
     """
 
     def any_of_blank(node):
         if EMPTY_STRING in node.get("oneOf", []):
             node["anyOf"] = node.pop("oneOf")
+        if "x-enum-varnames" in node and "enum" in node:
+            # drf-spectacular sorts enum values: name the members in their final order.
+            node["x-enum-varnames"] = [enum_member_name(v) for v in node["enum"]]
 
     _walk(result, any_of_blank)
 
@@ -136,6 +163,12 @@ def tidy_schema(result, generator, request, public):
         props["count"]["example"] = 135
         props["next"]["example"] = f"{EXAMPLE_ORIGIN}{path}?limit=50&offset=100"
         props["previous"]["example"] = f"{EXAMPLE_ORIGIN}{path}?limit=50&offset=0"
+
+    for name, component in schemas.items():
+        if name in PARTIAL_RESPONSES or name.endswith("Request") or name.startswith("Error"):
+            continue
+        if component.get("type") == "object" and "properties" in component:
+            component["required"] = list(component["properties"])
 
     used: set[str] = set()
     pending = [result.get("paths", {})]

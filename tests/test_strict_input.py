@@ -117,7 +117,8 @@ def test_every_list_documents_and_honours_its_orderings(anon, agreements, schema
     params = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
     ordering = params["ordering"]["schema"]
     assert ordering["type"] == "string" and "explode" not in params["ordering"]
-    assert len(ordering["x-enum-varnames"]) == len(ordering["enum"])
+    named = dict(zip(ordering["enum"], ordering["x-enum-varnames"], strict=True))
+    assert named[f"-{ORDERINGS[path][0]}"] == ORDERINGS[path][0].upper() + "_DESC"
     assert all(name.isidentifier() for name in ordering["x-enum-varnames"])
     field, key = ORDERINGS[path]
     for value in ordering["enum"]:
