@@ -295,7 +295,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "The reference database of critical-minerals agreements between governments: "
         "MoUs, frameworks, joint statements, roadmaps and treaties, with parties, "
-        "signatories, dates, places, covered minerals and sources."
+        "signatories, dates, places, covered minerals and sources.\n\n"
+        "Input is strict: a query parameter an operation does not document, a single-valued "
+        "parameter given twice, an empty value, or a JSON value of the wrong type is a 400 "
+        "whose `attr` names the parameter or field. Codes and slugs in filters are "
+        "case-insensitive; minerals may be given by name or alias."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
