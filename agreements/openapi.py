@@ -83,6 +83,11 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         # generated client without telling a client anything it can act on).
         return ErrorResponse400Serializer
 
+    def _get_error_response_examples(self):
+        # drf-standardized-errors repeats an example body for every error status in every
+        # operation (a third of the schema); the components already give the shape.
+        return []
+
     def _should_add_error_response(self, responses, status_code):
         if status_code in ("409", "413"):
             return self.method in WRITE_METHODS and super()._should_add_error_response(
