@@ -309,6 +309,9 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
 @extend_schema_view(
     list=extend_schema(summary="List parties"),
     retrieve=extend_schema(summary="Get a party, with its partners"),
+    # Partners are read-only: the request body is the party's own fields either way.
+    update=extend_schema(request=PartySerializer, responses=PartyDetailSerializer),
+    partial_update=extend_schema(request=PartySerializer, responses=PartyDetailSerializer),
 )
 class PartyViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
     """States, organisations and government bodies that take part in agreements."""
