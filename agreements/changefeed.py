@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from .models import ChangeAction, ChangeEvent, ChangeResource
+from .query import StrictQueryParamsMixin
 from .serializers import ChangesPageSerializer
 from .views import can_view_drafts
 
@@ -36,7 +37,7 @@ def public_action(event: ChangeEvent) -> str:
     return event.action
 
 
-class ChangeViewSet(viewsets.GenericViewSet):
+class ChangeViewSet(StrictQueryParamsMixin, viewsets.GenericViewSet):
     """Every change to agreements and reference data, in commit order, for mirroring."""
 
     permission_classes = [AllowAny]
@@ -44,6 +45,8 @@ class ChangeViewSet(viewsets.GenericViewSet):
     # list answers one ChangesPage object, not an array of them (agreements.openapi).
     schema_single_object = True
     filter_backends = []
+    extra_query_params = {"list": ("since", "limit", "resource")}
+    repeatable_query_params = ("resource",)
     queryset = ChangeEvent.objects.none()
 
     @extend_schema(
@@ -52,8 +55,17 @@ class ChangeViewSet(viewsets.GenericViewSet):
         "with `since=<cursor>`; fetch each created or updated resource, drop deleted ones. "
         "Anonymous readers see publishing as creation and unpublishing as deletion.",
         parameters=[
-            OpenApiParameter("since", OpenApiTypes.INT, description="Cursor (default 0)."),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="Page size, 1–1000."),
+            OpenApiParameter(
+                "since",
+                {"type": "integer", "minimum": 0, "maximum": 2**62, "default": 0},
+                description="Cursor: changes after this one (default 0, from the start).",
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 100},
+                description=f"Page size, 1–{MAX_LIMIT} (default 100). A page shorter than "
+                "`limit` is the end of the feed for now (`next` is null).",
+            ),
             OpenApiParameter(
                 "resource",
                 OpenApiTypes.STR,

@@ -47,6 +47,7 @@ from .models import (
     Stage,
     unique_slug,
 )
+from .strict import StrictTypesMixin
 
 # A press release is a few thousand characters (the longest of the development set is 3 400);
 # the cap leaves room for long ones with annexes and refuses what is not a release.
@@ -378,7 +379,7 @@ def _first_message(detail, key) -> str:
 # ---------------------------------------------------------------------------
 
 
-class DraftFromTextSerializer(serializers.Serializer):
+class DraftFromTextSerializer(StrictTypesMixin, serializers.Serializer):
     """A press release to draft an agreement from."""
 
     text = serializers.CharField(

@@ -7,6 +7,8 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef
 from drf_spectacular.drainage import set_override
 
+from config.schema_hooks import enum_member_name
+
 from . import lookups
 from .models import (
     Agreement,
@@ -16,11 +18,14 @@ from .models import (
     AgreementStatus,
     Party,
     PartyKind,
+    Person,
     period_ends_on_or_after,
 )
 
 
 def _known(keys, mapping, what):
+    """Keys (compared as ``lookups.normalise`` does) → what ``mapping`` holds for them."""
+    keys = [lookups.normalise(k) for k in keys]
     unknown = [k for k in keys if k not in mapping]
     if unknown:
         shown = ", ".join(unknown)[:200]
@@ -40,8 +45,8 @@ class PartyCodeListField(forms.CharField):
         value = super().clean(value)
         if value in (None, ""):
             return None
-        codes = [c.strip() for c in value.split(",") if c.strip()]
-        if not codes:
+        codes = [c.strip() for c in value.split(",")]
+        if not all(codes):
             raise forms.ValidationError(
                 "Give one or more party codes separated by commas.", code="invalid"
             )
@@ -69,19 +74,24 @@ class KeyListField(forms.MultipleChoiceField):
         return _known(value, self.lookup(), self.what)
 
 
+# A code or slug in a filter: any case, a mineral's name or alias too (``Lithium``).
+KEY_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 120}
+
+
 class DocumentedStringFilter:
     """A string parameter documented with its help_text. drf-spectacular takes a schema
     override's description from the override alone, so a class-wide override would drop
     every filter's help_text; each filter carries its own."""
 
+    schema: dict = KEY_SCHEMA
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        set_override(
-            self, "field", {"type": "string", "description": self.extra.get("help_text", "")}
-        )
+        set_override(self, "field", {**self.schema, "description": self.extra.get("help_text", "")})
 
 
 class PartyCodeListFilter(DocumentedStringFilter, filters.Filter):
+    schema = {"type": "string", "minLength": 1, "maxLength": 400}
     field_class = PartyCodeListField
 
 
@@ -91,24 +101,100 @@ class KeyMultipleChoiceFilter(DocumentedStringFilter, filters.MultipleChoiceFilt
     field_class = KeyListField
 
 
-class StableOrderingFilter(filters.OrderingFilter):
-    """Ordering with empty values last and ties broken by slug, so pages never shift."""
+class KeyField(forms.CharField):
+    """One natural key (any case) → its id, via ``lookup()``; unknown is a 400."""
+
+    def __init__(self, *, lookup, what, **kwargs):
+        self.lookup, self.what = lookup, what
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        (found,) = _known([value], self.lookup(), self.what)
+        return found[0] if isinstance(found, tuple) else found  # a mineral: (id, member ids)
+
+
+class KeyChoiceFilter(DocumentedStringFilter, filters.Filter):
+    """One natural key (a list's slug, a party's code), any case; unknown is a 400."""
+
+    field_class = KeyField
 
     def filter(self, qs, value):
-        # "ordering=," passes the form's choice check as empty items; they mean no ordering.
-        value = [param for param in value or [] if param]
-        if not value:
-            value = ["-signed_on"]
-        ordering = []
-        for param in value:
-            descending = param.startswith("-")
-            field = self.param_map[param.lstrip("-")]
-            expr = F(field)
-            ordering.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True))
-        return qs.order_by(*ordering, "slug")
+        if value is None:
+            return qs
+        return qs.filter(**{f"{self.field_name}__pk": value}).distinct()
+
+
+class KeyOrderingFilter(filters.ChoiceFilter):
+    """``ordering``: one sort key from a fixed list, ``-`` for descending, empty values last,
+    ties broken by ``tie`` so that pages never shift. One key, given once: a schema enum of
+    plain strings (each with a member name for generated clients)."""
+
+    def __init__(self, *args, fields, default, tie, **kwargs):
+        self.param_map = dict(fields)
+        self.default, self.tie = default, tie
+        values = [v for name in self.param_map for v in (name, f"-{name}")]
+        kwargs.setdefault("choices", [(v, v) for v in values])
+        super().__init__(*args, **kwargs)
+        set_override(
+            self,
+            "field",
+            {
+                "type": "string",
+                "enum": values,
+                "x-enum-varnames": [enum_member_name(v) for v in values],
+                "description": self.extra.get("help_text", ""),
+            },
+        )
+
+    def filter(self, qs, value):
+        value = value or self.default
+        expr = F(self.param_map[value.lstrip("-")])
+        if value.startswith("-"):
+            expr = expr.desc(nulls_last=True)
+        else:
+            expr = expr.asc(nulls_last=True)
+        return qs.order_by(expr, self.tie)
+
+
+class SearchFilter(filters.CharFilter):
+    """``q``: a documented maximum length (longer is a 400)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+        set_override(
+            self,
+            "field",
+            {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": self.extra["max_length"],
+                "description": self.extra.get("help_text", ""),
+            },
+        )
 
 
 LEGALLY_BINDING = (("true", "true"), ("false", "false"), ("unknown", "unknown"))
+
+
+class EnumChoiceFilter(filters.ChoiceFilter):
+    """A choice documented as a string enum (drf-spectacular would guess ``boolean`` from
+    values that read like booleans)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_override(
+            self,
+            "field",
+            {
+                "type": "string",
+                "enum": [value for value, _ in self.extra["choices"]],
+                "description": self.extra.get("help_text", ""),
+            },
+        )
 
 
 class AgreementFilterSet(filters.FilterSet):
@@ -135,7 +221,7 @@ class AgreementFilterSet(filters.FilterSet):
     kind = filters.MultipleChoiceFilter(
         choices=AgreementKind.choices, help_text="Kind of instrument; repeat for several."
     )
-    legally_binding = filters.ChoiceFilter(
+    legally_binding = EnumChoiceFilter(
         choices=LEGALLY_BINDING,
         method="filter_legally_binding",
         help_text="`true`, `false` or `unknown`.",
@@ -157,9 +243,8 @@ class AgreementFilterSet(filters.FilterSet):
         "and neither expired nor terminated on or before it. Planned agreements never are. "
         "Month- or year-precision dates count if any day of their period fits.",
     )
-    q = filters.CharFilter(
+    q = SearchFilter(
         method="filter_q",
-        max_length=200,
         help_text="Full-text search over title, summary, signatories' names, place and minerals.",
     )
     updated_after = filters.IsoDateTimeFilter(
@@ -167,7 +252,7 @@ class AgreementFilterSet(filters.FilterSet):
         lookup_expr="gt",
         help_text="Changed strictly after this ISO 8601 timestamp (full precision), for sync.",
     )
-    ordering = StableOrderingFilter(
+    ordering = KeyOrderingFilter(
         fields=(
             ("signed_on", "signed_on"),
             ("effective_on", "effective_on"),
@@ -177,6 +262,8 @@ class AgreementFilterSet(filters.FilterSet):
             ("created_at", "created_at"),
             ("updated_at", "updated_at"),
         ),
+        default="-signed_on",
+        tie="slug",
         help_text="Sort key, `-` for descending: signed_on, effective_on, announced_on, title, "
         "slug, created_at, updated_at. Default `-signed_on`; ties broken by slug; empty last.",
     )
@@ -235,10 +322,29 @@ class AgreementFilterSet(filters.FilterSet):
 
 class PartyFilterSet(filters.FilterSet):
     kind = filters.MultipleChoiceFilter(choices=PartyKind.choices, help_text="Kind; repeatable.")
-    q = filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=200, help_text="Name contains."
+    q = SearchFilter(field_name="name", lookup_expr="icontains", help_text="Name contains.")
+    ordering = KeyOrderingFilter(
+        fields=(("code", "code"), ("name", "name"), ("agreement_count", "agreement_count")),
+        default="name",
+        tie="code",
+        help_text="Sort key, `-` for descending: code, name, agreement_count. Default `name`; "
+        "ties broken by code.",
     )
 
     class Meta:
         model = Party
+        fields = []
+
+
+class PersonFilterSet(filters.FilterSet):
+    q = SearchFilter(field_name="name", lookup_expr="icontains", help_text="Name contains.")
+    ordering = KeyOrderingFilter(
+        fields=(("name", "name"), ("slug", "slug")),
+        default="name",
+        tie="slug",
+        help_text="Sort key, `-` for descending: name, slug. Default `name`; ties broken by slug.",
+    )
+
+    class Meta:
+        model = Person
         fields = []

@@ -3,7 +3,7 @@ cached under the data version, so validating a filter value costs no query once 
 
 from django.core.cache import cache
 
-from minerals.models import Mineral
+from minerals.models import Mineral, MineralAlias, MineralList
 
 from .cache import data_version
 from .models import Party
@@ -11,24 +11,49 @@ from .models import Party
 TIMEOUT = 3600
 
 
+def normalise(key: str) -> str:
+    """How a key given in a filter is compared: case and surrounding spaces do not count,
+    and a hyphen equals a space (``Rare earths`` = ``rare-earths``)."""
+    return " ".join(key.replace("-", " ").split()).casefold()
+
+
 def party_ids() -> dict[str, int]:
-    """Party code → id."""
+    """Party code (normalised, so ``gb`` finds GB) → id."""
     return cache.get_or_set(
-        f"keys:party:{data_version()}",
-        lambda: dict(Party.objects.values_list("code", "pk")),
+        f"keys:party:v2:{data_version()}",
+        lambda: {normalise(code): pk for code, pk in Party.objects.values_list("code", "pk")},
         TIMEOUT,
     )
 
 
 def mineral_ids() -> dict[str, tuple[int, tuple[int, ...]]]:
-    """Mineral slug → (id, ids of its members), so a group expands without a query."""
+    """Mineral slug, name or alias (normalised: ``Lithium``, ``rare earths``) → (id, ids of
+    its members), so a group expands without a query. A slug wins over a name or an alias
+    that happens to read the same."""
 
     def build():
-        rows = list(Mineral.objects.values_list("slug", "pk", "group_id"))
+        rows = list(Mineral.objects.values_list("slug", "name", "pk", "group_id"))
         members: dict[int, list[int]] = {}
-        for _, pk, group_id in rows:
+        for _, _, pk, group_id in rows:
             if group_id:
                 members.setdefault(group_id, []).append(pk)
-        return {slug: (pk, tuple(members.get(pk, ()))) for slug, pk, _ in rows}
+        entry = {pk: (pk, tuple(members.get(pk, ()))) for _, _, pk, _ in rows}
+        keys: dict[str, tuple[int, tuple[int, ...]]] = {}
+        for name, pk in MineralAlias.objects.values_list("name", "mineral_id"):
+            keys.setdefault(normalise(name), entry[pk])
+        for _, name, pk, _ in rows:
+            keys[normalise(name)] = entry[pk]
+        for slug, _, pk, _ in rows:
+            keys[normalise(slug)] = entry[pk]
+        return keys
 
-    return cache.get_or_set(f"keys:mineral:{data_version()}", build, TIMEOUT)
+    return cache.get_or_set(f"keys:mineral:v2:{data_version()}", build, TIMEOUT)
+
+
+def mineral_list_ids() -> dict[str, int]:
+    """Criticality list slug (normalised) → id."""
+    return cache.get_or_set(
+        f"keys:mineral-list:{data_version()}",
+        lambda: {normalise(slug): pk for slug, pk in MineralList.objects.values_list("slug", "pk")},
+        TIMEOUT,
+    )

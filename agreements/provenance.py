@@ -17,11 +17,12 @@ from .models import (
     ClaimStatus,
 )
 from .serializers import STRICT_FIELD_MAPPING, ModelCleanMixin
+from .strict import StrictTypesMixin
 
 MAX_CLAIMS = 500
 
 
-class ClaimSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class ClaimSerializer(StrictTypesMixin, ModelCleanMixin, serializers.ModelSerializer):
     serializer_field_mapping = STRICT_FIELD_MAPPING
     value = serializers.JSONField(
         allow_null=True, required=False, help_text="The value this source gives (as in the API)."
@@ -32,7 +33,7 @@ class ClaimSerializer(ModelCleanMixin, serializers.ModelSerializer):
         fields = ["field", "row", "value", "source_url", "quote", "status", "chosen", "note"]
 
 
-class ProvenanceSerializer(serializers.Serializer):
+class ProvenanceSerializer(StrictTypesMixin, serializers.Serializer):
     agreement = serializers.SlugField(read_only=True, help_text="The agreement's slug.")
     disputed = serializers.ListField(
         child=serializers.CharField(),

@@ -25,6 +25,7 @@ from .models import (
     Stage,
     lowercase_slug_validator,
 )
+from .strict import StrictTypesMixin
 from .validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
 
 
@@ -110,7 +111,7 @@ class StateCodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
 
-class AgreementPartySerializer(ModelCleanMixin, serializers.ModelSerializer):
+class AgreementPartySerializer(StrictTypesMixin, ModelCleanMixin, serializers.ModelSerializer):
     party = PartyCodeField(help_text="Party code (ISO 3166-1 alpha-2 for states, EU …).")
     party_name = serializers.CharField(source="party.name", read_only=True, help_text="Party name.")
 
@@ -150,7 +151,7 @@ class PersonField(serializers.Field):
         return data
 
 
-class SignatureSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class SignatureSerializer(StrictTypesMixin, ModelCleanMixin, serializers.ModelSerializer):
     serializer_field_mapping = STRICT_FIELD_MAPPING
     person = PersonField(help_text="Person's slug, or a name (an unknown name creates the person).")
     person_name = serializers.CharField(source="person.name", read_only=True, help_text="Name.")
@@ -164,7 +165,7 @@ class SignatureSerializer(ModelCleanMixin, serializers.ModelSerializer):
         fields = ["person", "person_name", "party", "office", "role", "signed_on"]
 
 
-class AgreementMineralSerializer(serializers.ModelSerializer):
+class AgreementMineralSerializer(StrictTypesMixin, serializers.ModelSerializer):
     serializer_field_mapping = STRICT_FIELD_MAPPING
     mineral = BatchedSlugRelatedField(
         slug_field="slug", queryset=Mineral.objects.all(), help_text="Mineral slug."
@@ -187,7 +188,7 @@ class AgreementMineralSerializer(serializers.ModelSerializer):
         return [s for s in Stage.values if s in set(value)]
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(StrictTypesMixin, serializers.ModelSerializer):
     serializer_field_mapping = STRICT_FIELD_MAPPING
 
     class Meta:
@@ -195,7 +196,7 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = ["url", "title", "publisher", "published_on", "kind"]
 
 
-class RelatedAgreementSerializer(serializers.ModelSerializer):
+class RelatedAgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
     agreement = BatchedSlugRelatedField(
         source="to_agreement",
         slug_field="slug",
@@ -226,7 +227,7 @@ NESTED = {
 }
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """An agreement with its parties, signatures, minerals, sources and related agreements."""
 
     serializer_field_mapping = STRICT_FIELD_MAPPING
@@ -539,7 +540,7 @@ class PartnerSerializer(serializers.Serializer):
     )
 
 
-class PartySerializer(NoOpUpdateMixin, serializers.ModelSerializer):
+class PartySerializer(StrictTypesMixin, NoOpUpdateMixin, serializers.ModelSerializer):
     """A state, organisation or government body."""
 
     country = PartyCodeField(
@@ -620,7 +621,7 @@ class PersonSignatureSerializer(serializers.ModelSerializer):
         fields = ["agreement", "agreement_title", "party", "office", "role", "signed_on"]
 
 
-class PersonSerializer(NoOpUpdateMixin, serializers.ModelSerializer):
+class PersonSerializer(StrictTypesMixin, NoOpUpdateMixin, serializers.ModelSerializer):
     """Someone who signed or witnessed agreements, with those signatures."""
 
     slug = serializers.SlugField(

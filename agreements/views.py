@@ -27,7 +27,7 @@ from .conditional import (
 )
 from .drafting import DraftFromTextMixin
 from .export import FORMATS, streaming_response
-from .filters import AgreementFilterSet, PartyFilterSet
+from .filters import AgreementFilterSet, PartyFilterSet, PersonFilterSet
 from .history import agreement_history
 from .models import (
     Agreement,
@@ -39,6 +39,7 @@ from .models import (
     Signature,
 )
 from .provenance import ProvenanceSerializer, claims_replace, provenance_json
+from .query import StrictQueryParamsMixin
 from .serializers import (
     AgreementSerializer,
     HistoryEntrySerializer,
@@ -127,8 +128,11 @@ IF_NONE_MATCH = OpenApiParameter(
     ),
     destroy=extend_schema(summary="Delete an agreement", parameters=[IF_MATCH]),
 )
-class AgreementViewSet(DraftFromTextMixin, viewsets.ModelViewSet):
+class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.ModelViewSet):
     """Agreements between governments on critical minerals."""
+
+    filtered_actions = ("list", "export")
+    extra_query_params = {"export": ("format",)}
 
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
@@ -305,8 +309,11 @@ class AgreementViewSet(DraftFromTextMixin, viewsets.ModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="List parties"),
     retrieve=extend_schema(summary="Get a party, with its partners"),
+    # Partners are read-only: the request body is the party's own fields either way.
+    update=extend_schema(request=PartySerializer, responses=PartyDetailSerializer),
+    partial_update=extend_schema(request=PartySerializer, responses=PartyDetailSerializer),
 )
-class PartyViewSet(viewsets.ModelViewSet):
+class PartyViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
     """States, organisations and government bodies that take part in agreements."""
 
     filterset_class = PartyFilterSet
@@ -365,13 +372,13 @@ class PartyViewSet(viewsets.ModelViewSet):
     list=extend_schema(summary="List people"),
     retrieve=extend_schema(summary="Get a person, with their signatures"),
 )
-class PersonViewSet(viewsets.ModelViewSet):
+class PersonViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
     """People who signed or witnessed agreements."""
 
     serializer_class = PersonSerializer
     lookup_field = "slug"
     lookup_value_regex = LOOKUP_SLUG
-    filterset_fields = []
+    filterset_class = PersonFilterSet
 
     def get_queryset(self):
         signatures = Signature.objects.select_related("agreement", "party").order_by(

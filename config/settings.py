@@ -115,7 +115,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -221,7 +221,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -277,6 +277,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [env_list("AXES_LOCKOUT_PARAMETERS", "username,ip_address")]
 AXES_RESET_ON_SUCCESS = True
+# No "AXES: BEGIN version …" line at the start of every command and worker.
+AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = NUM_PROXIES or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if NUM_PROXIES else ["REMOTE_ADDR"]
@@ -360,7 +362,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "The reference database of critical-minerals agreements between governments: "
         "MoUs, frameworks, joint statements, roadmaps and treaties, with parties, "
-        "signatories, dates, places, covered minerals and sources."
+        "signatories, dates, places, covered minerals and sources.\n\n"
+        "Input is strict: a query parameter an operation does not document, a single-valued "
+        "parameter given twice, an empty value, or a JSON value of the wrong type is a 400 "
+        "whose `attr` names the parameter or field. Codes and slugs in filters are "
+        "case-insensitive; minerals may be given by name or alias."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -396,8 +402,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
         "config.schema_hooks.add_resource_links",
-        "config.schema_hooks.index_attr_patterns",
         "config.schema_hooks.error_schema_gaps",
+        "config.schema_hooks.tidy_schema",
     ],
 }
 

@@ -1,40 +1,58 @@
 """List filters of the minerals and mineral-lists endpoints."""
 
 import django_filters as filters
+from django.db.models import Exists, OuterRef, Q
 
-from agreements.models import Party
+from agreements import lookups
+from agreements.filters import KeyChoiceFilter, KeyOrderingFilter, SearchFilter
 
-from .models import Mineral, MineralList
+from .models import Mineral, MineralAlias, MineralList
 
 
 class MineralFilterSet(filters.FilterSet):
-    group = filters.ModelChoiceFilter(
-        queryset=Mineral.objects.all(), to_field_name="slug", help_text="Members of this group."
+    group = KeyChoiceFilter(
+        lookup=lookups.mineral_ids,
+        what="mineral",
+        field_name="group",
+        help_text="Members of this group (slug, name or alias, any case).",
     )
-    list = filters.ModelChoiceFilter(
-        queryset=MineralList.objects.all(),
-        to_field_name="slug",
+    list = KeyChoiceFilter(
+        lookup=lookups.mineral_list_ids,
+        what="list",
         field_name="list_entries__mineral_list",
-        help_text="Minerals on this list (list slug).",
+        help_text="Minerals on this list (list slug, any case).",
     )
-    q = filters.CharFilter(method="filter_q", max_length=200, help_text="Name or alias contains.")
+    q = SearchFilter(method="filter_q", help_text="Name or alias contains.")
+    ordering = KeyOrderingFilter(
+        fields=(("slug", "slug"), ("name", "name"), ("agreement_count", "agreement_count")),
+        default="name",
+        tie="slug",
+        help_text="Sort key, `-` for descending: slug, name, agreement_count. Default `name`; "
+        "ties broken by slug.",
+    )
 
     class Meta:
         model = Mineral
         fields = []
 
     def filter_q(self, qs, name, value):
-        from django.db.models import Exists, OuterRef, Q
-
-        from .models import MineralAlias
-
         alias = MineralAlias.objects.filter(mineral=OuterRef("pk"), name__icontains=value)
         return qs.filter(Q(name__icontains=value) | Exists(alias))
 
 
 class MineralListFilterSet(filters.FilterSet):
-    jurisdiction = filters.ModelChoiceFilter(
-        queryset=Party.objects.all(), to_field_name="code", help_text="Party code of the publisher."
+    jurisdiction = KeyChoiceFilter(
+        lookup=lookups.party_ids,
+        what="party code",
+        field_name="jurisdiction",
+        help_text="Party code of the publisher (any case).",
+    )
+    ordering = KeyOrderingFilter(
+        fields=(("slug", "slug"), ("name", "name"), ("published_on", "published_on")),
+        default="-published_on",
+        tie="slug",
+        help_text="Sort key, `-` for descending: slug, name, published_on. Default "
+        "`-published_on`; ties broken by slug.",
     )
 
     class Meta:

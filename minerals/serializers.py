@@ -7,6 +7,7 @@ from rest_framework.validators import UniqueValidator
 
 from agreements.models import Party
 from agreements.serializers import STRICT_FIELD_MAPPING, raise_model_errors
+from agreements.strict import StrictTypesMixin
 
 from .models import (
     Mineral,
@@ -30,7 +31,7 @@ def save_if_changed(instance, values: dict):
     return instance
 
 
-class MineralListMembershipSerializer(serializers.ModelSerializer):
+class MineralListMembershipSerializer(StrictTypesMixin, serializers.ModelSerializer):
     list = serializers.SlugRelatedField(
         source="mineral_list", slug_field="slug", read_only=True, help_text="List slug."
     )
@@ -48,7 +49,7 @@ class AliasListField(serializers.ListField):
         return [alias.name for alias in data.all()]
 
 
-class MineralSerializer(serializers.ModelSerializer):
+class MineralSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """A mineral or group, with its aliases, members, lists and agreement count."""
 
     serializer_field_mapping = STRICT_FIELD_MAPPING
@@ -146,7 +147,7 @@ class MineralSerializer(serializers.ModelSerializer):
         return self._save(instance, validated_data)
 
 
-class MineralListEntrySerializer(serializers.ModelSerializer):
+class MineralListEntrySerializer(StrictTypesMixin, serializers.ModelSerializer):
     mineral = serializers.SlugRelatedField(
         slug_field="slug", queryset=Mineral.objects.all(), help_text="Canonical mineral slug."
     )
@@ -157,7 +158,7 @@ class MineralListEntrySerializer(serializers.ModelSerializer):
         fields = ["mineral", "mineral_name", "label", "note"]
 
 
-class MineralListSerializer(serializers.ModelSerializer):
+class MineralListSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """An official criticality list with its entries (each under the list's own label)."""
 
     serializer_field_mapping = STRICT_FIELD_MAPPING
@@ -227,7 +228,10 @@ class MineralListSerializer(serializers.ModelSerializer):
             # Free labels first so swapping two labels cannot trip the unique constraint.
             for entry in entries:
                 row = stored.get(entry["mineral"].pk)
-                if row is not None and (row.label, row.note) != (entry["label"], entry["note"]):
+                if row is not None and (row.label, row.note) != (
+                    entry["label"],
+                    entry.get("note", ""),
+                ):
                     row.label = f"\x1f{row.pk}"
                     row.save(update_fields=["label"])
             for entry in entries:

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from agreements.models import Agreement, AgreementMineral
+from agreements.query import StrictQueryParamsMixin
 from agreements.views import LOOKUP_SLUG, can_view_drafts
 
 from .filters import MineralFilterSet, MineralListFilterSet
@@ -32,7 +33,7 @@ def agreement_count(user) -> Subquery:
     list=extend_schema(summary="List minerals"),
     retrieve=extend_schema(summary="Get a mineral, with its members, lists and agreement count"),
 )
-class MineralViewSet(viewsets.ModelViewSet):
+class MineralViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
     """Minerals, elements and groups as agreements and criticality lists name them."""
 
     serializer_class = MineralSerializer
@@ -73,7 +74,7 @@ class MineralViewSet(viewsets.ModelViewSet):
     list=extend_schema(summary="List criticality lists"),
     retrieve=extend_schema(summary="Get a criticality list with its entries"),
 )
-class MineralListViewSet(viewsets.ModelViewSet):
+class MineralListViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
     """Official criticality lists (UK, US, EU …), each entry under the list's own label."""
 
     serializer_class = MineralListSerializer

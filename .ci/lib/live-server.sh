@@ -7,6 +7,9 @@
 
 PY=${PY:-.venv/bin/python}
 PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432}
+# A separate Redis (REDIS_PORT) and database prefix (LIVE_DB_PREFIX) let several runs share a machine.
+REDIS_PORT=${REDIS_PORT:-6379}
+LIVE_DB_PREFIX=${LIVE_DB_PREFIX:-cmat_live_}
 
 free_port() {
   "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -22,9 +25,9 @@ live_server_down() {
 # live_server_up NAME REDIS_DB [WORKERS]
 live_server_up() {
   local name=$1 redis_db=$2 workers=${3:-2}
-  local db="cmat_live_$name"
+  local db="$LIVE_DB_PREFIX$name"
   psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-  redis-cli -h 127.0.0.1 -p 6379 -n "$redis_db" flushdb >/dev/null
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$redis_db" flushdb >/dev/null
 
   local port
   port=$(free_port)
@@ -34,7 +37,7 @@ live_server_up() {
   # collectstatic. Throttle rates are raised so the checks measure the API, not the throttle.
   LIVE_ENV=(
     "DATABASE_URL=$PGURL/$db"
-    "REDIS_URL=redis://127.0.0.1:6379/$redis_db"
+    "REDIS_URL=redis://127.0.0.1:$REDIS_PORT/$redis_db"
     "SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
     "DEBUG=0"
     "ALLOWED_HOSTS=127.0.0.1,localhost"
