@@ -25,8 +25,10 @@ from .models import (
 
 def _known(keys, mapping, what):
     """Keys (compared as ``lookups.normalise`` does) → what ``mapping`` holds for them."""
-    keys = [lookups.normalise(k) for k in keys]
-    unknown = [k for k in keys if k not in mapping]
+    given = list(keys)
+    keys = [lookups.normalise(k) for k in given]
+    # Named as the client wrote them.
+    unknown = [g for g, k in zip(given, keys, strict=True) if k not in mapping]
     if unknown:
         shown = ", ".join(unknown)[:200]
         # The keys go in params: the message is %-formatted later, and a key may contain "%".

@@ -33,6 +33,7 @@ SKIPPED = {
     "make test": "runs this very suite",
     "createdb cmat": "needs PostgreSQL and creates the database cmat",
     "apt-get install": "installs a Debian package (network) for the browser tests",
+    "load_supply_shares": "needs a CSV of shares from official statistics; none is shipped",
 }
 
 pytestmark = pytest.mark.skipif(
