@@ -120,6 +120,11 @@ class ConcentrationView(APIView):
     )
     def get(self, request):
         try:
+            # The API is strict: a parameter given empty is an error (the page's form may
+            # send empty fields, which mean the default there).
+            for name in ("importer", "list", "on"):
+                if name in request.query_params and not request.query_params[name].strip():
+                    raise ParamError(name, "This parameter may not be blank.")
             importer, mineral_list, on = concentration_params(request.query_params)
         except ParamError as exc:
             raise ValidationError({exc.attr: [str(exc)]}) from None

@@ -123,7 +123,11 @@ def test_importer_without_any_data_is_called_out(ref):
 
 @pytest.mark.parametrize(
     "query,attr",
-    [("?importer=ZZ", "importer"), ("?list=nope", "list"), ("?on=2024-13-01", "on")],
+    [
+        ("?importer=ZZ", "importer"),
+        ("?list=nope", "list"),
+        ("?on=2024-13-01", "on"),
+    ],
 )
 def test_bad_parameters_are_400s(ref, query, attr):
     """Unknown codes and bad dates get the API's error shape naming the parameter, and a 400
@@ -134,6 +138,17 @@ def test_bad_parameters_are_400s(ref, query, attr):
     body = response.json()
     assert body["type"] == "validation_error" and body["errors"][0]["attr"] == attr
     assert client.get(f"/insights/concentration/{query}").status_code == 400
+
+
+@pytest.mark.parametrize("query,attr", [("?on=", "on"), ("?importer=", "importer")])
+def test_blank_parameters_are_400s_in_the_api_and_defaults_on_the_page(ref, query, attr):
+    """The API refuses a parameter given empty, as it documents; the page's form sends empty
+    fields, which mean the default there."""
+    client = Client()
+    response = client.get(f"/api/v1/insights/concentration/{query}")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == attr
+    assert client.get(f"/insights/concentration/{query}").status_code == 200
 
 
 def test_loader_refuses_a_bad_file_whole(ref, tmp_path):
