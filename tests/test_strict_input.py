@@ -246,3 +246,17 @@ def test_a_list_entry_without_a_note_keeps_working(publisher_api):
         "/api/v1/mineral-lists/uk-2024/", {**before, "entries": entries}, format="json"
     )
     assert response.status_code == 200, response.content
+
+
+def test_max_length_counts_the_string_as_sent(editor_api):
+    """A name one character over the limit is refused even when it starts with white space
+    that would be trimmed (the schema's maxLength counts the string as sent)."""
+    name = "\u000b" + "g" * 120
+    body = {"slug": "made-up-mineral", "name": name}
+    response = editor_api.post("/api/v1/minerals/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert [e["attr"] for e in response.json()["errors"]] == ["name"]
+    body["name"] = "\u000b" + "g" * 119  # at the limit: accepted, trimmed
+    response = editor_api.post("/api/v1/minerals/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["name"] == "g" * 119
