@@ -6,4 +6,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Agreements"
 
     def ready(self):
-        from . import changes, openapi, proposals  # noqa: F401  (signal handlers, schema extensions)
+        # Signal handlers and schema extensions register themselves on import.
+        from agreements.drafting import proposals  # noqa: F401
+        from agreements.sync import changelog  # noqa: F401
+        from config.api import openapi  # noqa: F401

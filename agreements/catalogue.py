@@ -19,10 +19,11 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .changes import revision_scope
+from agreements.api.provenance import ClaimSerializer, claims_replace, provenance
+from agreements.api.serializers import AgreementSerializer
+from agreements.sync.changelog import revision_scope
+
 from .models import Agreement, CatalogueRecord, Person, Signature
-from .provenance import ClaimSerializer, claims_replace, provenance
-from .serializers import AgreementSerializer
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "data" / "catalogue"
 

@@ -891,7 +891,7 @@ class ChangeAction(models.TextChoices):
 class ChangeEvent(models.Model):
     """One entry of the changes feed. The id comes from a database sequence and is the
     cursor; events are written inside the transaction that made the change, under a lock
-    that makes ids follow commit order (see agreements.changes)."""
+    that makes ids follow commit order (see agreements.sync.changelog)."""
 
     id = models.BigAutoField(primary_key=True, help_text="Cursor: resume after this value.")
     resource = models.CharField(

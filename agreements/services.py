@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Lower
 
+from agreements.sync.changelog import lock_writes
 from minerals.models import Mineral
 
-from .changes import lock_writes
 from .models import (
     Agreement,
     AgreementMineral,

@@ -67,7 +67,7 @@ def _replica_caught_up() -> bool:
     request's data-version read."""
     if time.monotonic() < _replica_down_until:
         return False
-    from agreements.cache import primary_lsn
+    from config.api.data_version import primary_lsn
 
     floor = primary_lsn()
     replica = connections[REPLICA]

@@ -5,43 +5,34 @@ local-memory cache, DEBUG off), and production is the same file with other envir
 variables (see README and docs/deployment.md).
 """
 
-import os
-import sys
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+env = environ.Env()
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    """A comma-separated list; blank items dropped (``GB, ,US`` is two items)."""
+    return [item.strip() for item in env.list(name, default=default.split(",")) if item.strip()]
 
 
 def throttle_rate(name: str, default: str) -> str | None:
-    value = os.environ.get(name, default).strip()
+    value = env.str(name, default=default).strip()
     return None if value.lower() in {"", "off", "none"} else value
 
 
-# The test runner is the one place that may run without a configured secret.
-TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
+# Test mode is switched on by the test suite's settings (config/test_settings.py), never
+# guessed: it allows running without a configured secret and turns off the login lock-out,
+# HSTS and the static-file manifest, which the tests do not exercise.
+TESTING = env.bool("CMAT_TEST_MODE", default=False)
 
-DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
@@ -79,13 +70,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Outermost, so refused and failed requests are logged too.
-    "config.middleware.RequestLogMiddleware",
+    "config.api.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the body (see config/middleware.py).
-    "config.middleware.RequestLimitsMiddleware",
+    "config.api.middleware.RequestLimitsMiddleware",
     # NUL characters in the path or query: refused before any view (see config/input.py).
-    "config.input.UnstorableInputMiddleware",
-    "config.middleware.ApiNotFoundMiddleware",
+    "config.api.input.UnstorableInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control and Vary for shared caches: public for anonymous reads, private for users.
-    "config.middleware.CacheHeadersMiddleware",
+    "config.api.middleware.CacheHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -128,19 +118,19 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
+    "default": {
+        **env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
 }
 # A database that does not answer must not hold a request forever. PostgreSQL: give up
 # connecting after DB_CONNECT_TIMEOUT seconds, let the server cancel any statement running
 # longer than DB_STATEMENT_TIMEOUT seconds (0: no limit, e.g. for a large import), and stop
 # waiting for a server that does not answer at all (stopped, hung, cut off) a few seconds
 # after that (config/postgresql). Either gives a 503 in the API's error shape.
-DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
-DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT", 15)
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
+DB_STATEMENT_TIMEOUT = env.int("DB_STATEMENT_TIMEOUT", default=15)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "config.postgresql"
     DATABASES["default"]["OPTIONS"] = {
@@ -152,17 +142,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # connection may run on different server connections, so a server-side cursor (a named
 # cursor, which Django opens for .iterator() on PostgreSQL) would not be found by its next
 # FETCH: turn them off. Set DB_POOLER=transaction there.
-DB_POOLER = os.environ.get("DB_POOLER", "")
+DB_POOLER = env.str("DB_POOLER", default="")
 # Read replica (config/routers.py): reads of safe requests go to DATABASE_REPLICA_URL when it
 # has caught up with the primary; writes, writers' next reads and commands use DATABASE_URL.
-DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
-        **dj_database_url.parse(
-            DATABASE_REPLICA_URL,
-            conn_max_age=env_int("CONN_MAX_AGE", 60),
-            conn_health_checks=True,
-        ),
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
         "ENGINE": DATABASES["default"]["ENGINE"],
         "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
         "TEST": {"MIRROR": "default"},
@@ -172,22 +160,22 @@ for _database in DATABASES.values():
     if DB_POOLER == "transaction":
         _database["DISABLE_SERVER_SIDE_CURSORS"] = True
 # After a successful write, the writer's reads go to the primary this long (read-your-writes).
-READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 5)
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=5)
 # A replica that failed its check is left alone this long (reads go to the primary).
-REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 2)
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # How long a shared cache (CDN, proxy) may keep an anonymous API response (Cache-Control:
 # public, max-age); authenticated responses are always private, no-store.
-PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 30)
+PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=30)
 # How much longer (seconds) a shared cache may serve such a response while it fetches a fresh
 # one in the background (stale-while-revalidate; 0 leaves the directive out).
-PUBLIC_CACHE_STALE_WHILE_REVALIDATE = env_int("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", 0)
+PUBLIC_CACHE_STALE_WHILE_REVALIDATE = env.int("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", default=0)
 
 # Shared response cache for agreement reads (keyed by the data version; see agreements/cache.py).
-API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
+API_RESPONSE_CACHE = env.bool("API_RESPONSE_CACHE", default=True)
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     # The cache is an accelerator, never a dependency: short socket timeouts, and an
     # unreachable or hung Redis is skipped for CACHE_RETRY_SECONDS at a time (one log line
@@ -197,11 +185,11 @@ if REDIS_URL:
         "default": {
             "BACKEND": "config.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cmat"),
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cmat"),
             "OPTIONS": {
-                "socket_connect_timeout": env_int("CACHE_CONNECT_TIMEOUT_MS", 250) / 1000,
-                "socket_timeout": env_int("CACHE_SOCKET_TIMEOUT_MS", 250) / 1000,
-                "retry_seconds": env_int("CACHE_RETRY_SECONDS", 5),
+                "socket_connect_timeout": env.int("CACHE_CONNECT_TIMEOUT_MS", default=250) / 1000,
+                "socket_timeout": env.int("CACHE_SOCKET_TIMEOUT_MS", default=250) / 1000,
+                "retry_seconds": env.int("CACHE_RETRY_SECONDS", default=5),
             },
         }
     }
@@ -221,13 +209,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default="") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("STATIC_MANIFEST", not (DEBUG or TESTING))
+            if env.bool("STATIC_MANIFEST", default=not (DEBUG or TESTING))
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -238,12 +226,12 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING or not STATIC_ROOT.exists()
 
 # Drafting from a press release: the extractor's time budget per request, in seconds (it runs
 # in a child process killed when the budget is spent; 0 runs it in the request's thread).
-DRAFT_TIME_LIMIT = env_int("DRAFT_TIME_LIMIT", 10)
+DRAFT_TIME_LIMIT = env.int("DRAFT_TIME_LIMIT", default=10)
 
 # Limits on what a client can make the server hold in memory.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BODY_BYTES", default=2 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
-MAX_QUERY_STRING_LENGTH = env_int("MAX_QUERY_STRING_LENGTH", 4096)
+MAX_QUERY_STRING_LENGTH = env.int("MAX_QUERY_STRING_LENGTH", default=4096)
 
 # Security headers and cookies; HTTPS-only settings are on unless DEBUG.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -251,20 +239,20 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and not TESTING)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 # Health checks answer over plain HTTP too: load balancers probe them without TLS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if (DEBUG or TESTING) else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-if env_bool("SECURE_PROXY_SSL_HEADER", False):
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if (DEBUG or TESTING) else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Reverse proxies in front of the app: how many X-Forwarded-For entries to trust when telling
 # clients apart (throttling, admin lock-out). 0 (the default): X-Forwarded-For is ignored and
 # the connecting address is the client (a client could otherwise pick its own address).
-NUM_PROXIES = env_int("NUM_PROXIES", 0)
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # For a deliberate exception to `check --deploy` (e.g. security.W008 when the proxy alone
 # redirects to HTTPS), comma-separated check ids.
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
@@ -272,9 +260,9 @@ SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 # Admin login protection (django-axes): after AXES_FAILURE_LIMIT failed logins for the same
 # username from the same address, that pair is locked out for AXES_COOLOFF_MINUTES. Off under
 # the test runner unless a test turns it on, so tests that log in many times are not locked out.
-AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_ENABLED = env.bool("AXES_ENABLED", default=not TESTING)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [env_list("AXES_LOCKOUT_PARAMETERS", "username,ip_address")]
 AXES_RESET_ON_SUCCESS = True
 # No "AXES: BEGIN version …" line at the start of every command and worker.
@@ -292,23 +280,23 @@ CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Location", "Retry-After", "X-Request-ID"]
-CORS_PREFLIGHT_MAX_AGE = env_int("CORS_PREFLIGHT_MAX_AGE", 86400)
+CORS_PREFLIGHT_MAX_AGE = env.int("CORS_PREFLIGHT_MAX_AGE", default=86400)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "agreements.authentication.TokenAuthentication",
+        "config.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["agreements.permissions.ModelPermissionsOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ModelPermissionsOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "agreements.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["config.input.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "agreements.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["config.api.input.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "config.api.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "UNICODE_JSON": True,
@@ -327,11 +315,11 @@ REST_FRAMEWORK = {
 
 DRF_STANDARDIZED_ERRORS = {
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
-    "EXCEPTION_HANDLER_CLASS": "agreements.exceptions.ExceptionHandler",
+    "EXCEPTION_HANDLER_CLASS": "config.api.exceptions.ExceptionHandler",
     "ERROR_SCHEMAS": {
-        "409": "agreements.openapi.ErrorResponse409Serializer",
-        "412": "agreements.openapi.ErrorResponse412Serializer",
-        "413": "agreements.openapi.ErrorResponse413Serializer",
+        "409": "config.api.openapi.ErrorResponse409Serializer",
+        "412": "config.api.openapi.ErrorResponse412Serializer",
+        "413": "config.api.openapi.ErrorResponse413Serializer",
     },
     "ALLOWED_ERROR_STATUS_CODES": [
         "400",
@@ -401,9 +389,9 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
-        "config.schema_hooks.add_resource_links",
-        "config.schema_hooks.error_schema_gaps",
-        "config.schema_hooks.tidy_schema",
+        "config.api.schema_hooks.add_resource_links",
+        "config.api.schema_hooks.error_schema_gaps",
+        "config.api.schema_hooks.tidy_schema",
     ],
 }
 
@@ -419,14 +407,14 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "request_log": {"class": "logging.StreamHandler", "formatter": "json_line"},
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Django's own per-request warnings duplicate the structured request line.
         "django.request": {"level": "ERROR"},
         "cmat.request": {
             "handlers": ["request_log"],
-            "level": os.environ.get("REQUEST_LOG_LEVEL", "INFO"),
+            "level": env.str("REQUEST_LOG_LEVEL", default="INFO"),
             "propagate": False,
         },
     },

@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from agreements import urls as agreements_urls
-from agreements.feeds import AgreementFeed, MineralAgreementFeed, PartyAgreementFeed
+from agreements.api import urls as agreements_urls
+from agreements.sync.atom import AgreementFeed, MineralAgreementFeed, PartyAgreementFeed
 from explorer import urls as explorer_urls
 from minerals import urls as minerals_urls
 
@@ -15,6 +15,7 @@ from . import views
 
 api_v1 = (
     [
+        path("", views.api_root, name="api-root"),
         *agreements_urls.urlpatterns,
         *minerals_urls.urlpatterns,
         *explorer_urls.api_urlpatterns,
@@ -24,7 +25,6 @@ api_v1 = (
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", views.api_root, name="api-root"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
@@ -39,6 +39,7 @@ urlpatterns = [
 ]
 
 # Errors outside DRF's views (middleware, admin, feeds) in the API's error shape as well.
+handler404 = "config.views.not_found"
 handler500 = "config.views.server_error"
 
 # The benchmark's hand-written SQL baseline (benchmarks/baseline.py), never mounted otherwise.

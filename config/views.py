@@ -6,14 +6,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import JsonResponse
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view, permission_classes, throttle_classes
+from django.views.defaults import page_not_found
 from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
+from rest_framework.routers import APIRootView
 
-from .middleware import error_response
+from config.api.middleware import error_response
+
 from .routers import replica_status
 
 ENDPOINTS = {
@@ -68,15 +67,23 @@ def server_error(request):
     return error_response(500, "error", "A server error occurred.", error_type="server_error")
 
 
-@extend_schema(exclude=True)
-@api_view(["GET"])
-@permission_classes([AllowAny])
-@throttle_classes([])
-def api_root(request):
-    """Links to every collection of API v1."""
-    return Response(
-        {
-            key: request.build_absolute_uri(reverse(f"api:{name}-list"))
-            for key, name in ENDPOINTS.items()
-        }
-    )
+class ApiRootView(APIRootView):
+    """Links to every collection of API v1 (DRF's router root view, over the collections of
+    both apps), open to everyone and never throttled."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = []
+    schema = None  # not an operation of the documented API
+
+
+api_root = ApiRootView.as_view(
+    api_root_dict={key: f"{name}-list" for key, name in ENDPOINTS.items()}
+)
+
+
+def not_found(request, exception):
+    """A URL that matches no route: under /api/ (e.g. a slug outside the lookup pattern) a 404
+    in the API's error shape, as DRF's own 404s have; elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return error_response(404, "not_found", "Not found.")
+    return page_not_found(request, exception)

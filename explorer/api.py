@@ -11,8 +11,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from agreements.conditional import cached_json
 from agreements.models import Party
+from config.api.conditional import cached_json
 from minerals.models import MineralList
 
 from . import queries

@@ -1,5 +1,5 @@
 """Explorer pages are cached like the anonymous API: the rendered page is stored under the
-data version (agreements.cache), which every committed write bumps, and served with a strong
+data version (config.api.data_version), which every committed write bumps, and served with a strong
 ETag and ``Cache-Control: public`` with a short max-age. A matching If-None-Match gets a 304.
 Pages show published data only, the same for every visitor, so one entry serves everyone."""
 
@@ -8,10 +8,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
 
-from agreements.cache import data_version
-from agreements.conditional import etag_for, matches
+from config.api.conditional import etag_for
+from config.api.data_version import data_version
 
 MAX_AGE = 60
 CACHE_TIMEOUT = 300
@@ -44,8 +45,9 @@ def public_page(view):
             if use_cache:
                 cache.set(key, entry, CACHE_TIMEOUT)
         etag, body, content_type = entry
-        if matches(request.headers.get("If-None-Match"), etag):
-            return _headers(HttpResponseNotModified(), etag)
+        conditional = get_conditional_response(request, etag=etag)  # a 304 or a 412
+        if conditional is not None:
+            return _headers(conditional, etag)
         return _headers(HttpResponse(body, content_type=content_type), etag)
 
     return wrapper

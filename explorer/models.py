@@ -8,8 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from agreements.cache import bump_data_version
 from agreements.models import QUOTE_MAX_WORDS, Party
+from config.api.data_version import bump_data_version
 from minerals.models import Mineral, TimeStampedModel
 
 # The UK Critical Minerals Strategy (2025): no more than 60% of the UK's supply of any one

@@ -13,8 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.http import QueryDict
 
-from agreements.cache import data_version
-from agreements.filters import AgreementFilterSet
+from agreements.api.filters import AgreementFilterSet
 from agreements.models import (
     Agreement,
     AgreementKind,
@@ -27,6 +26,7 @@ from agreements.models import (
     RelatedAgreement,
     Signature,
 )
+from config.api.data_version import data_version
 from minerals.models import Mineral, MineralList, MineralListEntry
 
 from .models import CONCENTRATION_THRESHOLD, SupplyShare

@@ -3,21 +3,21 @@
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 
-from agreements import lookups
-from agreements.filters import KeyChoiceFilter, KeyOrderingFilter, SearchFilter
+from agreements import natural_keys
+from config.api.filters import KeyChoiceFilter, KeyOrderingFilter, SearchFilter
 
 from .models import Mineral, MineralAlias, MineralList
 
 
 class MineralFilterSet(filters.FilterSet):
     group = KeyChoiceFilter(
-        lookup=lookups.mineral_ids,
+        lookup=natural_keys.mineral_ids,
         what="mineral",
         field_name="group",
         help_text="Members of this group (slug, name or alias, any case).",
     )
     list = KeyChoiceFilter(
-        lookup=lookups.mineral_list_ids,
+        lookup=natural_keys.mineral_list_ids,
         what="list",
         field_name="list_entries__mineral_list",
         help_text="Minerals on this list (list slug, any case).",
@@ -42,7 +42,7 @@ class MineralFilterSet(filters.FilterSet):
 
 class MineralListFilterSet(filters.FilterSet):
     jurisdiction = KeyChoiceFilter(
-        lookup=lookups.party_ids,
+        lookup=natural_keys.party_ids,
         what="party code",
         field_name="jurisdiction",
         help_text="Party code of the publisher (any case).",

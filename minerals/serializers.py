@@ -6,8 +6,8 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from agreements.models import Party
-from agreements.serializers import STRICT_FIELD_MAPPING, raise_model_errors
-from agreements.strict import StrictTypesMixin
+from config.api.serializers import STRICT_FIELD_MAPPING, raise_model_errors
+from config.api.strict import StrictTypesMixin
 
 from .models import (
     Mineral,

@@ -6,8 +6,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from agreements.models import Agreement, AgreementMineral
-from agreements.query import StrictQueryParamsMixin
-from agreements.views import LOOKUP_SLUG, can_view_drafts
+from config.api.permissions import can_view_drafts
+from config.api.query import LOOKUP_SLUG, StrictQueryParamsMixin
 
 from .filters import MineralFilterSet, MineralListFilterSet
 from .models import Mineral, MineralAlias, MineralList, MineralListEntry

@@ -232,7 +232,7 @@ def test_chunked_bodies_are_limited_too(rf, settings):
     body is passed on with its length."""
     import io
 
-    from config.middleware import RequestLimitsMiddleware
+    from config.api.middleware import RequestLimitsMiddleware
 
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
     seen = {}

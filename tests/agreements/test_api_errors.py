@@ -10,8 +10,8 @@ from django.db import connection, connections, transaction
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from agreements.api.serializers import AgreementSerializer
 from agreements.models import Agreement
-from agreements.serializers import AgreementSerializer
 
 from ..factories import UserFactory
 from .fixtures import assert_error, table_counts

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
+from agreements.api.serializers import AgreementSerializer
 from agreements.models import Agreement, Person
-from agreements.serializers import AgreementSerializer
 from agreements.validation import MAX_ITEMS
 
 from ..conftest import token_client
@@ -193,7 +193,7 @@ def test_invalid_writes_do_not_wait_for_the_write_lock(editor_api, django_db_blo
     """While another connection holds the write lock, an invalid POST or PATCH is refused
     at once (400): validation never waits for the lock (here a wait would end in a lock
     timeout, not a 400)."""
-    from agreements.changes import LOCK_ID
+    from agreements.sync.changelog import LOCK_ID
 
     # No write before the lock is taken: this test's own transaction would hold the lock.
     slug = "uk-us-critical-minerals-mou-2026"

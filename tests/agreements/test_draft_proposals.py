@@ -15,10 +15,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from agreements.drafting import vocabulary_from_db
+from agreements.drafting.api import vocabulary_from_db
+from agreements.drafting.proposals import compare, history_scores
 from agreements.extraction import extract
 from agreements.models import Agreement, DraftProposal
-from agreements.proposals import compare, history_scores
 
 from ..factories import UserFactory
 from .test_drafting import (

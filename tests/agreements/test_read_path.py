@@ -6,11 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIRequestFactory
 
-from agreements import read
-from agreements.cache import SEQUENCE
+from agreements.api import representation
+from agreements.api.serializers import AgreementSerializer
+from agreements.api.views import agreement_queryset
 from agreements.models import Agreement
-from agreements.serializers import AgreementSerializer
-from agreements.views import agreement_queryset
+from config.api.data_version import SEQUENCE
 from tests.factories import AgreementFactory, AgreementPartyFactory, SourceFactory
 
 from .fixtures import ALL, PUBLISHED, agreements_fixture, module_agreements_fixture  # noqa: F401
@@ -32,7 +32,7 @@ def test_fast_path_equals_serializer_on_every_fixture_agreement(agreements, edit
     slugs = ALL if who == "editor" else PUBLISHED
     assert len(slugs) >= 12
     for slug in sorted(slugs):
-        fast = read.one(
+        fast = representation.one(
             Agreement.objects.filter(slug=slug), request, include_drafts=(who == "editor")
         )
         slow = serializer_view(slug, request, user)

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from agreements.models import Agreement, ChangeEvent, Party
-from agreements.transfer import TRACKER_MODELS, TransferError, export_to, import_from
+from agreements.sync.transfer import TRACKER_MODELS, TransferError, export_to, import_from
 
 from .fixtures import agreements_fixture, module_agreements_fixture  # noqa: F401
 
@@ -61,7 +61,7 @@ def test_counts_must_match(ref):
 
 def _empty_tracker_tables():
     """Every exported table but users emptied without signals (a fresh target database)."""
-    from agreements.transfer import exported_models
+    from agreements.sync.transfer import exported_models
 
     for model in reversed(exported_models()[1:]):
         model._default_manager.all()._raw_delete(model._default_manager.db)

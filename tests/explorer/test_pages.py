@@ -10,7 +10,6 @@ from html import unescape
 import pytest
 from django.test import Client
 
-from agreements.cache import bump_data_version
 from agreements.models import (
     AgreementKind,
     Claim,
@@ -20,6 +19,7 @@ from agreements.models import (
     RelatedAgreement,
     RelationKind,
 )
+from config.api.data_version import bump_data_version
 from minerals.models import Mineral
 
 from ..factories import (

@@ -106,7 +106,8 @@ def hung_database_site(tmp_path):
              url.rsplit("/", 1)[0] + "/postgres", url.rsplit("/", 1)[1]],
             check=True,
         )  # fmt: skip
-        env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "REDIS_URL")}
+        dropped = ("DEBUG", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+        env = {k: v for k, v in os.environ.items() if k not in dropped}
         env.update(
             SECRET_KEY="live-test-" + uuid.uuid4().hex * 2,
             ALLOWED_HOSTS="127.0.0.1,localhost",

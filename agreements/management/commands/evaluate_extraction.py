@@ -5,9 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.drafting import vocabulary_from_db
+from agreements.drafting.api import vocabulary_from_db
+from agreements.drafting.proposals import format_history, history_scores
 from agreements.extraction.evaluate import report
-from agreements.proposals import format_history, history_scores
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from agreements.transfer import export_to
+from agreements.sync.transfer import export_to
 
 
 class Command(BaseCommand):

@@ -19,8 +19,6 @@ from django.db.models import Q
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from agreements import changes
-from agreements.cache import bump_data_version
 from agreements.models import (
     Agreement,
     AgreementKind,
@@ -38,6 +36,8 @@ from agreements.models import (
     SourceKind,
     Stage,
 )
+from agreements.sync import changelog
+from config.api.data_version import bump_data_version
 from minerals.models import Mineral, MineralAlias
 
 # Parties that sign most critical-minerals instruments, and their relative weight
@@ -595,15 +595,15 @@ class Command(BaseCommand):
     def _record_changes(self, created: dict[str, bool], people: dict[str, bool]) -> None:
         """Events for the changes feed (signals do not fire for bulk inserts): the new
         agreements and people, and the parties and minerals whose counts and partners moved."""
-        changes.record_bulk("agreement", list(created), "created", visible=created)
+        changelog.record_bulk("agreement", list(created), "created", visible=created)
         if people:
-            changes.record_bulk("person", list(people), "created", visible=people)
+            changelog.record_bulk("person", list(people), "created", visible=people)
         parties = Party.objects.filter(pk__in=AgreementParty.objects.values("party_id"))
-        changes.record_bulk(
+        changelog.record_bulk(
             "party", list(parties.values_list("code", flat=True)), "updated", visible_before=True
         )
         used = set(AgreementMineral.objects.values_list("mineral_id", flat=True).distinct())
         minerals = Mineral.objects.filter(Q(pk__in=used) | Q(members__pk__in=used)).distinct()
-        changes.record_bulk(
+        changelog.record_bulk(
             "mineral", list(minerals.values_list("slug", flat=True)), "updated", visible_before=True
         )

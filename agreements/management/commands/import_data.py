@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.transfer import TransferError, import_from
+from agreements.sync.transfer import TransferError, import_from
 
 
 class Command(BaseCommand):

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from agreements.cache import bump_data_version
 from agreements.models import Party
+from config.api.data_version import bump_data_version
 from minerals.models import Mineral, MineralAlias
 
 from ...models import SupplyShare

@@ -9,9 +9,7 @@ the published states, compared with each other, so no draft content ever reaches
 
 from typing import Any
 
-from minerals.models import Mineral
-
-from .models import (
+from agreements.models import (
     Agreement,
     AgreementMineral,
     AgreementParty,
@@ -21,7 +19,8 @@ from .models import (
     Signature,
     Source,
 )
-from .services import AGREEMENT_FIELDS
+from agreements.services import AGREEMENT_FIELDS
+from minerals.models import Mineral
 
 SCALARS = AGREEMENT_FIELDS
 

@@ -7,6 +7,9 @@ import django_filters as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
+# A slug or code in a URL: the router matches it, the view validates it.
+LOOKUP_SLUG = r"[-a-zA-Z0-9_]{1,120}"
+
 
 def _error(name: str, message: str, code: str) -> ValidationError:
     return ValidationError({name: [ErrorDetail(message, code=code)]})

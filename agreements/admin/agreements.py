@@ -12,12 +12,10 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from config.history_admin import HistoryAdmin
-from minerals.models import Mineral
-
-from . import services
-from .drafting_admin import DraftPrefillMixin
-from .models import (
+from agreements import services
+from agreements.drafting.admin import DraftPrefillMixin
+from agreements.drafting.proposals import history_scores
+from agreements.models import (
     PRECISE_DATES,
     Agreement,
     AgreementMineral,
@@ -35,8 +33,9 @@ from .models import (
     Source,
     Stage,
 )
-from .proposals import history_scores
-from .validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
+from agreements.validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
+from config.history_admin import HistoryAdmin
+from minerals.models import Mineral
 
 
 class CrossCheck:

@@ -14,3 +14,9 @@ class ModelPermissionsOrReadOnly(DjangoModelPermissions):
         if request.method in SAFE_METHODS:
             return True
         return super().has_permission(request, view)
+
+
+def can_view_drafts(user) -> bool:
+    """Whether a user sees draft agreements (and what they change): editors do, the public
+    does not. Every read decides its audience with this one rule."""
+    return bool(user and user.is_authenticated and user.has_perm("agreements.view_agreement"))

@@ -24,8 +24,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .extraction.evaluate import FIELDS, score_release
-from .models import Agreement, DraftProposal, SignatureRole
+from agreements.extraction.evaluate import FIELDS, score_release
+from agreements.models import Agreement, DraftProposal, SignatureRole
 
 SCALARS = {"signed_on", "signed_place", "kind"}
 

@@ -6,11 +6,11 @@ from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAuto
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import permissions, serializers
 
-from .permissions import ModelPermissionsOrReadOnly
+from config.api.permissions import ModelPermissionsOrReadOnly
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "agreements.authentication.TokenAuthentication"
+    target_class = "config.api.authentication.TokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):

@@ -12,24 +12,18 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from minerals.models import Mineral
-
-from . import read
-from .changes import lock_writes, revision_scope
-from .conditional import (
-    cached_count,
-    cached_json,
-    check_if_match,
-    etag_for,
-    json_response,
-    matches,
-    not_modified,
+from agreements.api import representation
+from agreements.api.filters import AgreementFilterSet, PartyFilterSet, PersonFilterSet
+from agreements.api.provenance import ProvenanceSerializer, claims_replace, provenance_json
+from agreements.api.serializers import (
+    AgreementSerializer,
+    HistoryEntrySerializer,
+    PartyDetailSerializer,
+    PartySerializer,
+    PersonSerializer,
 )
-from .drafting import DraftFromTextMixin
-from .export import FORMATS, streaming_response
-from .filters import AgreementFilterSet, PartyFilterSet, PersonFilterSet
-from .history import agreement_history
-from .models import (
+from agreements.drafting.api import DraftFromTextMixin
+from agreements.models import (
     Agreement,
     AgreementMineral,
     AgreementParty,
@@ -38,21 +32,20 @@ from .models import (
     RelatedAgreement,
     Signature,
 )
-from .provenance import ProvenanceSerializer, claims_replace, provenance_json
-from .query import StrictQueryParamsMixin
-from .serializers import (
-    AgreementSerializer,
-    HistoryEntrySerializer,
-    PartyDetailSerializer,
-    PartySerializer,
-    PersonSerializer,
+from agreements.sync.changelog import lock_writes, revision_scope
+from agreements.sync.export import FORMATS, streaming_response
+from agreements.sync.history import agreement_history
+from config.api.conditional import (
+    cached_count,
+    cached_json,
+    check_if_match,
+    etag_for,
+    json_response,
+    preconditions,
 )
-
-LOOKUP_SLUG = r"[-a-zA-Z0-9_]{1,120}"
-
-
-def can_view_drafts(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm("agreements.view_agreement"))
+from config.api.permissions import can_view_drafts
+from config.api.query import LOOKUP_SLUG, StrictQueryParamsMixin
+from minerals.models import Mineral
 
 
 def agreement_queryset(user):
@@ -143,7 +136,7 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
     def get_queryset(self):
         return agreement_queryset(self.request.user)
 
-    # Reads: the fast path (agreements.read), cached by data version, with ETags.
+    # Reads: the fast path (agreements.api.representation), cached by data version, with ETags.
 
     def list(self, request, *args, **kwargs):
         include = can_view_drafts(request.user)
@@ -152,7 +145,7 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
             queryset = self.filter_queryset(Agreement.objects.visible_to(request.user))
             paginator = self.paginator
             limit, offset = paginator.get_limit(request), paginator.get_offset(request)
-            count, results = read.page(
+            count, results = representation.page(
                 queryset,
                 request,
                 include_drafts=include,
@@ -171,7 +164,7 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
 
     def _current(self, slug) -> bytes | None:
         visible = Agreement.objects.visible_to(self.request.user).filter(slug=slug)
-        return read.one_json(
+        return representation.one_json(
             visible, self.request, include_drafts=can_view_drafts(self.request.user)
         )
 
@@ -191,7 +184,7 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
         serializer.is_valid(raise_exception=True)
         with transaction.atomic(), revision_scope():
             agreement = serializer.save()
-        location = {"Location": read.agreement_url(request, agreement.slug)}
+        location = {"Location": representation.agreement_url(request, agreement.slug)}
         return json_response(request, self._current(agreement.slug), 201, location)
 
     def update(self, request, *args, partial=False, **kwargs):
@@ -259,8 +252,9 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
             if agreement is None:
                 raise NotFound()
             body = provenance_json(agreement)
-            if matches(request.headers.get("If-None-Match"), etag_for(body)):
-                return not_modified(etag_for(body))
+            not_modified = preconditions(request, etag_for(body))
+            if not_modified is not None:
+                return not_modified
             return json_response(request, body)
         with transaction.atomic(), revision_scope():
             lock_writes()

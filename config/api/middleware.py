@@ -124,24 +124,6 @@ class RequestLimitsMiddleware:
         return None
 
 
-class ApiNotFoundMiddleware:
-    """A URL under /api/ that matches no route (e.g. a slug outside the lookup pattern) gets a
-    404 in the API's error shape, as DRF's own 404s have, instead of Django's HTML page."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if (
-            response.status_code == 404
-            and request.path.startswith("/api/")
-            and not response.get("Content-Type", "").startswith("application/json")
-        ):
-            return error_response(404, "not_found", "Not found.")
-        return response
-
-
 class CacheHeadersMiddleware:
     """Tells shared caches (CDN, proxy) what they may keep.
 

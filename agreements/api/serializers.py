@@ -1,16 +1,14 @@
 """The API representation of agreements and parties: one shape for reading and writing."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from minerals.models import Mineral
-
-from . import services
-from .models import (
+from agreements import services
+from agreements.models import (
     RESERVED_AGREEMENT_SLUGS,
     Agreement,
     AgreementMineral,
@@ -25,61 +23,15 @@ from .models import (
     Stage,
     lowercase_slug_validator,
 )
-from .strict import StrictTypesMixin
-from .validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
-
-
-def raise_model_errors(exc: DjangoValidationError):
-    raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
-
-
-class ModelCleanMixin:
-    """Run the model's ``clean()`` on validated attributes, so API and admin share rules."""
-
-    clean_exclude: tuple[str, ...] = ()
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        model = self.Meta.model
-        names = {f.name for f in model._meta.concrete_fields}
-        instance = model(
-            **{k: v for k, v in attrs.items() if k in names and k not in self.clean_exclude}
-        )
-        try:
-            instance.clean()
-        except DjangoValidationError as exc:
-            raise_model_errors(exc)
-        return attrs
-
-
-class StrictCharField(serializers.CharField):
-    """Text that must arrive as a JSON string: DRF's CharField would quietly turn 123 or
-    12.5 into "123", so a client sending the wrong type would never learn of it."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        # The schema's maxLength counts the string as sent; DRF would check it only after
-        # trimming white space, accepting a longer string than the schema allows.
-        if self.max_length is not None and len(data) > self.max_length:
-            self.fail("max_length", max_length=self.max_length)
-        return super().to_internal_value(data)
-
-
-STRICT_FIELD_MAPPING = {
-    **serializers.ModelSerializer.serializer_field_mapping,
-    models.CharField: StrictCharField,
-    models.TextField: StrictCharField,
-}
-
-
-class NoOpUpdateMixin:
-    """A PUT or PATCH that changes nothing saves nothing: updated_at and history stay."""
-
-    def update(self, instance, validated_data):
-        if all(getattr(instance, k) == v for k, v in validated_data.items()):
-            return instance
-        return super().update(instance, validated_data)
+from agreements.validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
+from config.api.serializers import (
+    STRICT_FIELD_MAPPING,
+    ModelCleanMixin,
+    NoOpUpdateMixin,
+    raise_model_errors,
+)
+from config.api.strict import StrictTypesMixin
+from minerals.models import Mineral
 
 
 class BatchedSlugRelatedField(serializers.SlugRelatedField):

@@ -8,10 +8,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from .models import ChangeAction, ChangeEvent, ChangeResource
-from .query import StrictQueryParamsMixin
-from .serializers import ChangesPageSerializer
-from .views import can_view_drafts
+from agreements.api.serializers import ChangesPageSerializer
+from agreements.models import ChangeAction, ChangeEvent, ChangeResource
+from config.api.permissions import can_view_drafts
+from config.api.query import StrictQueryParamsMixin
 
 MAX_LIMIT = 1000
 
@@ -42,7 +42,7 @@ class ChangeViewSet(StrictQueryParamsMixin, viewsets.GenericViewSet):
 
     permission_classes = [AllowAny]
     pagination_class = None
-    # list answers one ChangesPage object, not an array of them (agreements.openapi).
+    # list answers one ChangesPage object, not an array of them (config.api.openapi).
     schema_single_object = True
     filter_backends = []
     extra_query_params = {"list": ("since", "limit", "resource")}

@@ -1,11 +1,12 @@
 from rest_framework.routers import SimpleRouter
 
-from . import changefeed, views
+from agreements.api import views
+from agreements.sync import changes_api
 
 router = SimpleRouter()
 router.register("agreements", views.AgreementViewSet, basename="agreement")
 router.register("parties", views.PartyViewSet, basename="party")
 router.register("people", views.PersonViewSet, basename="person")
-router.register("changes", changefeed.ChangeViewSet, basename="change")
+router.register("changes", changes_api.ChangeViewSet, basename="change")
 
 urlpatterns = router.urls

@@ -6,9 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from agreements.models import Agreement, Party
 from minerals.models import Mineral
-
-from .models import Agreement, Party
 
 FEED_SIZE = 50
 

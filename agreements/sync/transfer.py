@@ -21,10 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from tqdm import tqdm
 
-from minerals.models import Mineral, MineralAlias, MineralList, MineralListEntry
-
-from .cache import bump_data_version
-from .models import (
+from agreements.models import (
     Agreement,
     AgreementMineral,
     AgreementParty,
@@ -37,8 +34,10 @@ from .models import (
     Signature,
     Source,
 )
-from .services import agreement_refresh_search
-from .validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
+from agreements.services import agreement_refresh_search
+from agreements.validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
+from config.api.data_version import bump_data_version
+from minerals.models import Mineral, MineralAlias, MineralList, MineralListEntry
 
 FORMAT = "cmat-export"
 VERSION = 1

@@ -9,15 +9,15 @@ import orjson
 from django.db import transaction
 from rest_framework import serializers
 
-from .models import (
+from agreements.models import (
     CLAIM_ROW_FIELDS,
     QUOTE_MAX_WORDS,
     Agreement,
     Claim,
     ClaimStatus,
 )
-from .serializers import STRICT_FIELD_MAPPING, ModelCleanMixin
-from .strict import StrictTypesMixin
+from config.api.serializers import STRICT_FIELD_MAPPING, ModelCleanMixin
+from config.api.strict import StrictTypesMixin
 
 MAX_CLAIMS = 500
 

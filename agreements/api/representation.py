@@ -32,7 +32,7 @@ from django.db.models.functions import Cast, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import (
+from agreements.models import (
     Agreement,
     AgreementMineral,
     AgreementParty,

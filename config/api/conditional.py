@@ -2,7 +2,7 @@
 
 An ETag is a hash of the representation itself, so it is the same whichever worker or read
 path produced it and changes only when the content does. Responses are cached under the
-data version (agreements.cache), which every committed write bumps: a cached entry can never
+data version (config.api.data_version), which every committed write bumps: a cached entry can never
 outlive the data it was built from, and a conditional GET answered from the cache costs one
 small query (the data version) instead of building the response.
 """
@@ -13,11 +13,12 @@ import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.http import parse_etags, quote_etag
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from rest_framework.response import Response
 
-from .cache import data_version
-from .exceptions import PreconditionFailed
+from config.api.data_version import data_version
+from config.api.exceptions import PreconditionFailed
 
 CACHE_TIMEOUT = 300
 
@@ -27,21 +28,17 @@ def etag_for(body: bytes) -> str:
     return quote_etag(hashlib.sha256(body).hexdigest()[:32])
 
 
-def matches(header: str | None, etag: str, *, strong: bool = False) -> bool:
-    """Whether ``header`` (If-Match or If-None-Match) names ``etag``.
-
-    If-None-Match uses the weak comparison (RFC 9110 §13.1.2); If-Match the strong one
-    (§13.1.1): a weak tag (``W/"…"``) never matches there, whatever its value.
-    """
-    if not header:
-        return False
-    tags = parse_etags(header)
-    if "*" in tags:
-        return True
-    if strong:
-        return not etag.startswith("W/") and etag in tags
-    bare = etag.removeprefix("W/")
-    return any(t.removeprefix("W/") == bare for t in tags)
+def preconditions(request, etag: str) -> Response | None:
+    """Django's evaluation of the request's preconditions (``get_conditional_response``:
+    If-Match with the strong comparison, If-None-Match with the weak one, RFC 9110 §13.2.2)
+    against the current ``etag``: None to go on, a 304 for a GET whose copy is current, and
+    a 412 in the API's error shape for a precondition that fails."""
+    response = get_conditional_response(getattr(request, "_request", request), etag=etag)
+    if response is None:
+        return None
+    if response.status_code == 412:
+        raise PreconditionFailed()
+    return not_modified(etag)
 
 
 def not_modified(etag: str) -> Response:
@@ -52,9 +49,7 @@ def not_modified(etag: str) -> Response:
 
 def check_if_match(request, current_body: bytes) -> None:
     """412 unless the client's If-Match names the current representation (or is absent)."""
-    header = request.headers.get("If-Match")
-    if header and not matches(header, etag_for(current_body), strong=True):
-        raise PreconditionFailed()
+    preconditions(request, etag_for(current_body))
 
 
 def json_response(request, body: bytes, status: int = 200, headers=None):
@@ -123,6 +118,4 @@ def cached_json(request, audience: str, build):
         if use_cache:
             cache.set(key, entry, CACHE_TIMEOUT)
     _, etag, body = entry
-    if matches(request.headers.get("If-None-Match"), etag):
-        return not_modified(etag)
-    return json_response(request, body)
+    return preconditions(request, etag) or json_response(request, body)

@@ -28,13 +28,9 @@ from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from minerals.models import Mineral, MineralAlias
-
-from .cache import data_version
-from .changes import revision_scope
-from .extraction import Extraction, Vocabulary, extract
-from .extraction.vocabulary import _pycountry_names, gazetteer
-from .models import (
+from agreements.extraction import Extraction, Vocabulary, extract
+from agreements.extraction.vocabulary import _pycountry_names, gazetteer
+from agreements.models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
@@ -47,7 +43,10 @@ from .models import (
     Stage,
     unique_slug,
 )
-from .strict import StrictTypesMixin
+from agreements.sync.changelog import revision_scope
+from config.api.data_version import data_version
+from config.api.strict import StrictTypesMixin
+from minerals.models import Mineral, MineralAlias
 
 # A press release is a few thousand characters (the longest of the development set is 3 400);
 # the cap leaves room for long ones with annexes and refuses what is not a release.
@@ -551,7 +550,7 @@ class DraftFromTextMixin:
         pagination_class=None,
     )
     def draft_from_text(self, request, *args, **kwargs):
-        from .proposals import record_proposal
+        from agreements.drafting.proposals import record_proposal
 
         params = DraftFromTextSerializer(data=request.data)
         params.is_valid(raise_exception=True)

@@ -3,18 +3,12 @@ cached under the data version, so validating a filter value costs no query once 
 
 from django.core.cache import cache
 
+from agreements.models import Party
+from config.api.data_version import data_version
+from config.api.filters import normalise
 from minerals.models import Mineral, MineralAlias, MineralList
 
-from .cache import data_version
-from .models import Party
-
 TIMEOUT = 3600
-
-
-def normalise(key: str) -> str:
-    """How a key given in a filter is compared: case and surrounding spaces do not count,
-    and a hyphen equals a space (``Rare earths`` = ``rare-earths``)."""
-    return " ".join(key.replace("-", " ").split()).casefold()
 
 
 def party_ids() -> dict[str, int]:

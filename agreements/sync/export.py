@@ -6,8 +6,8 @@ import json
 
 from django.http import StreamingHttpResponse
 
-from . import read
-from .services import AGREEMENT_FIELDS
+from agreements.api import representation
+from agreements.services import AGREEMENT_FIELDS
 
 CHUNK = 500
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
@@ -67,7 +67,7 @@ def rows(queryset, request, *, include_drafts: bool):
     """Representations of every agreement in ``queryset``, CHUNK at a time."""
     last = 0
     while True:
-        items, last = read.chunk(
+        items, last = representation.chunk(
             queryset, request, include_drafts=include_drafts, after_pk=last, size=CHUNK
         )
         if last is None:

@@ -39,7 +39,7 @@ def add_resource_links(result, generator, request, public):
     return result
 
 
-# Refused by config.middleware.RequestLimitsMiddleware before any view runs.
+# Refused by config.api.middleware.RequestLimitsMiddleware before any view runs.
 URI_TOO_LONG = {
     "type": "object",
     "properties": {

@@ -20,9 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from minerals.models import Mineral
-
-from .drafting import (
+from agreements.drafting.api import (
     MAX_TEXT_CHARS,
     DraftTimeExceeded,
     ReferenceDataMissing,
@@ -30,7 +28,8 @@ from .drafting import (
     draft_slug,
     proposal_fixed,
 )
-from .models import (
+from agreements.drafting.proposals import record_proposal, text_hash
+from agreements.models import (
     AgreementMineral,
     AgreementParty,
     Party,
@@ -39,7 +38,7 @@ from .models import (
     Signature,
     Source,
 )
-from .proposals import record_proposal, text_hash
+from minerals.models import Mineral
 
 SESSION_KEY = "agreements.drafts_from_text"
 DRAFT_PARAM = "draft"

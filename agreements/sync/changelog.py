@@ -27,10 +27,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
-from minerals.models import Mineral, MineralAlias, MineralList, MineralListEntry
-
-from .cache import bump_data_version
-from .models import (
+from agreements.models import (
     Agreement,
     AgreementMineral,
     AgreementParty,
@@ -43,6 +40,8 @@ from .models import (
     Signature,
     Source,
 )
+from config.api.data_version import bump_data_version
+from minerals.models import Mineral, MineralAlias, MineralList, MineralListEntry
 
 LOCK_ID = 0x434D4154  # "CMAT": the one advisory lock that orders all writes
 
