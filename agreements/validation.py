@@ -39,89 +39,76 @@ def agreement_collection_errors(
     slug: str | None = None,
 ) -> list[CollectionError]:
     """Every cross-row rule of the domain model, as a list of errors (empty when valid)."""
-    errors: list[CollectionError] = []
-    for name, items in (
-        ("parties", parties),
-        ("signatures", signatures),
-        ("minerals", minerals),
-        ("sources", sources),
-        ("related", related),
-    ):
-        if len(items) > MAX_ITEMS[name]:
-            errors.append(
-                CollectionError(
-                    name, None, None, f"Ensure this list has at most {MAX_ITEMS[name]} items."
-                )
-            )
+    collections = {
+        "parties": parties,
+        "signatures": signatures,
+        "minerals": minerals,
+        "sources": sources,
+        "related": related,
+    }
+    errors = [
+        CollectionError(name, None, None, f"Ensure this list has at most {MAX_ITEMS[name]} items.")
+        for name, items in collections.items()
+        if len(items) > MAX_ITEMS[name]
+    ]
     if errors:
         return errors  # the row-by-row rules are not worth running over an oversized list
+    errors += _duplicates(
+        "parties", "party", parties, "{key} is already a party to this agreement."
+    )
+    errors += _duplicates(
+        "minerals", "mineral", minerals, "{key} is already covered by this agreement."
+    )
+    errors += _duplicates("sources", "url", sources, "This source is already listed.")
+    errors += _duplicates("related", "agreement", related, "This agreement is already linked.")
+    errors += _signature_errors(signatures, set(parties))
+    if slug:
+        errors += [
+            CollectionError("related", i, "agreement", "An agreement cannot relate to itself.")
+            for i, other in enumerate(related)
+            if other == slug
+        ]
+    if is_published and len(set(parties)) < 2:
+        errors.append(
+            CollectionError(
+                "parties", None, None, "A published agreement needs at least two parties."
+            )
+        )
+    if is_published and not sources:
+        errors.append(
+            CollectionError(
+                "sources", None, None, "A published agreement needs at least one source."
+            )
+        )
+    return errors
 
-    def duplicates(collection: str, field: str, keys: Sequence, message: str) -> None:
-        seen = set()
-        for i, key in enumerate(keys):
-            if key in seen:
-                errors.append(CollectionError(collection, i, field, message.format(key=key)))
-            seen.add(key)
 
-    duplicates("parties", "party", parties, "{key} is already a party to this agreement.")
-    duplicates("minerals", "mineral", minerals, "{key} is already covered by this agreement.")
-    duplicates("sources", "url", sources, "This source is already listed.")
-    duplicates("related", "agreement", related, "This agreement is already linked.")
+def _duplicates(collection: str, field: str, keys: Sequence, message: str):
+    seen = set()
+    for i, key in enumerate(keys):
+        if key in seen:
+            yield CollectionError(collection, i, field, message.format(key=key))
+        seen.add(key)
+
+
+def _signature_errors(signatures: Sequence[SignatureKey], party_set: set[str]):
+    """A person signs once per role; a signatory represents one of the agreement's parties."""
     seen_people = set()
     for i, sig in enumerate(signatures):
         key = (sig.person.strip().casefold(), sig.role)
         if key in seen_people:
-            errors.append(
-                CollectionError(
-                    "signatures",
-                    i,
-                    "person",
-                    f"{sig.person} is already a {sig.role} of this agreement.",
-                )
-            )
+            message = f"{sig.person} is already a {sig.role} of this agreement."
+            yield CollectionError("signatures", i, "person", message)
         seen_people.add(key)
-
-    party_set = set(parties)
     for i, sig in enumerate(signatures):
         if sig.role != SignatureRole.SIGNATORY:
             continue
         if not sig.party:
-            errors.append(
-                CollectionError(
-                    "signatures", i, "party", "A signatory must represent one of the parties."
-                )
-            )
+            message = "A signatory must represent one of the parties."
+            yield CollectionError("signatures", i, "party", message)
         elif sig.party not in party_set:
-            errors.append(
-                CollectionError(
-                    "signatures",
-                    i,
-                    "party",
-                    f"{sig.party} is not a party to this agreement; a signatory represents "
-                    "one of the agreement's parties (record others as witnesses).",
-                )
+            message = (
+                f"{sig.party} is not a party to this agreement; a signatory represents "
+                "one of the agreement's parties (record others as witnesses)."
             )
-
-    if slug:
-        for i, other in enumerate(related):
-            if other == slug:
-                errors.append(
-                    CollectionError(
-                        "related", i, "agreement", "An agreement cannot relate to itself."
-                    )
-                )
-
-    if is_published:
-        if len(party_set) < 2:
-            errors.append(
-                CollectionError(
-                    "parties", None, None, "A published agreement needs at least two parties."
-                )
-            )
-        if not sources:
-            errors.append(
-                CollectionError(
-                    "sources", None, None, "A published agreement needs at least one source."
-                )
-            )
-    return errors
+            yield CollectionError("signatures", i, "party", message)

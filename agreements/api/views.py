@@ -22,7 +22,7 @@ from agreements.api.serializers import (
     PartySerializer,
     PersonSerializer,
 )
-from agreements.drafting.api import DraftFromTextMixin
+from agreements.drafting.views import DraftFromTextMixin
 from agreements.models import (
     Agreement,
     AgreementMineral,

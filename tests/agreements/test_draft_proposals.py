@@ -15,8 +15,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from agreements.drafting.api import vocabulary_from_db
 from agreements.drafting.proposals import compare, history_scores
+from agreements.drafting.runner import vocabulary_from_db
 from agreements.extraction import extract
 from agreements.models import Agreement, DraftProposal
 

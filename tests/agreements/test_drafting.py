@@ -11,7 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from agreements.drafting.api import proposal_fixed, vocabulary_from_db
+from agreements.drafting.repair import proposal_fixed
+from agreements.drafting.runner import vocabulary_from_db
 from agreements.extraction import Vocabulary
 from agreements.models import Agreement, AgreementParty, Person, Signature, Source
 from minerals.models import Mineral, MineralAlias
@@ -467,7 +468,7 @@ def test_without_reference_data_the_endpoint_says_so(editor_api, monkeypatch):
     """With no parties loaded the extractor has nothing to match: a 503 that says what to
     run, not a crash."""
     monkeypatch.setattr(
-        "agreements.drafting.api.vocabulary_from_db", lambda: Vocabulary(parties={}, minerals={})
+        "agreements.drafting.runner.vocabulary_from_db", lambda: Vocabulary(parties={}, minerals={})
     )
     # 5xx responses are reported through got_request_exception; the test client would re-raise.
     editor_api.raise_request_exception = False
@@ -482,7 +483,7 @@ def test_without_reference_data_the_endpoint_says_so(editor_api, monkeypatch):
 def test_text_over_the_cap_is_refused_before_extraction(editor_api, monkeypatch):
     """200 000 characters (and anything over the documented maxLength) is a 400 naming
     `text`; the extractor never sees it."""
-    from agreements.drafting import api as drafting
+    from agreements.drafting import runner as drafting
 
     def never(*args, **kwargs):
         raise AssertionError("the extractor ran on an over-long text")
@@ -508,7 +509,7 @@ def test_runaway_extraction_is_stopped_at_the_time_budget(editor_api, settings, 
     `text`, nothing saved, and no process left running it."""
     import multiprocessing
 
-    from agreements.drafting import api as drafting
+    from agreements.drafting import runner as drafting
 
     settings.DRAFT_TIME_LIMIT = 1
     monkeypatch.setattr(drafting, "extract", _runaway)
@@ -523,7 +524,7 @@ def test_runaway_extraction_is_stopped_at_the_time_budget(editor_api, settings, 
 @pytest.mark.django_db
 def test_runaway_extraction_in_the_admin_is_a_form_error(editor_client, settings, monkeypatch):
 
-    from agreements.drafting import api as drafting
+    from agreements.drafting import runner as drafting
 
     settings.DRAFT_TIME_LIMIT = 1
     monkeypatch.setattr(drafting, "extract", _runaway)

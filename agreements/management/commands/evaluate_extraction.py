@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.drafting.api import vocabulary_from_db
 from agreements.drafting.proposals import format_history, history_scores
+from agreements.drafting.runner import vocabulary_from_db
 from agreements.extraction.evaluate import report
 
 
