@@ -62,7 +62,7 @@ limit_request_line = _int("GUNICORN_LIMIT_REQUEST_LINE", 8190)
 limit_request_fields = 100
 limit_request_field_size = 8190
 
-# The application logs one JSON line per request itself (config/middleware.py); gunicorn's
+# The application logs one JSON line per request itself (config/api/middleware.py); gunicorn's
 # access log is off unless GUNICORN_ACCESS_LOG names a file or "-" (stdout), in which case it
 # is also one JSON object per line.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None

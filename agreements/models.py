@@ -933,7 +933,7 @@ class DraftProposal(models.Model):
     Stored when a draft is created from a release (the API with ``save: true``, or the
     admin's add form opened from a release and saved). When the agreement is first
     published, ``review`` records field by field what the editors kept, changed, added or
-    removed, which is the extractor's accuracy on real use (agreements/proposals.py).
+    removed, which is the extractor's accuracy on real use (agreements/drafting/proposals.py).
     """
 
     agreement = models.ForeignKey(

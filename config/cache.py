@@ -8,7 +8,7 @@ timeout per process and period, not one per call), then tries again. The outage 
 once when it starts and once when it ends, not for every call.
 
 What that means for the application: cached responses are rebuilt from the database (the
-data version comes from PostgreSQL, agreements/cache.py, so nothing stale comes back when
+data version comes from PostgreSQL, config/api/data_version.py, so nothing stale comes back when
 Redis does), and throttling, whose counters live in the cache, lets requests through.
 """
 

@@ -11,7 +11,7 @@ primary otherwise:
   leaves a marker in the shared cache keyed by a hash of the client's credentials
   (``Authorization`` header or session cookie), so a writer's next reads see its write;
 * the replica has replayed the primary's WAL at least up to where the primary was when the
-  request read the data version (``agreements/cache.py``). Cached responses are keyed by that
+  request read the data version (``config/api/data_version.py``). Cached responses are keyed by that
   version, so a response built on a lagging replica is never stored under a version whose
   data it does not contain, and no client ever sees data go back in time from one request
   to the next. This is one small query on the replica per request that reads the database;
@@ -22,7 +22,7 @@ Outside requests (management commands, the shell, migrations) everything uses th
 Writes and migrations always do.
 
 The changes feed is correct on the replica: writers take one advisory lock until they commit
-(``agreements/changes.py``), so event ids are handed out in commit order and at most one
+(``agreements/sync/changelog.py``), so event ids are handed out in commit order and at most one
 writing transaction is in flight; a streaming replica replays commits in the primary's WAL
 order, so every snapshot on the replica holds a prefix of the feed, as on the primary.
 """

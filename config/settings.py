@@ -72,9 +72,9 @@ MIDDLEWARE = [
     # Outermost, so refused and failed requests are logged too.
     "config.api.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Before anything reads the body (see config/middleware.py).
+    # Before anything reads the body (see config/api/middleware.py).
     "config.api.middleware.RequestLimitsMiddleware",
-    # NUL characters in the path or query: refused before any view (see config/input.py).
+    # NUL characters in the path or query: refused before any view (see config/api/input.py).
     "config.api.input.UnstorableInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -172,7 +172,8 @@ PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=30)
 # one in the background (stale-while-revalidate; 0 leaves the directive out).
 PUBLIC_CACHE_STALE_WHILE_REVALIDATE = env.int("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", default=0)
 
-# Shared response cache for agreement reads (keyed by the data version; see agreements/cache.py).
+# Shared response cache for agreement reads (keyed by the data version:
+# config/api/data_version.py).
 API_RESPONSE_CACHE = env.bool("API_RESPONSE_CACHE", default=True)
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -400,7 +401,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        # The request log's message is already one JSON object (config/middleware.py).
+        # The request log's message is already one JSON object (config/api/middleware.py).
         "json_line": {"format": "%(message)s"},
     },
     "handlers": {

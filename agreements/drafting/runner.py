@@ -74,7 +74,7 @@ def vocabulary_from_db() -> Vocabulary:
     """The database's vocabulary, built once per data version and kept in process memory.
 
     It is derived data: every write to parties, minerals or aliases bumps the shared data
-    version (agreements/changes.py), and each worker then rebuilds its own copy, so no
+    version (agreements/sync/changelog.py), and each worker then rebuilds its own copy, so no
     worker needs another's memory.
     """
     key = data_version()

@@ -5,7 +5,7 @@
 (stopped, hung, or the network silently dropping packets): psycopg would wait forever for
 the reply. Here every wait for a reply on an open connection gives up after
 ``DB_STATEMENT_TIMEOUT`` plus a grace period; the connection is then closed and the caller
-gets an ``OperationalError`` (a 503 in the API, config/views.py and agreements/exceptions.py).
+gets an ``OperationalError`` (a 503 in the API, config/views.py and config/api/exceptions.py).
 The health check Django runs on a reused connection is bounded the same way.
 """
 
