@@ -919,7 +919,9 @@ def _lead_date(ctx: _Context, events: list[SignEvent]) -> tuple[dt.date | None, 
 REPORTED_RE = re.compile(
     r"\b(?:reported|said|says|announced|stated|told|published|added|confirmed|released|issued|"
     r"informed)"
-    r"\s+(?:here\s+)?(?:on\s+)?$",
+    r"\s+(?:here\s+)?(?:on\s+)?"
+    # "said on Thursday (March 12)": the same day restated in brackets
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s*\(\s*)?$",
     re.IGNORECASE,
 )
 
@@ -1104,7 +1106,9 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
         # the longest leading run of words that names a place
         parts = list(re.finditer(r"[^\s,]+", words))
         for n in range(len(parts), 0, -1):
-            phrase = words[: parts[n - 1].end()].rstrip(".")
+            phrase = words[: parts[n - 1].end()]
+            if phrase not in CITY_COUNTRY:
+                phrase = phrase.rstrip(".")  # a sentence's full stop ("... in Lima.")
             if phrase in VENUE_CITY:
                 break  # "at the White House": a building; the place is a city
             city = CITY_COUNTRY.get(phrase)

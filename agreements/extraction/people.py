@@ -90,7 +90,8 @@ POSTNOMINALS = {"MP", "MEP", "KC", "QC", "PC", "OBE", "CBE", "MBE", "KBE", "DBE"
 ORGANISATION_RE = re.compile(
     r"^(?:\s+[A-Z][\w.&’'-]*){0,2}\s+(?:Limited|Ltd|Corporation|Corp|Company|Inc|Plc|PLC|SE|SA|"
     r"AG|GmbH|Group|Holdings|Bank|Agency|Committee|Institute|Association|Council|Fund|"
-    r"Organisation|Organization|Authority)\b"
+    r"Organisation|Organization|Authority|Industries|Enterprises|Motors|Mining|Metals|"
+    r"Shipbuilding|Electronics|Technologies)\b"
 )
 #: Capitalised words that start sentences or name things other than people.
 STOP_WORDS = set(
