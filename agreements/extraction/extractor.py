@@ -1011,14 +1011,24 @@ def _day_before(ctx: _Context, s: Sentence) -> DateMention | None:
     return None
 
 
+#: "Washington DC [US], October 4 : ...", "NEW DELHI, Nov 13 -": a dateline opening the
+#: sentence; its date is the report's.
+DATELINE_BEFORE_RE = re.compile(r"^[A-Z][\w.'’ ]{1,30}(?:\s*\[[\w. ]+\])?,?\s*$")
+DATELINE_AFTER_RE = re.compile(r"(?:,?\s*\d{4})?\s*(?::|--|—|–|-(?!\w)|/)")
+
+
 def _may_date_signing(ctx: _Context, s: Sentence, d: DateMention) -> bool:
     """Whether a date of sentence ``s`` may be the signing's: not the report's ("WAM
-    reported on Friday", a wire dateline) and not one to come ("will take place 24-26
-    September")."""
+    reported on Friday", a wire dateline, a dateline opening the sentence) and not one to
+    come ("will take place 24-26 September")."""
     text = ctx.text
     return not (
         REPORTED_RE.search(text[max(s.start, d.start - 25) : d.start])
         or WIRE_DATELINE_RE.match(text, d.end)
+        or (
+            DATELINE_BEFORE_RE.match(text[s.start : d.start])
+            and DATELINE_AFTER_RE.match(text, d.end)
+        )
         or FUTURE_BEFORE_RE.search(text[max(s.start, d.start - 40) : d.start])
     )
 
