@@ -700,7 +700,14 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
             if ev.nominal:
                 continue
             between = text[p.end : ev.verb_start]
-            if re.search(r"[;:]|\b(?:said|says|who|which|when|after|while|that)\b", between):
+            # "Landau, who previously served as ambassador, signed": a clause between
+            # commas describes the subject
+            described = RELATIVE_CLAUSE_RE.fullmatch(between) and not any(
+                q is not p and p.end <= q.start and q.end <= ev.verb_start for q in found
+            )
+            if not described and re.search(
+                r"[;:]|\b(?:said|says|who|which|when|after|while|that)\b", between
+            ):
                 continue
             if len(between) > 120 and not re.fullmatch(
                 r"[\s,]*(?:today|yesterday|also)?[\s,]*", between
@@ -747,6 +754,9 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
     ]
 
 
+#: ", who previously served as US ambassador to Mexico, ": a clause describing the
+#: subject, between the subject and its verb.
+RELATIVE_CLAUSE_RE = re.compile(r"\s*,\s*who\s+(?!said|says|told|added)[^,;:]{1,100},\s*")
 ATTENDING_LATER_RE = re.compile(
     r"^[^.;]{0,140}?\b(?:attending|attended|looking on|in attendance|(?:were|was) present)\b"
 )
@@ -828,6 +838,10 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
         if ev.tense not in ("past", "witness", "present") or ev.relevance < 0:
             continue
         named = _roles_around(ctx, ev)
+        if ev.tense == "past" and not any(side == "subject" for _, _, side in named):
+            earlier = _antecedent(ctx, ev)
+            if earlier is not None:
+                named.append((earlier, "signatory", "subject"))
         subject = [p for p, role, side in named if role == "signatory" and side == "subject"]
         partner = [p for p, role, side in named if role == "signatory" and side == "partner"]
         witnesses = [p for p, role, _ in named if role == "witness"]
@@ -867,6 +881,42 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
             ctx.warnings.append(f"could not tell which party {p.name} represents")
         result.append(p)
     return result
+
+
+#: "the minister signed": an office standing for the person named with it just before.
+ANAPHOR_RE = re.compile(
+    r"\b[Tt]he\s+(?P<head>[Mm]inister|[Ss]ecretary|[Cc]ommissioner|[Aa]mbassador|"
+    r"[Pp]resident|[Pp]remier|[Cc]hancellor|[Gg]overnor)\s+(?:also\s+|then\s+)?$"
+)
+#: How many sentences back the person "the minister" stands for may be named.
+ANAPHOR_REACH = 3
+
+
+def _antecedent(ctx: _Context, ev: SignEvent) -> Found | None:
+    """The one person "the minister" before the verb stands for: the person with that
+    office head named in the sentence or the few before it; none when two could be meant."""
+    s = ev.sentence
+    m = ANAPHOR_RE.search(ctx.text, max(s.start, ev.verb_start - 40), ev.verb_start)
+    if m is None or s.is_headline:
+        return None
+    head = m.group("head").lower()
+    candidates: dict[str, Found] = {}
+    sentence: Sentence | None = s
+    for _ in range(ANAPHOR_REACH + 1):
+        if sentence is None or sentence.is_headline:
+            break
+        key = (sentence.start, sentence.end)
+        if key not in ctx.people:
+            ctx.people[key] = find_people(ctx, sentence.start, sentence.end)
+        for p in ctx.people[key]:
+            if p.end <= m.start() and re.search(rf"\b{head}\b", p.office.lower()):
+                candidates.setdefault(p.name.lower(), p)
+        if candidates:
+            break
+        sentence = ctx.previous(sentence)
+    if len(candidates) != 1:
+        return None
+    return next(iter(candidates.values()))
 
 
 REPRESENTED_RE = re.compile(r"\b(?:was|were)\s+represented\s+by\s+")
@@ -1075,6 +1125,8 @@ def extract_signing_date(
 
 PLACE_AFTER_RE = re.compile(
     r"\b(?P<prep>in|at)\s+(?:the\s+)?"
+    # "in a Santiago ceremony"
+    r"(?:an?\s+(?=[A-Z][\w’'.\-]*\s+(?:ceremony|event|meeting|signing)\b))?"
     # "in the Canadian capital of Ottawa", "in Peruvian capital Lima", "in central Seoul"
     r"(?:(?:[A-Z][\w’'-]*\s+)?capital(?:\s+city)?(?:,|\s+of)?\s+|"
     r"(?:central|downtown|northern|southern|eastern|western)\s+)?"
@@ -1160,7 +1212,7 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
 
 
 EVENT_REF_RE = re.compile(
-    r"\b(?:during|at|on the sidelines of|on the margins of)\s+the\s+"
+    r"\b(?:during|at|on the sidelines of|on the margins of)\s+(?:the|this|that)\s+"
     r"(?P<event>talks|summit|visit|meeting|forum|conference)\b",
     re.IGNORECASE,
 )
@@ -1252,7 +1304,11 @@ def _local_penalty(ctx: _Context, s: Sentence, parties: list[str], start: int, e
         elif other.start() >= end:
             hi = min(hi, other.start())
             break
-    others = {m.code for m in ctx.mentions_in(lo, hi)} - set(parties)
+    others = {
+        m.code
+        for m in ctx.mentions_in(lo, hi)
+        if not POSTED_TO_RE.search(ctx.text[max(s.start, m.start - 30) : m.start])
+    } - set(parties)
     if start - s.start < 60 and re.match(r"(?:The|This|That|These|It)\b", s.text):
         prev = ctx.previous(s)
         if prev is not None and not prev.is_headline:
@@ -1260,9 +1316,19 @@ def _local_penalty(ctx: _Context, s: Sentence, parties: list[str], start: int, e
             if codes - set(parties) and not set(parties) <= codes:
                 others |= codes - set(parties)
     penalty = -3.0 if parties and others else 0.0
-    if MENTION_ONLY_RE.search(ctx.text[max(s.start, start - 60) : start]):
+    before = ctx.text[max(s.start, start - 80) : start]
+    # "X, who previously served as ..., signed": the clause describes a person
+    before = re.sub(r",\s*who\b[^,;:]*,\s*$", " ", before)
+    if MENTION_ONLY_RE.search(before[-60:]):
         penalty -= 1.0
     return penalty
+
+
+#: "US ambassador to Mexico": a country in someone's office, not a party to another deal.
+POSTED_TO_RE = re.compile(
+    r"\b(?:[Aa]mbassador|[Ee]nvoy|[Ee]mbassy|[Cc]onsul(?:ate)?(?: [Gg]eneral)?)\s+(?:to|in)\s+"
+    r"(?:the\s+)?$"
+)
 
 
 #: Named instruments that are not the agreement announced: "... Trade Agreement (CETA)".
