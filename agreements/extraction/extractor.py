@@ -1363,6 +1363,7 @@ def extract_kind(
     ("the 2019 U.S.-Japan Trade Agreement", a deal with a third country) lose.
     """
     best: tuple[float, int, str, int, int] | None = None
+    candidates: list[tuple[float, int, str, int, int]] = []
     for s in ctx.sentences:
         object_bonus: dict[int, float] = {}
         nouns = list(KIND_RE.finditer(s.text))
@@ -1429,10 +1430,22 @@ def extract_kind(
             if _background_between(ctx, s, m.start() - 60, m.end() + 60):
                 score -= 3.0  # "signed a memorandum in early November", told in May
             candidate = (score, -start, m.group(), start, end)
+            candidates.append(candidate)
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
     if best is None or best[0] < 2.0:
         return None, None, 0.0, ""
+    # "joint declaration" in the headline, "joint declaration of intent" in the body: the
+    # fuller name of the same noun tells the kind
+    fuller = [
+        c
+        for c in candidates
+        if len(c[2]) > len(best[2])
+        and c[2].lower().startswith(best[2].lower())
+        and c[0] >= best[0] - 2.0
+    ]
+    if fuller:
+        best = max(fuller, key=lambda c: c[:2])
     score, _, phrase, start, end = best
     return _kind_of(phrase), (start, end), min(0.95, 0.5 + score / 10), phrase
 
