@@ -1351,6 +1351,15 @@ IMPLEMENTS_RE = re.compile(
 )
 
 
+#: "negotiating a MoU": the agreement a release is about, still to be signed.
+NEGOTIATE_RE = re.compile(r"\bnegotiat(?:e|es|ed|ing)\b", re.IGNORECASE)
+#: "the 6th ... Commercial Dialogue", "the annual ... Forum": a recurring meeting's name.
+MEETING_ORDINAL_RE = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)|[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth|[Ss]ixth|"
+    r"[Ss]eventh|[Ee]ighth|[Nn]inth|[Tt]enth|[Aa]nnual|[Ii]naugural)\s+(?:[A-Z][\w.-]*\s+){0,4}$"
+)
+
+
 def extract_kind(
     ctx: _Context, parties: list[str]
 ) -> tuple[str | None, tuple[int, int] | None, float, str]:
@@ -1368,7 +1377,9 @@ def extract_kind(
         object_bonus: dict[int, float] = {}
         nouns = list(KIND_RE.finditer(s.text))
         noun_starts = [m.start() for m in nouns]
-        for verb in list(SIGN_RE.finditer(s.text)) + list(ACTION_RE.finditer(s.text)):
+        verbs = [*SIGN_RE.finditer(s.text), *ACTION_RE.finditer(s.text)]
+        verbs += NEGOTIATE_RE.finditer(s.text)
+        for verb in verbs:
             i = bisect.bisect_left(noun_starts, verb.end())
             # "the partnership roadmap": in a compound the last noun is the head; "the
             # Bilateral Dialogue on Critical Minerals agreement": a named instrument
@@ -1425,6 +1436,8 @@ def extract_kind(
                 score -= 1.5  # the relationship more often than the instrument signed
             if GENERIC_KIND_RE.fullmatch(m.group()):
                 score -= 1.5  # "sign agreement" in a headline, "a memorandum" in the body
+            if m.group()[:1].isupper() and MEETING_ORDINAL_RE.search(before[-45:]):
+                score -= 3.0  # "the 6th India-USA Commercial Dialogue": a meeting's name
             if IMPLEMENTS_RE.search(before):
                 score -= 3.0  # "actions that will implement the Memorandum": an older one
             if _background_between(ctx, s, m.start() - 60, m.end() + 60):

@@ -69,6 +69,8 @@ Partnerships Partnership Competition Consumer Neighbourhood Enlargement Budget
 Administration Crisis Management Cohesion Reforms Culture Youth Sport Social Rights Values
 Transparency Democracy Demography Migration Space Financial Capital Stability
 Humanitarian Aid Preparedness Communications Information Small Transformation Geological
+Steel Coal Hydrocarbons Housing Urban Rural Land Ports Shipping Aviation Telecommunications
+Manufacturing Textiles Food Solid
 """.split()
 )
 #: Forms of address between an office and a name; part of neither.
