@@ -1061,6 +1061,11 @@ def _day_before(ctx: _Context, s: Sentence) -> DateMention | None:
     return None
 
 
+#: "runs until Thursday", "since Monday": the edge of a period, not a day of signing.
+SPAN_EDGE_RE = re.compile(r"\b(?:until|till|through|since|by)\s+(?:the\s+)?$", re.IGNORECASE)
+#: ", who arrived in Riyadh on Monday, ": a clause about the subject's other doings.
+SIDE_CLAUSE_RE = re.compile(r",\s*(?:who|which)\b[^,;:]{1,120},")
+
 #: "Washington DC [US], October 4 : ...", "NEW DELHI, Nov 13 -": a dateline opening the
 #: sentence; its date is the report's.
 DATELINE_BEFORE_RE = re.compile(r"^[A-Z][\w.'’ ]{1,30}(?:\s*\[[\w. ]+\])?,?\s*$")
@@ -1074,6 +1079,11 @@ def _may_date_signing(ctx: _Context, s: Sentence, d: DateMention) -> bool:
     text = ctx.text
     return not (
         REPORTED_RE.search(text[max(s.start, d.start - 25) : d.start])
+        or SPAN_EDGE_RE.search(text[max(s.start, d.start - 12) : d.start])
+        or any(
+            c.start() <= d.start - s.start < c.end() and not SIGN_RE.search(c.group())
+            for c in SIDE_CLAUSE_RE.finditer(s.text)
+        )
         or WIRE_DATELINE_RE.match(text, d.end)
         or (
             DATELINE_BEFORE_RE.match(text[s.start : d.start])
@@ -1241,6 +1251,8 @@ def _event_place(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | No
         if not m:
             continue
         place = m.group("place")
+        if place not in CITY_COUNTRY:
+            place = place.rstrip(".")  # the sentence's full stop
         code = CITY_COUNTRY.get(place) or (
             ctx.places.get(place) if place not in ctx.vocab.party_names else None
         )

@@ -1204,3 +1204,96 @@ def test_with_in_a_title_case_headline_names_the_actor(vocab):
     )
     result = run(vocab, text, dt.date(2026, 1, 13), publisher="Qatar News Agency")
     assert parties(result) == ["BR", "CA", "CL", "SA"]
+
+
+# -- issue 14: rules found on the releases added then ---------------------------------
+
+
+def test_washington_dc_keeps_its_abbreviation(vocab):
+    text = (
+        "Ukraine and US sign minerals agreement\n"
+        "The agreement was signed in Washington, D.C., after months of talks between Ukraine "
+        "and the United States.\n"
+    )
+    assert normalise_place(run(vocab, text, dt.date(2025, 4, 30)).proposal["signed_place"]) == (
+        "washington dc"
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a dateline opening the sentence dates the report
+        "Washington DC [US], October 4 : The minister stated on Friday that India and the US "
+        "had signed an MoU on critical minerals.",
+        # the report's day restated in brackets
+        "India and the US have signed an MoU on critical minerals, the ministry said on "
+        "Thursday (October 3).",
+        # the edge of a period
+        "India and the US signed an MoU on critical minerals at the forum, which runs until "
+        "Thursday.",
+        # a clause about the subject's other doings
+        "The minister, who arrived in Washington on Monday, signed an MoU on critical minerals "
+        "with the United States.",
+    ],
+)
+def test_dates_that_are_not_the_signing_day(vocab, sentence):
+    text = "India and US sign critical minerals MoU\n" + sentence + "\n"
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_on"] is None
+
+
+def test_the_minister_signed_stands_for_the_minister_named_before(vocab):
+    text = (
+        "Morocco and US sign critical minerals MoU\n"
+        "The Minister of Foreign Affairs of Morocco, Nasser Bourita, spoke at a meeting on "
+        "critical minerals in Washington.\n"
+        "On the sidelines of this meeting, the minister signed a memorandum of understanding "
+        "with the United States on critical minerals.\n"
+    )
+    result = run(vocab, text, dt.date(2026, 2, 5))
+    assert ("Nasser Bourita", "MA", "Minister of Foreign Affairs", "signatory") in signers(result)
+    assert result.proposal["signed_place"] == "Washington"
+
+
+def test_a_clause_between_subject_and_verb(vocab):
+    text = (
+        "Chile and US sign joint statement\n"
+        "US Deputy Secretary of State Christopher Landau spoke to journalists in Santiago.\n"
+        "Landau, who previously served as US ambassador to Mexico, signed the agreement with "
+        "Chilean Minister of Foreign Affairs Francisco Perez Mackenna in a Santiago ceremony.\n"
+    )
+    result = run(vocab, text, dt.date(2026, 3, 13))
+    names = {s[0] for s in signers(result) if s[3] == "signatory"}
+    assert names == {"Christopher Landau", "Francisco Perez Mackenna"}
+    assert parties(result) == ["CL", "US"]
+    assert result.proposal["signed_place"] == "Santiago"
+
+
+def test_fuller_name_of_the_same_noun_gives_the_kind(vocab):
+    text = (
+        "Kazakhstan, France sign joint declaration on strategic minerals\n"
+        "The presidents of Kazakhstan and France have signed a joint declaration of intent on "
+        "cooperation on strategic minerals.\n"
+    )
+    assert run(vocab, text, dt.date(2023, 11, 1)).proposal["kind"] == "statement_of_intent"
+
+
+def test_negotiated_memorandum_and_a_meeting_named_dialogue(vocab):
+    text = (
+        "India, US to discuss critical minerals pact\n"
+        "India and the US are negotiating a pact on critical minerals.\n"
+        '"The two sides are negotiating a MoU on critical mineral supply chains," it said.\n'
+        "The minister will co-chair the 6th India-USA Commercial Dialogue on October 3.\n"
+    )
+    result = run(vocab, text, dt.date(2024, 9, 30))
+    assert result.proposal["kind"] == "memorandum_of_understanding"
+    assert result.proposal["signed_on"] is None
+
+
+def test_company_names_are_not_signatories(vocab):
+    text = (
+        "Korea and Peru sign MOUs\n"
+        "HD Hyundai Heavy Industries signed an MOU with Peru's state-owned shipyard on "
+        "Saturday in Lima.\n"
+    )
+    assert not [s for s in signers(run(vocab, text, dt.date(2024, 11, 17))) if s[3] == "signatory"]
