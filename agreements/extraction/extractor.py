@@ -65,8 +65,8 @@ KIND_LABEL = {
 
 SIGN_RE = re.compile(r"\b(?:signed|signs|sign|signing|inked|initialled)\b", re.IGNORECASE)
 PLANNED_BEFORE_RE = re.compile(
-    r"\b(?:will|shall|would|to|due|expected|plans?|planning|intends?|set|ahead of|"
-    r"before|upcoming|forthcoming)\b[^.;:]*$",
+    r"\b(?:will|shall|would|could|might|(?-i:may)|likely|hopes?|to|due|expected|plans?|"
+    r"planning|intends?|set|ahead of|before|upcoming|forthcoming)\b[^.;:]*$",
     re.IGNORECASE,
 )
 PAST_BEFORE_RE = re.compile(r"\b(?:has|have|had|was|were|today|yesterday)\b", re.IGNORECASE)
@@ -512,6 +512,13 @@ MAX_EVENTS = 60
 WITNESS_RE = re.compile(
     r"\b(?:in the presence of|witnessed by|witnessed|witnessing|witness(?:es)?)\b", re.IGNORECASE
 )
+#: What follows a signing to come: "the signing of the memorandum is scheduled for ...",
+#: "the signing ceremony will take place on ...".
+SCHEDULED_AFTER_RE = re.compile(
+    r"[^,;]{0,120}?\b(?:(?:is|are)\s+(?:(?:now|also)\s+)?(?:scheduled|expected|planned|set|"
+    r"due|slated|to\s+take\s+place|to\s+be\s+held)|will\s+(?:take\s+place|be\s+held))\b",
+    re.IGNORECASE,
+)
 #: Wording that announces a signing to come, or talks instead of signing.
 PLANNED_RE = re.compile(
     r"\b(?:will|shall|is|are|was|were)\s+(?:(?:also|now)\s+)?(?:expected|set|due|scheduled|"
@@ -637,6 +644,12 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
             else:
                 tense = "present"
             if tense != "witness" and APPROVAL_BEFORE_RE.search(lead_in):
+                tense = "planned"
+            if verb == "signing" and (
+                re.search(r"\bfor\s+$", clause, re.IGNORECASE)
+                or SCHEDULED_AFTER_RE.match(re.split(r"[.;]", s.text[m.end() : m.end() + 160])[0])
+            ):
+                # "prepared for signing", "the signing ... is scheduled for Tuesday"
                 tense = "planned"
             relevance = _relevance(ctx, s, parties) + _local_penalty(
                 ctx, s, parties, start, s.start + m.end()
@@ -1099,7 +1112,7 @@ def extract_signing_date(
     """Signing date from the dated sentence that reports the signing most directly."""
     best: list[tuple[SignEvent, DateMention]] = []
     ambiguous = False
-    for ev in _best_events(events, ("past", "witness", "present")):
+    for ev in _best_events(events, ("past", "witness")):
         s = ev.sentence
         key = (s.start, s.end)
         if key not in ctx.dates:

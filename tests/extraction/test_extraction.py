@@ -1297,3 +1297,22 @@ def test_company_names_are_not_signatories(vocab):
         "Saturday in Lima.\n"
     )
     assert not [s for s in signers(run(vocab, text, dt.date(2024, 11, 17))) if s[3] == "signatory"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The signing of the memorandum on rare metals between Japan and Kazakhstan is "
+        "scheduled for Tuesday in Astana.",
+        "The signing ceremony of the Japan-Kazakhstan memorandum on rare metals will take "
+        "place on Tuesday in Astana.",
+        "Japan and Kazakhstan prepared a memorandum on rare metals for signing on Tuesday.",
+        "Japan and Kazakhstan could sign a memorandum on rare metals on Tuesday, officials said.",
+        "Japan and Kazakhstan hope to sign a memorandum on rare metals on Tuesday.",
+    ],
+)
+def test_signings_to_come_are_not_dated_or_placed(vocab, sentence):
+    text = "Japan, Kazakhstan rare metals cooperation\n" + sentence + "\n"
+    proposal = run(vocab, text, dt.date(2025, 1, 15)).proposal
+    assert proposal["signed_on"] is None
+    assert proposal["signed_place"] == ""
