@@ -1461,6 +1461,8 @@ def extract_kind(
                 score -= 1.5  # the relationship more often than the instrument signed
             if GENERIC_KIND_RE.fullmatch(m.group()):
                 score -= 1.5  # "sign agreement" in a headline, "a memorandum" in the body
+            if re.search(r"\b(?:[Oo]ther|[Aa]nother|[Ss]eparate)\s+$", before):
+                score -= 3.0  # "Other agreements were signed to ...": not this one
             if m.group()[:1].isupper() and MEETING_ORDINAL_RE.search(before[-45:]):
                 score -= 3.0  # "the 6th India-USA Commercial Dialogue": a meeting's name
             if IMPLEMENTS_RE.search(before):
