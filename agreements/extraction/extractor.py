@@ -46,8 +46,8 @@ KIND_PATTERNS: list[tuple[str, str]] = [
     (r"\bagreements?\b|\baccord\b|\bdeal\b", "agreement"),
     (r"\bstatement\b", "joint_statement"),
     (r"\bdialogue\b", "other"),
-    (r"\bstatement\b", "joint_statement"),
-    (r"\bdialogue\b", "other"),
+    # "signed a declaration on cooperation in critical minerals"
+    (r"\bdeclaration\b", "joint_statement"),
 ]
 KIND_RE = re.compile("|".join(f"(?:{p})" for p, _ in KIND_PATTERNS), re.IGNORECASE)
 KIND_COMPILED = [(re.compile(p, re.IGNORECASE), k) for p, k in KIND_PATTERNS]

@@ -405,6 +405,9 @@ def test_london_dateline(vocab):
         ("statement of intent", "statement_of_intent"),
         ("roadmap", "roadmap"),
         ("partnership", "partnership"),
+        ("memorandum of cooperation", "memorandum_of_understanding"),
+        ("letter of intent", "statement_of_intent"),
+        ("declaration", "joint_statement"),
     ],
 )
 def test_kinds(vocab, noun, kind):
