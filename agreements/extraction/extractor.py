@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import MONTHS, WEEKDAYS, DateMention, find_dates
-from .people import WINDOW_AFTER, WINDOW_BEFORE, Found, find_people, surnames
+from .people import ON_BEHALF_RE, WINDOW_AFTER, WINDOW_BEFORE, Found, find_people, surnames
 from .text import Release, Sentence, parse_release, quoted_spans
 from .vocabulary import CITY_COUNTRY, VENUE_CITY, Vocabulary, gazetteer
 
@@ -747,6 +747,14 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
             ):
                 result.append((p, "signatory", "subject"))
             elif (
+                ev.tense == "past"
+                and not ev.nominal
+                and ELLIPSIS_RE.fullmatch(gap)
+                and ON_BEHALF_RE.match(text[p.name_end : p.name_end + 40])
+            ):
+                # "X signed on behalf of A and Y on behalf of B": Y signed too
+                result.append((p, "signatory", "subject"))
+            elif (
                 re.search(r"\bwith\s+", gap)
                 and len(gap) < 160
                 and not re.search(r"\b(?:said|says|who|which|to)\b[^,]*\bwith\b", gap)
@@ -767,6 +775,10 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
     ]
 
 
+#: What lies between "X signed" and Y in "X signed on behalf of A and Y on behalf of B".
+ELLIPSIS_RE = re.compile(
+    r"\s+(?:on behalf of|for)\s+(?:the\s+)?[\w ,.’'-]{2,60}?(?:,\s*|\s+)(?:and|while|whereas)\s+"
+)
 #: ", who previously served as US ambassador to Mexico, ": a clause describing the
 #: subject, between the subject and its verb.
 RELATIVE_CLAUSE_RE = re.compile(r"\s*,\s*who\s+(?!said|says|told|added)[^,;:]{1,100},\s*")
@@ -779,7 +791,9 @@ BY_LIST_RE = re.compile(
     r"(?:in|at) [A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?)\s*|\s+)*"
 )
 BY_RE = re.compile(
-    r"\s+(?:(?:on|in|at)\s+[\w ,.]{1,30}?\s+|(?:today|yesterday|here),?\s+)?(?P<by>by)\s+"
+    r"\s+(?:(?:on|in|at)\s+[\w ,.]{1,30}?\s+|(?:today|yesterday|here),?\s+|"
+    # "witnessed the signing of the memorandum by X and Y"
+    r"of\s+(?:the|a|an|this|their)\s+[\w -]{1,60}?\s+)?(?P<by>by)\s+"
 )
 ATTENDING_RE = re.compile(
     r"\s*(?:\([^)]{0,20}\)\s*)?,?\s*(?:(?:were|was|are|is)\s+(?:also\s+)?)?(?:attending|"

@@ -404,7 +404,10 @@ COUNTERPART_RE = re.compile(
     r"\b(?:his|her|their)\s+(?:(\S+)\s+)?counterparts?(?:\s+from\s+(?:the\s+)?(\S+(?:\s\S+)?))?"
     r"\s*,?\s*$"
 )
-ON_BEHALF_RE = re.compile(r"^\s*,?\s*(?:on behalf of|for|representing)\s+(?:the\s+)?")
+ON_BEHALF_RE = re.compile(
+    r"^\s*,?\s*(?:signed\s+)?(?:on behalf of|for|representing)\s+(?:the\s+)?"
+    r"(?:(?:Government|Republic|Kingdom|State)\s+of\s+(?:the\s+)?)?"
+)
 
 
 def _party_around(ctx: _Context, start: int, end: int) -> str | None:

@@ -1319,3 +1319,30 @@ def test_signings_to_come_are_not_dated_or_placed(vocab, sentence):
     proposal = run(vocab, text, dt.date(2025, 1, 15)).proposal
     assert proposal["signed_on"] is None
     assert proposal["signed_place"] == ""
+
+
+def test_signed_on_behalf_of_each_government(vocab):
+    text = (
+        "Chile and Japan sign minerals MoU\n"
+        "Aurora Williams signed on behalf of the Government of Chile and Ken Saito on behalf "
+        "of the Government of Japan.\n"
+    )
+    got = {
+        (s[0], s[1]) for s in signers(run(vocab, text, dt.date(2025, 1, 15))) if s[3] == "signatory"
+    }
+    assert got == {("Aurora Williams", "CL"), ("Ken Saito", "JP")}
+
+
+def test_witnessed_the_signing_of_the_memorandum_by(vocab):
+    text = (
+        "Chile and Japan sign minerals MoU\n"
+        "President Gabriel Boric and Prime Minister Fumio Kishida witnessed the signing of the "
+        "memorandum by Mining Minister Aurora Williams and Ambassador Yasuhiro Kobayashi.\n"
+    )
+    roles = {s[0]: s[3] for s in signers(run(vocab, text, dt.date(2025, 1, 15)))}
+    assert roles == {
+        "Gabriel Boric": "witness",
+        "Fumio Kishida": "witness",
+        "Aurora Williams": "signatory",
+        "Yasuhiro Kobayashi": "signatory",
+    }
