@@ -713,6 +713,8 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
             if ev.nominal:
                 continue
             between = text[p.end : ev.verb_start]
+            if SIGN_RE.search(between):
+                continue  # "A signed on X and B signed on Y": A is the subject of the first
             # "Landau, who previously served as ambassador, signed": a clause between
             # commas describes the subject
             described = RELATIVE_CLAUSE_RE.fullmatch(between) and not any(
@@ -861,9 +863,16 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
     failing that, from the sentence (see ``_assign_parties``).
     """
     people: dict[str, Person] = {}
+    several = bool(SEVERAL_RE.search(ctx.text))
     for ev in events:
         if ev.tense not in ("past", "witness", "present") or ev.relevance < 0:
             continue
+        if several and ev.tense == "past" and not ev.nominal:
+            # "X signed the MoU on Defence and Security": another of the instruments
+            obj = SIGN_RE.split(ctx.text[ev.verb_end : ev.sentence.end], maxsplit=1)[0]
+            obj = re.split(r"\s+and\s+(?=[A-Z])", obj, maxsplit=1)[0]
+            if TOPIC_OBJECT_RE.match(obj) and not SUBJECT_WORDS_RE.search(obj):
+                continue
         named = _roles_around(ctx, ev)
         if ev.tense == "past" and not any(side == "subject" for _, _, side in named):
             earlier = _antecedent(ctx, ev)
@@ -1539,7 +1548,21 @@ def _proper_noun_use(ctx: _Context, start: int, end: int) -> bool:
 
 USAGE_RE = re.compile(r"\s+(?:used|needed|found|that|which|in\s+(?:our|your|every))\b")
 SEVERAL_RE = re.compile(
-    r"\b(?:[Oo]ther|several|two|three|four|five|\d+)\s+(?:MoUs|MOUs|memoranda|agreements|deals)\b"
+    r"\b(?:[Oo]ther|several|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+    r"(?:MoUs|MOUs|memoranda|[Mm]emorand(?:um|a) of [Uu]nderstanding|agreements|deals)\b"
+)
+#: "signed on Elections", "signed the MoU of Cooperation on Defence": what an instrument
+#: is about, right after the verb.
+TOPIC_OBJECT_RE = re.compile(
+    r"\s*(?:the\s+[\w -]{0,40}?\s+)?(?:on|of|in the field of|concerning|regarding)\s+"
+    r"(?!behalf\b)\w"
+)
+#: Words of the agreement's subject; a signing of an instrument on something else (defence,
+#: elections) in a release reporting several is not this agreement's.
+SUBJECT_WORDS_RE = re.compile(
+    r"mineral|mining|\bmines?\b|geolog|raw material|metal|rare earth|resource|lithium|cobalt|"
+    r"nickel|copper|graphite|battery|batteries",
+    re.IGNORECASE,
 )
 
 

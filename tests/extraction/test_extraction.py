@@ -1346,3 +1346,17 @@ def test_witnessed_the_signing_of_the_memorandum_by(vocab):
         "Aurora Williams": "signatory",
         "Yasuhiro Kobayashi": "signatory",
     }
+
+
+def test_signers_of_the_other_instruments_are_not_signatories(vocab):
+    text = (
+        "Zambia signs six MoUs with India\n"
+        "The two leaders witnessed the signing of six Memorandum of Understanding between "
+        "Zambia and India.\n"
+        "Foreign Affairs Minister Joseph Malanji signed the MoU of Cooperation on Defence and "
+        "Security, Art and Culture, Diplomacy and Health.\n"
+        "Electoral Commission of Zambia Chairman Justice Esau Chulu signed on Elections and "
+        "Mines Minister Richard Musukwa signed on mining and Geology.\n"
+    )
+    got = [s[0] for s in signers(run(vocab, text, dt.date(2019, 8, 22))) if s[3] == "signatory"]
+    assert got == ["Richard Musukwa"]
