@@ -1182,7 +1182,10 @@ PLACE_AFTER_RE = re.compile(
 #: name of a body, not to the signing.
 BODY_BEFORE_PLACE_RE = re.compile(
     r"\b(?:Embassy|Consulate|Mission|Delegation|Office|Ministry|University|Institute|"
-    r"Chamber|Bureau|Headquarters|Centre|Center)\s*$"
+    r"Chamber|Bureau|Headquarters|Centre|Center|"
+    # "a new processing plant in Perth": where an asset is, not the signing
+    r"plants?|facility|facilities|projects?|mines?|refinery|refineries|factory|factories|"
+    r"smelters?|hub|port|operations|deposits?)\s*$"
 )
 #: How far from the signing verb a place named only by the gazetteer may be.
 PLACE_REACH = 150
@@ -1315,6 +1318,25 @@ def _dateline(ctx: _Context) -> tuple[str, int, int] | None:
             city = m.group("city")
             return city, s.start + m.start("city"), s.start + m.end("city")
     return None
+
+
+def _wire_dateline(ctx: _Context, dl: tuple[str, int, int]) -> bool:
+    """ "SEOUL, Jan 15 (Yonhap) --": the city of a news agency's bureau."""
+    return bool(
+        re.match(r"[^\n]{0,40}?\((?:[A-Z][\w.&' -]{1,30})\)\s*(?:--|—|–|-)", ctx.text[dl[2] :])
+    )
+
+
+def _other_city_named(ctx: _Context, events: list[SignEvent], city: str) -> bool:
+    """Whether a sentence reporting the signing names a city other than the dateline's
+    ("during the minister's visit to Seoul")."""
+    for ev in events:
+        for m in CITY_RE.finditer(ev.sentence.text):
+            if m.group().lower() != city.lower() and not (
+                ev.sentence.start + m.start() < ev.sentence.start + 40 and ev.sentence.index == 0
+            ):
+                return True
+    return False
 
 
 DATED_DATELINE_RE = re.compile(
@@ -1751,6 +1773,8 @@ def extract(
         )
         if not signed_place and (signed_on == published_on or said_here):
             dl = _dateline(ctx)
+            if dl and (_wire_dateline(ctx, dl) or _other_city_named(ctx, past, dl[0])):
+                dl = None  # a news agency's bureau, or the sentence names another city
             if dl:
                 city, ps, pe = dl
                 signed_place = text[ps:pe].title() if text[ps:pe].isupper() else text[ps:pe]

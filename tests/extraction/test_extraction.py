@@ -1360,3 +1360,22 @@ def test_signers_of_the_other_instruments_are_not_signatories(vocab):
     )
     got = [s[0] for s in signers(run(vocab, text, dt.date(2019, 8, 22))) if s[3] == "signatory"]
     assert got == ["Richard Musukwa"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # where an asset is, not where the signing was
+        "Australia and Korea today signed a memorandum of understanding on critical minerals "
+        "that will support a new processing plant in Perth.",
+        # the dateline's city while the sentence names another
+        "CANBERRA — Australia and Korea today signed a memorandum of understanding on critical "
+        "minerals during the minister's visit to Seoul.",
+        # a news agency's bureau
+        "SEOUL, Jan 15 (Yonhap) -- Australia and Korea signed a memorandum of understanding on "
+        "critical minerals on Wednesday, the ministry said.",
+    ],
+)
+def test_places_that_are_not_the_signing_place(vocab, sentence):
+    text = "Australia and Korea sign critical minerals MoU\n" + sentence + "\n"
+    assert run(vocab, text, dt.date(2025, 1, 15)).proposal["signed_place"] == ""
