@@ -601,6 +601,16 @@ def _verb_in_background(ctx: _Context, s: Sentence, start: int, end: int) -> boo
     return _background_between(ctx, s, start - len(clause), end + len(after))
 
 
+#: "under the memorandum signed by ...", "the implementation of the MoU ... signed": an
+#: instrument already in place, referred to by the news.
+EARLIER_INSTRUMENT_RE = re.compile(
+    r"\b(?:under|implement\w*|implementation of|pursuant to|follow-up to|follow up to|"
+    r"review(?:ing|ed)?(?: the implementation of)?|based on|in line with|(?:within|in) the "
+    r"framework of)\s+(?:the|this|that|their|its)\s+[^.;,]{0,80}$",
+    re.IGNORECASE,
+)
+
+
 def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
     """Every signing verb outside quotations, with its tense and relevance."""
     events: list[SignEvent] = []
@@ -656,6 +666,19 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
             )
             if _verb_in_background(ctx, s, m.start(), m.end()):
                 relevance -= 5.0  # a signing before the news, not the one reported
+            elif verb == "signed" and (
+                EARLIER_INSTRUMENT_RE.search(clause)
+                or (
+                    re.search(r"\bhad\s+(?:\w+\s+)?$", clause)
+                    and not re.search(
+                        r"\b(?:said|says|stated|announced|reported|told|noted|confirmed|added)\b",
+                        clause,
+                    )
+                )
+            ):
+                # "set up under the memorandum the two countries signed", "the MoU they had
+                # signed": an instrument older than the news
+                relevance -= 5.0
             nominal_use = (
                 verb == "signing"
                 and tense != "witness"

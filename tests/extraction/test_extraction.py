@@ -1379,3 +1379,19 @@ def test_signers_of_the_other_instruments_are_not_signatories(vocab):
 def test_places_that_are_not_the_signing_place(vocab, sentence):
     text = "Australia and Korea sign critical minerals MoU\n" + sentence + "\n"
     assert run(vocab, text, dt.date(2025, 1, 15)).proposal["signed_place"] == ""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Korea and Mongolia held the first meeting of their Rare Metals Joint Committee in Seoul "
+        "on Tuesday. The committee was set up under the memorandum of understanding signed by "
+        "the two countries.",
+        "Officials of Korea and Mongolia met in Seoul on Tuesday to review the implementation "
+        "of the memorandum of understanding on rare metals they had signed.",
+    ],
+)
+def test_an_instrument_already_in_place_is_not_dated_by_the_news(vocab, body):
+    text = "Korea, Mongolia hold rare metals committee\n" + body + "\n"
+    proposal = run(vocab, text, dt.date(2025, 1, 15)).proposal
+    assert proposal["signed_on"] is None
