@@ -898,8 +898,7 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
                 continue
         named = _roles_around(ctx, ev)
         if ev.tense == "past" and not any(side == "subject" for _, _, side in named):
-            earlier = _antecedent(ctx, ev)
-            if earlier is not None:
+            for earlier in _antecedents(ctx, ev):
                 named.append((earlier, "signatory", "subject"))
         subject = [p for p, role, side in named if role == "signatory" and side == "subject"]
         partner = [p for p, role, side in named if role == "signatory" and side == "partner"]
@@ -942,22 +941,25 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
     return result
 
 
-#: "the minister signed": an office standing for the person named with it just before.
+#: "the minister signed", "the two ministers signed": an office standing for the person
+#: (or the two people) named with it just before.
 ANAPHOR_RE = re.compile(
-    r"\b[Tt]he\s+(?P<head>[Mm]inister|[Ss]ecretary|[Cc]ommissioner|[Aa]mbassador|"
-    r"[Pp]resident|[Pp]remier|[Cc]hancellor|[Gg]overnor)\s+(?:also\s+|then\s+)?$"
+    r"\b(?:[Tt]he|(?P<two>[Tt]he two|[Bb]oth))\s+(?P<head>[Mm]inister|[Ss]ecretary|"
+    r"[Cc]ommissioner|[Aa]mbassador|[Pp]resident|[Pp]remier|[Cc]hancellor|[Gg]overnor)"
+    r"(?(two)s|)\s+(?:also\s+|then\s+|jointly\s+)?$"
 )
 #: How many sentences back the person "the minister" stands for may be named.
 ANAPHOR_REACH = 3
 
 
-def _antecedent(ctx: _Context, ev: SignEvent) -> Found | None:
-    """The one person "the minister" before the verb stands for: the person with that
-    office head named in the sentence or the few before it; none when two could be meant."""
+def _antecedents(ctx: _Context, ev: SignEvent) -> list[Found]:
+    """The people "the minister" / "the two ministers" before the verb stand for: the one
+    (or two) people with that office head named in the sentence or the few before it; none
+    when more could be meant."""
     s = ev.sentence
     m = ANAPHOR_RE.search(ctx.text, max(s.start, ev.verb_start - 40), ev.verb_start)
     if m is None or s.is_headline:
-        return None
+        return []
     head = m.group("head").lower()
     candidates: dict[str, Found] = {}
     sentence: Sentence | None = s
@@ -973,9 +975,9 @@ def _antecedent(ctx: _Context, ev: SignEvent) -> Found | None:
         if candidates:
             break
         sentence = ctx.previous(sentence)
-    if len(candidates) != 1:
-        return None
-    return next(iter(candidates.values()))
+    if len(candidates) != (2 if m.group("two") else 1):
+        return []
+    return list(candidates.values())
 
 
 REPRESENTED_RE = re.compile(r"\b(?:was|were)\s+represented\s+by\s+")

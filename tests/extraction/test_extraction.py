@@ -1395,3 +1395,16 @@ def test_an_instrument_already_in_place_is_not_dated_by_the_news(vocab, body):
     text = "Korea, Mongolia hold rare metals committee\n" + body + "\n"
     proposal = run(vocab, text, dt.date(2025, 1, 15)).proposal
     assert proposal["signed_on"] is None
+
+
+def test_the_two_ministers_signed(vocab):
+    text = (
+        "Chile and Japan sign minerals MoU\n"
+        "Chile's Minister of Mining Aurora Williams met Japan's Minister of Economy, Trade and "
+        "Industry Ken Saito in Tokyo on Tuesday.\n"
+        "The two ministers signed a memorandum of understanding on critical minerals.\n"
+    )
+    got = {
+        (s[0], s[1]) for s in signers(run(vocab, text, dt.date(2025, 1, 15))) if s[3] == "signatory"
+    }
+    assert got == {("Aurora Williams", "CL"), ("Ken Saito", "JP")}
