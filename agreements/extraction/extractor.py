@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import MONTHS, WEEKDAYS, DateMention, find_dates
-from .people import WINDOW_AFTER, WINDOW_BEFORE, Found, find_people, surnames
+from .people import ON_BEHALF_RE, WINDOW_AFTER, WINDOW_BEFORE, Found, find_people, surnames
 from .text import Release, Sentence, parse_release, quoted_spans
 from .vocabulary import CITY_COUNTRY, VENUE_CITY, Vocabulary, gazetteer
 
@@ -46,8 +46,8 @@ KIND_PATTERNS: list[tuple[str, str]] = [
     (r"\bagreements?\b|\baccord\b|\bdeal\b", "agreement"),
     (r"\bstatement\b", "joint_statement"),
     (r"\bdialogue\b", "other"),
-    (r"\bstatement\b", "joint_statement"),
-    (r"\bdialogue\b", "other"),
+    # "signed a declaration on cooperation in critical minerals"
+    (r"\bdeclaration\b", "joint_statement"),
 ]
 KIND_RE = re.compile("|".join(f"(?:{p})" for p, _ in KIND_PATTERNS), re.IGNORECASE)
 KIND_COMPILED = [(re.compile(p, re.IGNORECASE), k) for p, k in KIND_PATTERNS]
@@ -65,8 +65,8 @@ KIND_LABEL = {
 
 SIGN_RE = re.compile(r"\b(?:signed|signs|sign|signing|inked|initialled)\b", re.IGNORECASE)
 PLANNED_BEFORE_RE = re.compile(
-    r"\b(?:will|shall|would|to|due|expected|plans?|planning|intends?|set|ahead of|"
-    r"before|upcoming|forthcoming)\b[^.;:]*$",
+    r"\b(?:will|shall|would|could|might|(?-i:may)|likely|hopes?|to|due|expected|plans?|"
+    r"planning|intends?|set|ahead of|before|upcoming|forthcoming)\b[^.;:]*$",
     re.IGNORECASE,
 )
 PAST_BEFORE_RE = re.compile(r"\b(?:has|have|had|was|were|today|yesterday)\b", re.IGNORECASE)
@@ -512,6 +512,13 @@ MAX_EVENTS = 60
 WITNESS_RE = re.compile(
     r"\b(?:in the presence of|witnessed by|witnessed|witnessing|witness(?:es)?)\b", re.IGNORECASE
 )
+#: What follows a signing to come: "the signing of the memorandum is scheduled for ...",
+#: "the signing ceremony will take place on ...".
+SCHEDULED_AFTER_RE = re.compile(
+    r"[^,;]{0,120}?\b(?:(?:is|are)\s+(?:(?:now|also)\s+)?(?:scheduled|expected|planned|set|"
+    r"due|slated|to\s+take\s+place|to\s+be\s+held)|will\s+(?:take\s+place|be\s+held))\b",
+    re.IGNORECASE,
+)
 #: Wording that announces a signing to come, or talks instead of signing.
 PLANNED_RE = re.compile(
     r"\b(?:will|shall|is|are|was|were)\s+(?:(?:also|now)\s+)?(?:expected|set|due|scheduled|"
@@ -594,6 +601,16 @@ def _verb_in_background(ctx: _Context, s: Sentence, start: int, end: int) -> boo
     return _background_between(ctx, s, start - len(clause), end + len(after))
 
 
+#: "under the memorandum signed by ...", "the implementation of the MoU ... signed": an
+#: instrument already in place, referred to by the news.
+EARLIER_INSTRUMENT_RE = re.compile(
+    r"\b(?:under|implement\w*|implementation of|pursuant to|follow-up to|follow up to|"
+    r"review(?:ing|ed)?(?: the implementation of)?|based on|in line with|(?:within|in) the "
+    r"framework of)\s+(?:the|this|that|their|its)\s+[^.;,]{0,80}$",
+    re.IGNORECASE,
+)
+
+
 def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
     """Every signing verb outside quotations, with its tense and relevance."""
     events: list[SignEvent] = []
@@ -638,11 +655,30 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
                 tense = "present"
             if tense != "witness" and APPROVAL_BEFORE_RE.search(lead_in):
                 tense = "planned"
+            if verb == "signing" and (
+                re.search(r"\bfor\s+$", clause, re.IGNORECASE)
+                or SCHEDULED_AFTER_RE.match(re.split(r"[.;]", s.text[m.end() : m.end() + 160])[0])
+            ):
+                # "prepared for signing", "the signing ... is scheduled for Tuesday"
+                tense = "planned"
             relevance = _relevance(ctx, s, parties) + _local_penalty(
                 ctx, s, parties, start, s.start + m.end()
             )
             if _verb_in_background(ctx, s, m.start(), m.end()):
                 relevance -= 5.0  # a signing before the news, not the one reported
+            elif verb == "signed" and (
+                EARLIER_INSTRUMENT_RE.search(clause)
+                or (
+                    re.search(r"\bhad\s+(?:\w+\s+)?$", clause)
+                    and not re.search(
+                        r"\b(?:said|says|stated|announced|reported|told|noted|confirmed|added)\b",
+                        clause,
+                    )
+                )
+            ):
+                # "set up under the memorandum the two countries signed", "the MoU they had
+                # signed": an instrument older than the news
+                relevance -= 5.0
             nominal_use = (
                 verb == "signing"
                 and tense != "witness"
@@ -700,7 +736,16 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
             if ev.nominal:
                 continue
             between = text[p.end : ev.verb_start]
-            if re.search(r"[;:]|\b(?:said|says|who|which|when|after|while|that)\b", between):
+            if SIGN_RE.search(between):
+                continue  # "A signed on X and B signed on Y": A is the subject of the first
+            # "Landau, who previously served as ambassador, signed": a clause between
+            # commas describes the subject
+            described = RELATIVE_CLAUSE_RE.fullmatch(between) and not any(
+                q is not p and p.end <= q.start and q.end <= ev.verb_start for q in found
+            )
+            if not described and re.search(
+                r"[;:]|\b(?:said|says|who|which|when|after|while|that)\b", between
+            ):
                 continue
             if len(between) > 120 and not re.fullmatch(
                 r"[\s,]*(?:today|yesterday|also)?[\s,]*", between
@@ -727,6 +772,14 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
             ):
                 result.append((p, "signatory", "subject"))
             elif (
+                ev.tense == "past"
+                and not ev.nominal
+                and ELLIPSIS_RE.fullmatch(gap)
+                and ON_BEHALF_RE.match(text[p.name_end : p.name_end + 40])
+            ):
+                # "X signed on behalf of A and Y on behalf of B": Y signed too
+                result.append((p, "signatory", "subject"))
+            elif (
                 re.search(r"\bwith\s+", gap)
                 and len(gap) < 160
                 and not re.search(r"\b(?:said|says|who|which|to)\b[^,]*\bwith\b", gap)
@@ -747,6 +800,13 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
     ]
 
 
+#: What lies between "X signed" and Y in "X signed on behalf of A and Y on behalf of B".
+ELLIPSIS_RE = re.compile(
+    r"\s+(?:on behalf of|for)\s+(?:the\s+)?[\w ,.’'-]{2,60}?(?:,\s*|\s+)(?:and|while|whereas)\s+"
+)
+#: ", who previously served as US ambassador to Mexico, ": a clause describing the
+#: subject, between the subject and its verb.
+RELATIVE_CLAUSE_RE = re.compile(r"\s*,\s*who\s+(?!said|says|told|added)[^,;:]{1,100},\s*")
 ATTENDING_LATER_RE = re.compile(
     r"^[^.;]{0,140}?\b(?:attending|attended|looking on|in attendance|(?:were|was) present)\b"
 )
@@ -756,7 +816,9 @@ BY_LIST_RE = re.compile(
     r"(?:in|at) [A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?)\s*|\s+)*"
 )
 BY_RE = re.compile(
-    r"\s+(?:(?:on|in|at)\s+[\w ,.]{1,30}?\s+|(?:today|yesterday|here),?\s+)?(?P<by>by)\s+"
+    r"\s+(?:(?:on|in|at)\s+[\w ,.]{1,30}?\s+|(?:today|yesterday|here),?\s+|"
+    # "witnessed the signing of the memorandum by X and Y"
+    r"of\s+(?:the|a|an|this|their)\s+[\w -]{1,60}?\s+)?(?P<by>by)\s+"
 )
 ATTENDING_RE = re.compile(
     r"\s*(?:\([^)]{0,20}\)\s*)?,?\s*(?:(?:were|was|are|is)\s+(?:also\s+)?)?(?:attending|"
@@ -824,10 +886,20 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
     failing that, from the sentence (see ``_assign_parties``).
     """
     people: dict[str, Person] = {}
+    several = bool(SEVERAL_RE.search(ctx.text))
     for ev in events:
         if ev.tense not in ("past", "witness", "present") or ev.relevance < 0:
             continue
+        if several and ev.tense == "past" and not ev.nominal:
+            # "X signed the MoU on Defence and Security": another of the instruments
+            obj = SIGN_RE.split(ctx.text[ev.verb_end : ev.sentence.end], maxsplit=1)[0]
+            obj = re.split(r"\s+and\s+(?=[A-Z])", obj, maxsplit=1)[0]
+            if TOPIC_OBJECT_RE.match(obj) and not SUBJECT_WORDS_RE.search(obj):
+                continue
         named = _roles_around(ctx, ev)
+        if ev.tense == "past" and not any(side == "subject" for _, _, side in named):
+            for earlier in _antecedents(ctx, ev):
+                named.append((earlier, "signatory", "subject"))
         subject = [p for p, role, side in named if role == "signatory" and side == "subject"]
         partner = [p for p, role, side in named if role == "signatory" and side == "partner"]
         witnesses = [p for p, role, _ in named if role == "witness"]
@@ -867,6 +939,45 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
             ctx.warnings.append(f"could not tell which party {p.name} represents")
         result.append(p)
     return result
+
+
+#: "the minister signed", "the two ministers signed": an office standing for the person
+#: (or the two people) named with it just before.
+ANAPHOR_RE = re.compile(
+    r"\b(?:[Tt]he|(?P<two>[Tt]he two|[Bb]oth))\s+(?P<head>[Mm]inister|[Ss]ecretary|"
+    r"[Cc]ommissioner|[Aa]mbassador|[Pp]resident|[Pp]remier|[Cc]hancellor|[Gg]overnor)"
+    r"(?(two)s|)\s+(?:also\s+|then\s+|jointly\s+)?$"
+)
+#: How many sentences back the person "the minister" stands for may be named.
+ANAPHOR_REACH = 3
+
+
+def _antecedents(ctx: _Context, ev: SignEvent) -> list[Found]:
+    """The people "the minister" / "the two ministers" before the verb stand for: the one
+    (or two) people with that office head named in the sentence or the few before it; none
+    when more could be meant."""
+    s = ev.sentence
+    m = ANAPHOR_RE.search(ctx.text, max(s.start, ev.verb_start - 40), ev.verb_start)
+    if m is None or s.is_headline:
+        return []
+    head = m.group("head").lower()
+    candidates: dict[str, Found] = {}
+    sentence: Sentence | None = s
+    for _ in range(ANAPHOR_REACH + 1):
+        if sentence is None or sentence.is_headline:
+            break
+        key = (sentence.start, sentence.end)
+        if key not in ctx.people:
+            ctx.people[key] = find_people(ctx, sentence.start, sentence.end)
+        for p in ctx.people[key]:
+            if p.end <= m.start() and re.search(rf"\b{head}\b", p.office.lower()):
+                candidates.setdefault(p.name.lower(), p)
+        if candidates:
+            break
+        sentence = ctx.previous(sentence)
+    if len(candidates) != (2 if m.group("two") else 1):
+        return []
+    return list(candidates.values())
 
 
 REPRESENTED_RE = re.compile(r"\b(?:was|were)\s+represented\s+by\s+")
@@ -919,7 +1030,9 @@ def _lead_date(ctx: _Context, events: list[SignEvent]) -> tuple[dt.date | None, 
 REPORTED_RE = re.compile(
     r"\b(?:reported|said|says|announced|stated|told|published|added|confirmed|released|issued|"
     r"informed)"
-    r"\s+(?:here\s+)?(?:on\s+)?$",
+    r"\s+(?:here\s+)?(?:on\s+)?"
+    # "said on Thursday (March 12)": the same day restated in brackets
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s*\(\s*)?$",
     re.IGNORECASE,
 )
 
@@ -1009,14 +1122,34 @@ def _day_before(ctx: _Context, s: Sentence) -> DateMention | None:
     return None
 
 
+#: "runs until Thursday", "since Monday": the edge of a period, not a day of signing.
+SPAN_EDGE_RE = re.compile(r"\b(?:until|till|through|since|by)\s+(?:the\s+)?$", re.IGNORECASE)
+#: ", who arrived in Riyadh on Monday, ": a clause about the subject's other doings.
+SIDE_CLAUSE_RE = re.compile(r",\s*(?:who|which)\b[^,;:]{1,120},")
+
+#: "Washington DC [US], October 4 : ...", "NEW DELHI, Nov 13 -": a dateline opening the
+#: sentence; its date is the report's.
+DATELINE_BEFORE_RE = re.compile(r"^[A-Z][\w.'’ ]{1,30}(?:\s*\[[\w. ]+\])?,?\s*$")
+DATELINE_AFTER_RE = re.compile(r"(?:,?\s*\d{4})?\s*(?::|--|—|–|-(?!\w)|/)")
+
+
 def _may_date_signing(ctx: _Context, s: Sentence, d: DateMention) -> bool:
     """Whether a date of sentence ``s`` may be the signing's: not the report's ("WAM
-    reported on Friday", a wire dateline) and not one to come ("will take place 24-26
-    September")."""
+    reported on Friday", a wire dateline, a dateline opening the sentence) and not one to
+    come ("will take place 24-26 September")."""
     text = ctx.text
     return not (
         REPORTED_RE.search(text[max(s.start, d.start - 25) : d.start])
+        or SPAN_EDGE_RE.search(text[max(s.start, d.start - 12) : d.start])
+        or any(
+            c.start() <= d.start - s.start < c.end() and not SIGN_RE.search(c.group())
+            for c in SIDE_CLAUSE_RE.finditer(s.text)
+        )
         or WIRE_DATELINE_RE.match(text, d.end)
+        or (
+            DATELINE_BEFORE_RE.match(text[s.start : d.start])
+            and DATELINE_AFTER_RE.match(text, d.end)
+        )
         or FUTURE_BEFORE_RE.search(text[max(s.start, d.start - 40) : d.start])
     )
 
@@ -1027,7 +1160,7 @@ def extract_signing_date(
     """Signing date from the dated sentence that reports the signing most directly."""
     best: list[tuple[SignEvent, DateMention]] = []
     ambiguous = False
-    for ev in _best_events(events, ("past", "witness", "present")):
+    for ev in _best_events(events, ("past", "witness")):
         s = ev.sentence
         key = (s.start, s.end)
         if key not in ctx.dates:
@@ -1063,6 +1196,8 @@ def extract_signing_date(
 
 PLACE_AFTER_RE = re.compile(
     r"\b(?P<prep>in|at)\s+(?:the\s+)?"
+    # "in a Santiago ceremony"
+    r"(?:an?\s+(?=[A-Z][\w’'.\-]*\s+(?:ceremony|event|meeting|signing)\b))?"
     # "in the Canadian capital of Ottawa", "in Peruvian capital Lima", "in central Seoul"
     r"(?:(?:[A-Z][\w’'-]*\s+)?capital(?:\s+city)?(?:,|\s+of)?\s+|"
     r"(?:central|downtown|northern|southern|eastern|western)\s+)?"
@@ -1072,7 +1207,10 @@ PLACE_AFTER_RE = re.compile(
 #: name of a body, not to the signing.
 BODY_BEFORE_PLACE_RE = re.compile(
     r"\b(?:Embassy|Consulate|Mission|Delegation|Office|Ministry|University|Institute|"
-    r"Chamber|Bureau|Headquarters|Centre|Center)\s*$"
+    r"Chamber|Bureau|Headquarters|Centre|Center|"
+    # "a new processing plant in Perth": where an asset is, not the signing
+    r"plants?|facility|facilities|projects?|mines?|refinery|refineries|factory|factories|"
+    r"smelters?|hub|port|operations|deposits?)\s*$"
 )
 #: How far from the signing verb a place named only by the gazetteer may be.
 PLACE_REACH = 150
@@ -1104,7 +1242,9 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
         # the longest leading run of words that names a place
         parts = list(re.finditer(r"[^\s,]+", words))
         for n in range(len(parts), 0, -1):
-            phrase = words[: parts[n - 1].end()].rstrip(".")
+            phrase = words[: parts[n - 1].end()]
+            if phrase not in CITY_COUNTRY:
+                phrase = phrase.rstrip(".")  # a sentence's full stop ("... in Lima.")
             if phrase in VENUE_CITY:
                 break  # "at the White House": a building; the place is a city
             city = CITY_COUNTRY.get(phrase)
@@ -1146,7 +1286,7 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
 
 
 EVENT_REF_RE = re.compile(
-    r"\b(?:during|at|on the sidelines of|on the margins of)\s+the\s+"
+    r"\b(?:during|at|on the sidelines of|on the margins of)\s+(?:the|this|that)\s+"
     r"(?P<event>talks|summit|visit|meeting|forum|conference)\b",
     re.IGNORECASE,
 )
@@ -1175,6 +1315,8 @@ def _event_place(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | No
         if not m:
             continue
         place = m.group("place")
+        if place not in CITY_COUNTRY:
+            place = place.rstrip(".")  # the sentence's full stop
         code = CITY_COUNTRY.get(place) or (
             ctx.places.get(place) if place not in ctx.vocab.party_names else None
         )
@@ -1201,6 +1343,25 @@ def _dateline(ctx: _Context) -> tuple[str, int, int] | None:
             city = m.group("city")
             return city, s.start + m.start("city"), s.start + m.end("city")
     return None
+
+
+def _wire_dateline(ctx: _Context, dl: tuple[str, int, int]) -> bool:
+    """ "SEOUL, Jan 15 (Yonhap) --": the city of a news agency's bureau."""
+    return bool(
+        re.match(r"[^\n]{0,40}?\((?:[A-Z][\w.&' -]{1,30})\)\s*(?:--|—|–|-)", ctx.text[dl[2] :])
+    )
+
+
+def _other_city_named(ctx: _Context, events: list[SignEvent], city: str) -> bool:
+    """Whether a sentence reporting the signing names a city other than the dateline's
+    ("during the minister's visit to Seoul")."""
+    for ev in events:
+        for m in CITY_RE.finditer(ev.sentence.text):
+            if m.group().lower() != city.lower() and not (
+                ev.sentence.start + m.start() < ev.sentence.start + 40 and ev.sentence.index == 0
+            ):
+                return True
+    return False
 
 
 DATED_DATELINE_RE = re.compile(
@@ -1238,7 +1399,11 @@ def _local_penalty(ctx: _Context, s: Sentence, parties: list[str], start: int, e
         elif other.start() >= end:
             hi = min(hi, other.start())
             break
-    others = {m.code for m in ctx.mentions_in(lo, hi)} - set(parties)
+    others = {
+        m.code
+        for m in ctx.mentions_in(lo, hi)
+        if not POSTED_TO_RE.search(ctx.text[max(s.start, m.start - 30) : m.start])
+    } - set(parties)
     if start - s.start < 60 and re.match(r"(?:The|This|That|These|It)\b", s.text):
         prev = ctx.previous(s)
         if prev is not None and not prev.is_headline:
@@ -1246,9 +1411,19 @@ def _local_penalty(ctx: _Context, s: Sentence, parties: list[str], start: int, e
             if codes - set(parties) and not set(parties) <= codes:
                 others |= codes - set(parties)
     penalty = -3.0 if parties and others else 0.0
-    if MENTION_ONLY_RE.search(ctx.text[max(s.start, start - 60) : start]):
+    before = ctx.text[max(s.start, start - 80) : start]
+    # "X, who previously served as ..., signed": the clause describes a person
+    before = re.sub(r",\s*who\b[^,;:]*,\s*$", " ", before)
+    if MENTION_ONLY_RE.search(before[-60:]):
         penalty -= 1.0
     return penalty
+
+
+#: "US ambassador to Mexico": a country in someone's office, not a party to another deal.
+POSTED_TO_RE = re.compile(
+    r"\b(?:[Aa]mbassador|[Ee]nvoy|[Ee]mbassy|[Cc]onsul(?:ate)?(?: [Gg]eneral)?)\s+(?:to|in)\s+"
+    r"(?:the\s+)?$"
+)
 
 
 #: Named instruments that are not the agreement announced: "... Trade Agreement (CETA)".
@@ -1271,6 +1446,15 @@ IMPLEMENTS_RE = re.compile(
 )
 
 
+#: "negotiating a MoU": the agreement a release is about, still to be signed.
+NEGOTIATE_RE = re.compile(r"\bnegotiat(?:e|es|ed|ing)\b", re.IGNORECASE)
+#: "the 6th ... Commercial Dialogue", "the annual ... Forum": a recurring meeting's name.
+MEETING_ORDINAL_RE = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)|[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth|[Ss]ixth|"
+    r"[Ss]eventh|[Ee]ighth|[Nn]inth|[Tt]enth|[Aa]nnual|[Ii]naugural)\s+(?:[A-Z][\w.-]*\s+){0,4}$"
+)
+
+
 def extract_kind(
     ctx: _Context, parties: list[str]
 ) -> tuple[str | None, tuple[int, int] | None, float, str]:
@@ -1283,11 +1467,14 @@ def extract_kind(
     ("the 2019 U.S.-Japan Trade Agreement", a deal with a third country) lose.
     """
     best: tuple[float, int, str, int, int] | None = None
+    candidates: list[tuple[float, int, str, int, int]] = []
     for s in ctx.sentences:
         object_bonus: dict[int, float] = {}
         nouns = list(KIND_RE.finditer(s.text))
         noun_starts = [m.start() for m in nouns]
-        for verb in list(SIGN_RE.finditer(s.text)) + list(ACTION_RE.finditer(s.text)):
+        verbs = [*SIGN_RE.finditer(s.text), *ACTION_RE.finditer(s.text)]
+        verbs += NEGOTIATE_RE.finditer(s.text)
+        for verb in verbs:
             i = bisect.bisect_left(noun_starts, verb.end())
             # "the partnership roadmap": in a compound the last noun is the head; "the
             # Bilateral Dialogue on Critical Minerals agreement": a named instrument
@@ -1344,15 +1531,31 @@ def extract_kind(
                 score -= 1.5  # the relationship more often than the instrument signed
             if GENERIC_KIND_RE.fullmatch(m.group()):
                 score -= 1.5  # "sign agreement" in a headline, "a memorandum" in the body
+            if re.search(r"\b(?:[Oo]ther|[Aa]nother|[Ss]eparate)\s+$", before):
+                score -= 3.0  # "Other agreements were signed to ...": not this one
+            if m.group()[:1].isupper() and MEETING_ORDINAL_RE.search(before[-45:]):
+                score -= 3.0  # "the 6th India-USA Commercial Dialogue": a meeting's name
             if IMPLEMENTS_RE.search(before):
                 score -= 3.0  # "actions that will implement the Memorandum": an older one
             if _background_between(ctx, s, m.start() - 60, m.end() + 60):
                 score -= 3.0  # "signed a memorandum in early November", told in May
             candidate = (score, -start, m.group(), start, end)
+            candidates.append(candidate)
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
     if best is None or best[0] < 2.0:
         return None, None, 0.0, ""
+    # "joint declaration" in the headline, "joint declaration of intent" in the body: the
+    # fuller name of the same noun tells the kind
+    fuller = [
+        c
+        for c in candidates
+        if len(c[2]) > len(best[2])
+        and c[2].lower().startswith(best[2].lower())
+        and c[0] >= best[0] - 2.0
+    ]
+    if fuller:
+        best = max(fuller, key=lambda c: c[:2])
     score, _, phrase, start, end = best
     return _kind_of(phrase), (start, end), min(0.95, 0.5 + score / 10), phrase
 
@@ -1392,7 +1595,21 @@ def _proper_noun_use(ctx: _Context, start: int, end: int) -> bool:
 
 USAGE_RE = re.compile(r"\s+(?:used|needed|found|that|which|in\s+(?:our|your|every))\b")
 SEVERAL_RE = re.compile(
-    r"\b(?:[Oo]ther|several|two|three|four|five|\d+)\s+(?:MoUs|MOUs|memoranda|agreements|deals)\b"
+    r"\b(?:[Oo]ther|several|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+    r"(?:MoUs|MOUs|memoranda|[Mm]emorand(?:um|a) of [Uu]nderstanding|agreements|deals)\b"
+)
+#: "signed on Elections", "signed the MoU of Cooperation on Defence": what an instrument
+#: is about, right after the verb.
+TOPIC_OBJECT_RE = re.compile(
+    r"\s*(?:the\s+[\w -]{0,40}?\s+)?(?:on|of|in the field of|concerning|regarding)\s+"
+    r"(?!behalf\b)\w"
+)
+#: Words of the agreement's subject; a signing of an instrument on something else (defence,
+#: elections) in a release reporting several is not this agreement's.
+SUBJECT_WORDS_RE = re.compile(
+    r"mineral|mining|\bmines?\b|geolog|raw material|metal|rare earth|resource|lithium|cobalt|"
+    r"nickel|copper|graphite|battery|batteries",
+    re.IGNORECASE,
 )
 
 
@@ -1581,6 +1798,8 @@ def extract(
         )
         if not signed_place and (signed_on == published_on or said_here):
             dl = _dateline(ctx)
+            if dl and (_wire_dateline(ctx, dl) or _other_city_named(ctx, past, dl[0])):
+                dl = None  # a news agency's bureau, or the sentence names another city
             if dl:
                 city, ps, pe = dl
                 signed_place = text[ps:pe].title() if text[ps:pe].isupper() else text[ps:pe]

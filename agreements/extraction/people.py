@@ -69,6 +69,8 @@ Partnerships Partnership Competition Consumer Neighbourhood Enlargement Budget
 Administration Crisis Management Cohesion Reforms Culture Youth Sport Social Rights Values
 Transparency Democracy Demography Migration Space Financial Capital Stability
 Humanitarian Aid Preparedness Communications Information Small Transformation Geological
+Steel Coal Hydrocarbons Housing Urban Rural Land Ports Shipping Aviation Telecommunications
+Manufacturing Textiles Food Solid
 """.split()
 )
 #: Forms of address between an office and a name; part of neither.
@@ -90,7 +92,8 @@ POSTNOMINALS = {"MP", "MEP", "KC", "QC", "PC", "OBE", "CBE", "MBE", "KBE", "DBE"
 ORGANISATION_RE = re.compile(
     r"^(?:\s+[A-Z][\w.&’'-]*){0,2}\s+(?:Limited|Ltd|Corporation|Corp|Company|Inc|Plc|PLC|SE|SA|"
     r"AG|GmbH|Group|Holdings|Bank|Agency|Committee|Institute|Association|Council|Fund|"
-    r"Organisation|Organization|Authority)\b"
+    r"Organisation|Organization|Authority|Industries|Enterprises|Motors|Mining|Metals|"
+    r"Shipbuilding|Electronics|Technologies)\b"
 )
 #: Capitalised words that start sentences or name things other than people.
 STOP_WORDS = set(
@@ -401,7 +404,10 @@ COUNTERPART_RE = re.compile(
     r"\b(?:his|her|their)\s+(?:(\S+)\s+)?counterparts?(?:\s+from\s+(?:the\s+)?(\S+(?:\s\S+)?))?"
     r"\s*,?\s*$"
 )
-ON_BEHALF_RE = re.compile(r"^\s*,?\s*(?:on behalf of|for|representing)\s+(?:the\s+)?")
+ON_BEHALF_RE = re.compile(
+    r"^\s*,?\s*(?:signed\s+)?(?:on behalf of|for|representing)\s+(?:the\s+)?"
+    r"(?:(?:Government|Republic|Kingdom|State)\s+of\s+(?:the\s+)?)?"
+)
 
 
 def _party_around(ctx: _Context, start: int, end: int) -> str | None:

@@ -405,6 +405,9 @@ def test_london_dateline(vocab):
         ("statement of intent", "statement_of_intent"),
         ("roadmap", "roadmap"),
         ("partnership", "partnership"),
+        ("memorandum of cooperation", "memorandum_of_understanding"),
+        ("letter of intent", "statement_of_intent"),
+        ("declaration", "joint_statement"),
     ],
 )
 def test_kinds(vocab, noun, kind):
@@ -1204,3 +1207,204 @@ def test_with_in_a_title_case_headline_names_the_actor(vocab):
     )
     result = run(vocab, text, dt.date(2026, 1, 13), publisher="Qatar News Agency")
     assert parties(result) == ["BR", "CA", "CL", "SA"]
+
+
+# -- issue 14: rules found on the releases added then ---------------------------------
+
+
+def test_washington_dc_keeps_its_abbreviation(vocab):
+    text = (
+        "Ukraine and US sign minerals agreement\n"
+        "The agreement was signed in Washington, D.C., after months of talks between Ukraine "
+        "and the United States.\n"
+    )
+    assert normalise_place(run(vocab, text, dt.date(2025, 4, 30)).proposal["signed_place"]) == (
+        "washington dc"
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a dateline opening the sentence dates the report
+        "Washington DC [US], October 4 : The minister stated on Friday that India and the US "
+        "had signed an MoU on critical minerals.",
+        # the report's day restated in brackets
+        "India and the US have signed an MoU on critical minerals, the ministry said on "
+        "Thursday (October 3).",
+        # the edge of a period
+        "India and the US signed an MoU on critical minerals at the forum, which runs until "
+        "Thursday.",
+        # a clause about the subject's other doings
+        "The minister, who arrived in Washington on Monday, signed an MoU on critical minerals "
+        "with the United States.",
+    ],
+)
+def test_dates_that_are_not_the_signing_day(vocab, sentence):
+    text = "India and US sign critical minerals MoU\n" + sentence + "\n"
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_on"] is None
+
+
+def test_the_minister_signed_stands_for_the_minister_named_before(vocab):
+    text = (
+        "Morocco and US sign critical minerals MoU\n"
+        "The Minister of Foreign Affairs of Morocco, Nasser Bourita, spoke at a meeting on "
+        "critical minerals in Washington.\n"
+        "On the sidelines of this meeting, the minister signed a memorandum of understanding "
+        "with the United States on critical minerals.\n"
+    )
+    result = run(vocab, text, dt.date(2026, 2, 5))
+    assert ("Nasser Bourita", "MA", "Minister of Foreign Affairs", "signatory") in signers(result)
+    assert result.proposal["signed_place"] == "Washington"
+
+
+def test_a_clause_between_subject_and_verb(vocab):
+    text = (
+        "Chile and US sign joint statement\n"
+        "US Deputy Secretary of State Christopher Landau spoke to journalists in Santiago.\n"
+        "Landau, who previously served as US ambassador to Mexico, signed the agreement with "
+        "Chilean Minister of Foreign Affairs Francisco Perez Mackenna in a Santiago ceremony.\n"
+    )
+    result = run(vocab, text, dt.date(2026, 3, 13))
+    names = {s[0] for s in signers(result) if s[3] == "signatory"}
+    assert names == {"Christopher Landau", "Francisco Perez Mackenna"}
+    assert parties(result) == ["CL", "US"]
+    assert result.proposal["signed_place"] == "Santiago"
+
+
+def test_fuller_name_of_the_same_noun_gives_the_kind(vocab):
+    text = (
+        "Kazakhstan, France sign joint declaration on strategic minerals\n"
+        "The presidents of Kazakhstan and France have signed a joint declaration of intent on "
+        "cooperation on strategic minerals.\n"
+    )
+    assert run(vocab, text, dt.date(2023, 11, 1)).proposal["kind"] == "statement_of_intent"
+
+
+def test_negotiated_memorandum_and_a_meeting_named_dialogue(vocab):
+    text = (
+        "India, US to discuss critical minerals pact\n"
+        "India and the US are negotiating a pact on critical minerals.\n"
+        '"The two sides are negotiating a MoU on critical mineral supply chains," it said.\n'
+        "The minister will co-chair the 6th India-USA Commercial Dialogue on October 3.\n"
+    )
+    result = run(vocab, text, dt.date(2024, 9, 30))
+    assert result.proposal["kind"] == "memorandum_of_understanding"
+    assert result.proposal["signed_on"] is None
+
+
+def test_company_names_are_not_signatories(vocab):
+    text = (
+        "Korea and Peru sign MOUs\n"
+        "HD Hyundai Heavy Industries signed an MOU with Peru's state-owned shipyard on "
+        "Saturday in Lima.\n"
+    )
+    assert not [s for s in signers(run(vocab, text, dt.date(2024, 11, 17))) if s[3] == "signatory"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The signing of the memorandum on rare metals between Japan and Kazakhstan is "
+        "scheduled for Tuesday in Astana.",
+        "The signing ceremony of the Japan-Kazakhstan memorandum on rare metals will take "
+        "place on Tuesday in Astana.",
+        "Japan and Kazakhstan prepared a memorandum on rare metals for signing on Tuesday.",
+        "Japan and Kazakhstan could sign a memorandum on rare metals on Tuesday, officials said.",
+        "Japan and Kazakhstan hope to sign a memorandum on rare metals on Tuesday.",
+    ],
+)
+def test_signings_to_come_are_not_dated_or_placed(vocab, sentence):
+    text = "Japan, Kazakhstan rare metals cooperation\n" + sentence + "\n"
+    proposal = run(vocab, text, dt.date(2025, 1, 15)).proposal
+    assert proposal["signed_on"] is None
+    assert proposal["signed_place"] == ""
+
+
+def test_signed_on_behalf_of_each_government(vocab):
+    text = (
+        "Chile and Japan sign minerals MoU\n"
+        "Aurora Williams signed on behalf of the Government of Chile and Ken Saito on behalf "
+        "of the Government of Japan.\n"
+    )
+    got = {
+        (s[0], s[1]) for s in signers(run(vocab, text, dt.date(2025, 1, 15))) if s[3] == "signatory"
+    }
+    assert got == {("Aurora Williams", "CL"), ("Ken Saito", "JP")}
+
+
+def test_witnessed_the_signing_of_the_memorandum_by(vocab):
+    text = (
+        "Chile and Japan sign minerals MoU\n"
+        "President Gabriel Boric and Prime Minister Fumio Kishida witnessed the signing of the "
+        "memorandum by Mining Minister Aurora Williams and Ambassador Yasuhiro Kobayashi.\n"
+    )
+    roles = {s[0]: s[3] for s in signers(run(vocab, text, dt.date(2025, 1, 15)))}
+    assert roles == {
+        "Gabriel Boric": "witness",
+        "Fumio Kishida": "witness",
+        "Aurora Williams": "signatory",
+        "Yasuhiro Kobayashi": "signatory",
+    }
+
+
+def test_signers_of_the_other_instruments_are_not_signatories(vocab):
+    text = (
+        "Zambia signs six MoUs with India\n"
+        "The two leaders witnessed the signing of six Memorandum of Understanding between "
+        "Zambia and India.\n"
+        "Foreign Affairs Minister Joseph Malanji signed the MoU of Cooperation on Defence and "
+        "Security, Art and Culture, Diplomacy and Health.\n"
+        "Electoral Commission of Zambia Chairman Justice Esau Chulu signed on Elections and "
+        "Mines Minister Richard Musukwa signed on mining and Geology.\n"
+    )
+    got = [s[0] for s in signers(run(vocab, text, dt.date(2019, 8, 22))) if s[3] == "signatory"]
+    assert got == ["Richard Musukwa"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # where an asset is, not where the signing was
+        "Australia and Korea today signed a memorandum of understanding on critical minerals "
+        "that will support a new processing plant in Perth.",
+        # the dateline's city while the sentence names another
+        "CANBERRA — Australia and Korea today signed a memorandum of understanding on critical "
+        "minerals during the minister's visit to Seoul.",
+        # a news agency's bureau
+        "SEOUL, Jan 15 (Yonhap) -- Australia and Korea signed a memorandum of understanding on "
+        "critical minerals on Wednesday, the ministry said.",
+    ],
+)
+def test_places_that_are_not_the_signing_place(vocab, sentence):
+    text = "Australia and Korea sign critical minerals MoU\n" + sentence + "\n"
+    assert run(vocab, text, dt.date(2025, 1, 15)).proposal["signed_place"] == ""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Korea and Mongolia held the first meeting of their Rare Metals Joint Committee in Seoul "
+        "on Tuesday. The committee was set up under the memorandum of understanding signed by "
+        "the two countries.",
+        "Officials of Korea and Mongolia met in Seoul on Tuesday to review the implementation "
+        "of the memorandum of understanding on rare metals they had signed.",
+    ],
+)
+def test_an_instrument_already_in_place_is_not_dated_by_the_news(vocab, body):
+    text = "Korea, Mongolia hold rare metals committee\n" + body + "\n"
+    proposal = run(vocab, text, dt.date(2025, 1, 15)).proposal
+    assert proposal["signed_on"] is None
+
+
+def test_the_two_ministers_signed(vocab):
+    text = (
+        "Chile and Japan sign minerals MoU\n"
+        "Chile's Minister of Mining Aurora Williams met Japan's Minister of Economy, Trade and "
+        "Industry Ken Saito in Tokyo on Tuesday.\n"
+        "The two ministers signed a memorandum of understanding on critical minerals.\n"
+    )
+    got = {
+        (s[0], s[1]) for s in signers(run(vocab, text, dt.date(2025, 1, 15))) if s[3] == "signatory"
+    }
+    assert got == {("Aurora Williams", "CL"), ("Ken Saito", "JP")}
