@@ -157,6 +157,21 @@ def agreement_history(agreement: Agreement, *, include_drafts: bool) -> list[dic
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
+    rows = _child_versions(agreement, include_drafts=include_drafts)
+    states = _states(versions, rows, _Names(rows, versions))
+    entries = []
+    previous = None
+    for version, scalars, children in states:
+        if not include_drafts and not scalars["is_published"]:
+            continue
+        entries.append(_entry(version, scalars, children, previous, first=versions[0]))
+        previous = (version, scalars, children)
+    entries.reverse()
+    return entries
+
+
+def _child_versions(agreement: Agreement, *, include_drafts: bool) -> dict[str, list]:
+    """Every historical row of each nested collection, oldest first."""
     rows = {
         name: list(
             model.history.filter(**{parent: agreement.pk}).order_by("history_date", "history_id")
@@ -170,10 +185,14 @@ def agreement_history(agreement: Agreement, *, include_drafts: bool) -> list[dic
             Agreement.objects.filter(pk__in=targets, is_published=True).values_list("pk", flat=True)
         )
         rows["related"] = [r for r in rows["related"] if r.to_agreement_id in published]
-    names = _Names(rows, versions)
+    return rows
 
-    # Attach each child version to the agreement version of its revision; rows written
-    # outside any revision go to the version that was current when they were written.
+
+def _states(versions: list, rows: dict[str, list], names: _Names) -> list[tuple]:
+    """(version, scalars, collections) after each agreement version.
+
+    Each child version is attached to the agreement version of its revision; rows written
+    outside any revision go to the version that was current when they were written."""
     by_revision = {v.revision: i for i, v in enumerate(versions) if v.revision}
     pending: list[list] = [[] for _ in versions]
     for name, child_rows in rows.items():
@@ -184,7 +203,6 @@ def agreement_history(agreement: Agreement, *, include_drafts: bool) -> list[dic
                 index = earlier[-1] if earlier else 0
             if versions:
                 pending[index].append((row.history_date, row.history_id, name, row))
-
     states = []
     collections: dict[str, dict] = {name: {} for name in CHILDREN}
     for version, child_rows in zip(versions, pending, strict=True):
@@ -196,42 +214,36 @@ def agreement_history(agreement: Agreement, *, include_drafts: bool) -> list[dic
         states.append(
             (version, _scalars(version, names), {n: dict(c) for n, c in collections.items()})
         )
+    return states
 
-    entries = []
-    previous = None
-    for version, scalars, children in states:
-        if not include_drafts and not scalars["is_published"]:
-            continue
-        old_scalars = previous[1] if previous else {}
-        old_children = previous[2] if previous else {n: {} for n in CHILDREN}
-        if previous is None:
-            action = "created" if version is versions[0] else "published"
-        elif old_scalars.get("is_published") != scalars["is_published"]:
-            action = "published" if scalars["is_published"] else "unpublished"
-        else:
-            action = "updated"
-        if version.history_type == "-":
-            action = "deleted"
-        changes = [
-            {"field": f, "old": old_scalars.get(f), "new": scalars[f]}
-            for f in scalars
-            if old_scalars.get(f) != scalars[f]
-        ]
-        nested = {}
-        for name in CHILDREN:
-            diff = _diff_collection(name, old_children[name], children[name])
-            if diff:
-                nested[name] = diff
-        entries.append(
-            {
-                "version": version.history_id,
-                "at": version.history_date.isoformat().replace("+00:00", "Z"),
-                "user": version.history_user.get_username() if version.history_user else None,
-                "action": action,
-                "changes": changes,
-                "collections": nested,
-            }
-        )
-        previous = (version, scalars, children)
-    entries.reverse()
-    return entries
+
+def _entry(version, scalars: dict, children: dict, previous: tuple | None, *, first) -> dict:
+    """One history entry: what changed since ``previous`` (the last entry shown)."""
+    old_scalars = previous[1] if previous else {}
+    old_children = previous[2] if previous else {n: {} for n in CHILDREN}
+    if previous is None:
+        action = "created" if version is first else "published"
+    elif old_scalars.get("is_published") != scalars["is_published"]:
+        action = "published" if scalars["is_published"] else "unpublished"
+    else:
+        action = "updated"
+    if version.history_type == "-":
+        action = "deleted"
+    changes = [
+        {"field": f, "old": old_scalars.get(f), "new": scalars[f]}
+        for f in scalars
+        if old_scalars.get(f) != scalars[f]
+    ]
+    nested = {}
+    for name in CHILDREN:
+        diff = _diff_collection(name, old_children[name], children[name])
+        if diff:
+            nested[name] = diff
+    return {
+        "version": version.history_id,
+        "at": version.history_date.isoformat().replace("+00:00", "Z"),
+        "user": version.history_user.get_username() if version.history_user else None,
+        "action": action,
+        "changes": changes,
+        "collections": nested,
+    }
