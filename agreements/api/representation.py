@@ -253,11 +253,10 @@ class _PksParameter:
     """Stands for the pks in the compiled parameters, found there by identity."""
 
 
-def _json_texts(pks: list[int], request, include_drafts: bool) -> list[tuple[int, str]]:
+def _json_texts(pks: list[int], request, include_drafts: bool, spec: Spec):
     """(pk, representation JSON text) for ``pks``, in their order."""
     if not pks:
         return []
-    spec = agreement_spec()
     sql, params, index = _representation_sql(include_drafts, spec)
     params = list(params)
     params[index] = list(pks)
@@ -285,14 +284,14 @@ def page(queryset, request, *, include_drafts: bool, limit: int, offset: int, co
 
     ``count`` (optional) returns the total, e.g. from a cache; by default it is counted.
     """
+    spec = agreement_spec()
     if use_json_path():
         total = count() if count is not None else queryset.count()
         if total <= offset:
             return total, b"[]"
         pks = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-        rows = _json_texts(pks, request, include_drafts)
+        rows = _json_texts(pks, request, include_drafts, spec)
         return total, ("[" + ",".join(text for _, text in rows) + "]").encode()
-    spec = agreement_spec()
     rows = list(
         queryset.annotate(total_count=Window(Count("pk"))).values(*values(spec), "total_count")[
             offset : offset + limit
@@ -302,20 +301,21 @@ def page(queryset, request, *, include_drafts: bool, limit: int, offset: int, co
     return total, orjson.dumps(build(rows, request, include_drafts=include_drafts, spec=spec))
 
 
-def one_json(queryset, request, *, include_drafts: bool) -> bytes | None:
-    """One agreement's representation as JSON bytes, or None."""
+def one_json(queryset, request, *, include_drafts: bool, spec: Spec | None = None):
+    """One agreement's representation as JSON bytes, or None. ``spec``: that of another
+    serializer than the API's (tests)."""
+    spec = spec or agreement_spec()
     if use_json_path():
         pks = list(queryset.values_list("pk", flat=True)[:1])
-        rows = _json_texts(pks, request, include_drafts)
+        rows = _json_texts(pks, request, include_drafts, spec)
         return rows[0][1].encode() if rows else None
-    spec = agreement_spec()
     rows = list(queryset.values(*values(spec))[:1])
     items = build(rows, request, include_drafts=include_drafts, spec=spec)
     return orjson.dumps(items[0]) if items else None
 
 
-def one(queryset, request, *, include_drafts: bool) -> dict | None:
-    text = one_json(queryset, request, include_drafts=include_drafts)
+def one(queryset, request, *, include_drafts: bool, spec: Spec | None = None) -> dict | None:
+    text = one_json(queryset, request, include_drafts=include_drafts, spec=spec)
     return orjson.loads(text) if text is not None else None
 
 
@@ -323,11 +323,11 @@ def chunk(queryset, request, *, include_drafts: bool, after_pk: int, size: int):
     """Representations of up to ``size`` agreements with pk > after_pk, in pk order, and
     the last pk (for keyset pagination in exports)."""
     queryset = queryset.order_by("pk").filter(pk__gt=after_pk)
+    spec = agreement_spec()
     if use_json_path():
         pks = list(queryset.values_list("pk", flat=True)[:size])
-        rows = _json_texts(pks, request, include_drafts)
+        rows = _json_texts(pks, request, include_drafts, spec)
         return [orjson.loads(text) for _, text in rows], (pks[-1] if pks else None)
-    spec = agreement_spec()
     rows = list(queryset.values(*values(spec))[:size])
     items = build(rows, request, include_drafts=include_drafts, spec=spec)
     return items, (rows[-1]["pk"] if rows else None)

@@ -76,9 +76,22 @@ def _path(field: serializers.Field) -> str:
     return "__".join(field.source_attrs)
 
 
-def scalar(field: serializers.Field) -> Scalar:
-    """The spec of one non-nested serializer field."""
+def _check_relations(field: serializers.Field, model: type) -> None:
+    """DRF leaves out a field whose source goes through a null relation (``party.name`` of a
+    signature without a party) unless it allows null; the fast paths would write null."""
+    for attr in field.source_attrs[:-1]:
+        relation = model._meta.get_field(attr)
+        if relation.null and not field.allow_null:
+            raise ImproperlyConfigured(
+                f"{field.field_name}: {attr} may be null; declare the field allow_null=True."
+            )
+        model = relation.related_model
+
+
+def scalar(field: serializers.Field, model: type) -> Scalar:
+    """The spec of one non-nested serializer field of a serializer of ``model``."""
     key = field.field_name
+    _check_relations(field, model)
     # A reference written as one of its fields: SlugRelatedField, PersonField, …
     slug_field = getattr(field, "slug_field", None)
     if slug_field is not None:
@@ -116,7 +129,7 @@ def children(field: serializers.ListSerializer, model: type) -> Children:
         accessor=field.source,
         parent=relation.field.name,
         ordering=tuple(ordering),
-        fields=tuple(scalar(f) for f in child.fields.values() if not f.write_only),
+        fields=tuple(scalar(f, meta.model) for f in child.fields.values() if not f.write_only),
         public_filter=tuple(getattr(meta, "public_filter", {}).items()),
     )
 
@@ -135,7 +148,7 @@ def spec_of(serializer_class: type[serializers.ModelSerializer]) -> Spec:
         elif isinstance(field, serializers.ListSerializer):
             members.append(children(field, model))
         else:
-            members.append(scalar(field))
+            members.append(scalar(field, model))
     if url is None:
         raise ImproperlyConfigured(f"{serializer_class.__name__}: no URL field.")
     return Spec(members=tuple(members), url=url)
