@@ -72,6 +72,13 @@ PLAIN_FIELDS = (
 )
 
 
+def _plain(field: serializers.Field) -> bool:
+    # A multiple choice is written as a set, not as stored.
+    return isinstance(field, PLAIN_FIELDS) and not isinstance(
+        field, serializers.MultipleChoiceField
+    )
+
+
 def _path(field: serializers.Field) -> str:
     return "__".join(field.source_attrs)
 
@@ -100,9 +107,9 @@ def scalar(field: serializers.Field, model: type) -> Scalar:
         kind = "datetime"
     elif isinstance(field, serializers.DateField):
         kind = "date"
-    elif isinstance(field, serializers.ListField):
+    elif isinstance(field, serializers.ListField) and _plain(field.child):
         kind = "list"
-    elif isinstance(field, PLAIN_FIELDS):
+    elif _plain(field):
         kind = "plain"
     else:
         raise ImproperlyConfigured(

@@ -99,18 +99,25 @@ def test_a_field_added_to_meta_fields_reaches_the_fast_path(agreements, editor):
     assert compared, "no fixture agreement has a source"
 
 
-def test_a_field_the_fast_paths_cannot_write_is_refused():
-    class Computed(AgreementSerializer):
-        extra = serializers.SerializerMethodField()
+@pytest.mark.parametrize(
+    "extra",
+    [
+        lambda: serializers.SerializerMethodField(),
+        lambda: serializers.ListField(source="signed_on", child=serializers.DateField()),
+        lambda: serializers.MultipleChoiceField(source="kind", choices=["a"]),
+        lambda: serializers.FloatField(source="pk"),
+        lambda: serializers.DateField(source="signed_on", format="%d/%m/%Y"),
+    ],
+)
+def test_a_field_the_fast_paths_cannot_write_is_refused(extra):
+    """Written otherwise than as stored (or not from the database): refused, not guessed."""
 
-        class Meta(AgreementSerializer.Meta):
-            fields = ["extra", *AgreementSerializer.Meta.fields]
+    class Meta(AgreementSerializer.Meta):
+        fields = ["extra", *AgreementSerializer.Meta.fields]
 
-        def get_extra(self, obj):
-            return 1
-
+    attrs = {"extra": extra(), "Meta": Meta, "get_extra": lambda self, obj: 1}
     with pytest.raises(ImproperlyConfigured, match="extra"):
-        spec_of(Computed)
+        spec_of(type("Computed", (AgreementSerializer,), attrs))
 
 
 def test_a_field_through_a_null_relation_must_allow_null():
