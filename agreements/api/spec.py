@@ -49,7 +49,7 @@ class Url:
     lookup_field: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: a cache key on every read
 class Spec:
     members: tuple[Scalar | Children, ...]  # every key but the URL, in the output's order
     url: Url  # the last key: it depends on the request's host
