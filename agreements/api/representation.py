@@ -1,8 +1,9 @@
 """The fast read path for agreements: plain dicts from ``.values()`` instead of a serializer
 object per row.
 
-It returns exactly what ``AgreementSerializer`` returns (a test compares the two on every
-fixture agreement, on both databases), in a fixed number of queries whatever the page size:
+It returns exactly what ``AgreementSerializer`` returns, built from the spec derived from
+that serializer (``agreements.api.spec``; a test compares the two on every fixture
+agreement, on both databases), in a fixed number of queries whatever the page size:
 
 * PostgreSQL: the count, and one page query in which each nested collection is a JSON array
   built by a correlated subquery (the shape of a hand-written JSON query, so the database
@@ -23,6 +24,7 @@ from django.db.models import (
     F,
     Func,
     JSONField,
+    Lookup,
     OuterRef,
     Subquery,
     TextField,
@@ -32,35 +34,8 @@ from django.db.models.functions import Cast, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.models import (
-    Agreement,
-    AgreementMineral,
-    AgreementParty,
-    RelatedAgreement,
-    Signature,
-    Source,
-)
-
-SCALAR_FIELDS = (
-    "slug",
-    "title",
-    "short_title",
-    "kind",
-    "status",
-    "legally_binding",
-    "announced_on",
-    "announced_on_precision",
-    "signed_on",
-    "signed_on_precision",
-    "effective_on",
-    "effective_on_precision",
-    "expires_on",
-    "expires_on_precision",
-    "terminated_on",
-    "terminated_on_precision",
-    "signed_place",
-)
-VALUES = ("pk", *SCALAR_FIELDS, "signed_country__code", "summary", "text_url", "is_published")
+from agreements.api.spec import Children, Scalar, Spec, Url, agreement_spec
+from agreements.models import Agreement
 
 
 def _date(value):
@@ -77,7 +52,13 @@ def _datetime(value: datetime.datetime | None):
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def _list(value):
+    return list(value or [])
+
+
 ZERO = datetime.timedelta(0)
+# How a value of each kind of the spec is written (None: as it is).
+WRITE = {"plain": None, "date": _date, "datetime": _datetime, "list": _list}
 
 
 def agreement_url(request, slug: str) -> str:
@@ -86,113 +67,73 @@ def agreement_url(request, slug: str) -> str:
 
 
 class _Urls:
-    """Detail URLs for one request: reversed once, then the slug (URL-safe) swapped in."""
+    """Detail URLs for one request: reversed once, then the lookup value (URL-safe, e.g. the
+    slug) swapped in."""
 
-    def __init__(self, request):
+    def __init__(self, request, url: Url):
         marker = "0-slug-0"
-        template = agreement_url(request, marker)
+        path = reverse(url.view_name, kwargs={url.lookup_field: marker})
+        template = request.build_absolute_uri(path) if request is not None else path
         self.head, self.tail = template.split(marker)
 
-    def __call__(self, slug: str) -> str:
-        return f"{self.head}{slug}{self.tail}"
+    def __call__(self, value: str) -> str:
+        return f"{self.head}{value}{self.tail}"
 
 
-def build(rows: list[dict], request, *, include_drafts: bool) -> list[dict]:
-    """Representations for ``rows`` (dicts with VALUES plus timestamps), in their order."""
+def values(spec: Spec) -> tuple[str, ...]:
+    """What ``.values()`` reads of an agreement for ``build``."""
+    return ("pk", *dict.fromkeys([*(s.path for s in spec.scalars), spec.url.lookup_field]))
+
+
+def _rows_maker(fields: tuple[Scalar, ...]):
+    """A function from a tuple of values (the fields' paths, in order) to the row's dict."""
+    keys = tuple(f.key for f in fields)
+    writers = tuple(WRITE[f.kind] for f in fields)
+    if not any(writers):
+        return lambda row: dict(zip(keys, row, strict=True))
+    return lambda row: {
+        key: (write(value) if write else value)
+        for key, write, value in zip(keys, writers, row, strict=True)
+    }
+
+
+def _collection(child: Children, ids: list[int], include_drafts: bool) -> dict[int, list]:
+    """The nested rows of ``child`` of the agreements ``ids``, per agreement, in one query."""
+    parent_id = child.model._meta.get_field(child.parent).attname
+    rows = child.model._default_manager.filter(**{f"{parent_id}__in": ids})
+    if not include_drafts:
+        rows = rows.filter(**dict(child.public_filter))
+    make = _rows_maker(child.fields)
+    out = defaultdict(list)
+    for parent, *row in rows.order_by(*child.ordering).values_list(
+        parent_id, *(f.path for f in child.fields)
+    ):
+        out[parent].append(make(row))
+    return out
+
+
+def build(rows: list[dict], request, *, include_drafts: bool, spec: Spec) -> list[dict]:
+    """Representations for ``rows`` (dicts with ``values(spec)``), in their order."""
     ids = [r["pk"] for r in rows]
     if not ids:
         return []
-    parties = defaultdict(list)
-    for p in (
-        AgreementParty.objects.filter(agreement_id__in=ids)
-        .order_by("party__code", "id")
-        .values_list(
-            "agreement_id", "party__code", "party__name", "signed_on", "ratified_on", "withdrawn_on"
-        )
-    ):
-        parties[p[0]].append(
-            {
-                "party": p[1],
-                "party_name": p[2],
-                "signed_on": _date(p[3]),
-                "ratified_on": _date(p[4]),
-                "withdrawn_on": _date(p[5]),
-            }
-        )
-    signatures = defaultdict(list)
-    for s in (
-        Signature.objects.filter(agreement_id__in=ids)
-        .order_by("role", "id")
-        .values_list(
-            "agreement_id",
-            "person__slug",
-            "person__name",
-            "party__code",
-            "office",
-            "role",
-            "signed_on",
-        )
-    ):
-        signatures[s[0]].append(
-            {
-                "person": s[1],
-                "person_name": s[2],
-                "party": s[3],
-                "office": s[4],
-                "role": s[5],
-                "signed_on": _date(s[6]),
-            }
-        )
-    minerals = defaultdict(list)
-    for m in (
-        AgreementMineral.objects.filter(agreement_id__in=ids)
-        .order_by("mineral__name", "id")
-        .values_list("agreement_id", "mineral__slug", "mineral__name", "stages", "note")
-    ):
-        minerals[m[0]].append(
-            {"mineral": m[1], "mineral_name": m[2], "stages": list(m[3] or []), "note": m[4]}
-        )
-    sources = defaultdict(list)
-    for s in (
-        Source.objects.filter(agreement_id__in=ids)
-        .order_by("id")
-        .values_list("agreement_id", "url", "title", "publisher", "published_on", "kind")
-    ):
-        sources[s[0]].append(
-            {
-                "url": s[1],
-                "title": s[2],
-                "publisher": s[3],
-                "published_on": _date(s[4]),
-                "kind": s[5],
-            }
-        )
-    related = defaultdict(list)
-    links = RelatedAgreement.objects.filter(from_agreement_id__in=ids).order_by("id")
-    if not include_drafts:
-        links = links.filter(to_agreement__is_published=True)
-    for r in links.values_list("from_agreement_id", "to_agreement__slug", "kind"):
-        related[r[0]].append({"agreement": r[1], "kind": r[2]})
-
+    nested = {c.key: _collection(c, ids, include_drafts) for c in spec.children}
+    plan = [
+        (m.key, None, None) if isinstance(m, Children) else (m.key, m.path, WRITE[m.kind])
+        for m in spec.members
+    ]
+    url = _Urls(request, spec.url)
     out = []
-    url = _Urls(request)
     for row in rows:
         pk = row["pk"]
-        item = {f: row[f] for f in SCALAR_FIELDS}
-        for f in ("announced_on", "signed_on", "effective_on", "expires_on", "terminated_on"):
-            item[f] = _date(item[f])
-        item["signed_country"] = row["signed_country__code"]
-        item["summary"] = row["summary"]
-        item["text_url"] = row["text_url"]
-        item["is_published"] = row["is_published"]
-        item["parties"] = parties.get(pk, [])
-        item["signatures"] = signatures.get(pk, [])
-        item["minerals"] = minerals.get(pk, [])
-        item["sources"] = sources.get(pk, [])
-        item["related"] = related.get(pk, [])
-        item["created_at"] = _datetime(row["created_at"])
-        item["updated_at"] = _datetime(row["updated_at"])
-        item["url"] = url(row["slug"])
+        item = {}
+        for key, path, write in plan:
+            if path is None:
+                item[key] = nested[key].get(pk, [])
+            else:
+                value = row[path]
+                item[key] = write(value) if write is not None else value
+        item[spec.url.key] = url(row[spec.url.lookup_field])
         out.append(item)
     return out
 
@@ -252,107 +193,85 @@ def _children(queryset, parent: str, order, **fields):
     )
 
 
-def _representation(include_drafts: bool) -> JSONBuildObject:
-    """The agreement representation but its URL as one SQL expression (same keys, order and
-    formats as AgreementSerializer)."""
-    related = RelatedAgreement.objects.filter(from_agreement=OuterRef("pk"))
+def _json_value(scalar: Scalar):
+    return IsoTimestamp(scalar.path) if scalar.kind == "datetime" else F(scalar.path)
+
+
+def _json_member(member: Scalar | Children, include_drafts: bool):
+    if isinstance(member, Scalar):
+        return _json_value(member)
+    rows = member.model._default_manager.filter(**{member.parent: OuterRef("pk")})
     if not include_drafts:
-        related = related.filter(to_agreement__is_published=True)
-    return JSONBuildObject(
-        **{f: F(f) for f in SCALAR_FIELDS},
-        signed_country=F("signed_country__code"),
-        summary=F("summary"),
-        text_url=F("text_url"),
-        is_published=F("is_published"),
-        parties=_children(
-            AgreementParty.objects.filter(agreement=OuterRef("pk")),
-            "agreement",
-            ("party__code", "id"),
-            party="party__code",
-            party_name="party__name",
-            signed_on="signed_on",
-            ratified_on="ratified_on",
-            withdrawn_on="withdrawn_on",
-        ),
-        signatures=_children(
-            Signature.objects.filter(agreement=OuterRef("pk")),
-            "agreement",
-            ("role", "id"),
-            person="person__slug",
-            person_name="person__name",
-            party="party__code",
-            office="office",
-            role="role",
-            signed_on="signed_on",
-        ),
-        minerals=_children(
-            AgreementMineral.objects.filter(agreement=OuterRef("pk")),
-            "agreement",
-            ("mineral__name", "id"),
-            mineral="mineral__slug",
-            mineral_name="mineral__name",
-            stages="stages",
-            note="note",
-        ),
-        sources=_children(
-            Source.objects.filter(agreement=OuterRef("pk")),
-            "agreement",
-            ("id",),
-            url="url",
-            title="title",
-            publisher="publisher",
-            published_on="published_on",
-            kind="kind",
-        ),
-        related=_children(
-            related, "from_agreement", ("id",), agreement="to_agreement__slug", kind="kind"
-        ),
-        created_at=IsoTimestamp("created_at"),
-        updated_at=IsoTimestamp("updated_at"),
-    )
+        rows = rows.filter(**dict(member.public_filter))
+    fields = {f.key: _json_value(f) for f in member.fields}
+    return _children(rows, member.parent, member.ordering, **fields)
 
 
-_SQL: dict[bool, tuple[str, tuple]] = {}
+def _representation(include_drafts: bool, spec: Spec) -> JSONBuildObject:
+    """The agreement representation but its URL as one SQL expression (same keys, order and
+    formats as the serializer ``spec`` is derived from)."""
+    return JSONBuildObject(**{m.key: _json_member(m, include_drafts) for m in spec.members})
 
 
-def _representation_sql(include_drafts: bool) -> tuple[str, tuple]:
-    """SELECT pk, slug, representation FROM agreements, compiled once per process: building
-    the expression costs more than running it, and it never changes."""
-    if include_drafts not in _SQL:
-        sentinel = -7_000_000_001
+class AnyOf(Lookup):
+    """``lhs = ANY(%s)``: one array parameter however many values it holds, so the compiled
+    SQL stays the same from call to call. Used as an expression, not registered."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+_SQL: dict[tuple[bool, Spec], tuple[str, tuple, int]] = {}
+
+
+def _representation_sql(include_drafts: bool, spec: Spec) -> tuple[str, tuple, int]:
+    """SELECT pk, URL lookup value, representation FROM agreements WHERE pk = ANY(pks):
+    the SQL, its parameters and the index of the pks' parameter. Compiled once per process:
+    building the expression costs more than running it, and it never changes."""
+    key = (include_drafts, spec)
+    if key not in _SQL:
+        pks = _PksParameter()
         query = (
             Agreement.objects.order_by()
-            .annotate(representation_json=Cast(_representation(include_drafts), TextField()))
-            .filter(pk=sentinel)
-            .values_list("pk", "slug", "representation_json")
+            .annotate(representation_json=Cast(_representation(*key), TextField()))
+            .filter(AnyOf(F("pk"), pks))
+            .values_list("pk", spec.url.lookup_field, "representation_json")
             .query
         )
         sql, params = query.sql_with_params()
-        # The outer WHERE is the last one and holds only the sentinel: swap it for ANY(%s).
-        head, where = sql.rsplit(" WHERE ", 1)
-        assert params[-1] == sentinel and where.count("%s") == 1, where
-        table = connection.ops.quote_name(Agreement._meta.db_table)
-        column = connection.ops.quote_name("id")
-        _SQL[include_drafts] = (f"{head} WHERE {table}.{column} = ANY(%s)", tuple(params[:-1]))
-    return _SQL[include_drafts]
+        [index] = [i for i, param in enumerate(params) if param is pks]
+        _SQL[key] = (sql, tuple(params), index)
+    return _SQL[key]
 
 
-def _json_texts(pks: list[int], request, include_drafts: bool) -> list[tuple[int, str]]:
+class _PksParameter:
+    """Stands for the pks in the compiled parameters, found there by identity."""
+
+
+def _json_texts(pks: list[int], request, include_drafts: bool, spec: Spec):
     """(pk, representation JSON text) for ``pks``, in their order."""
     if not pks:
         return []
-    sql, params = _representation_sql(include_drafts)
+    sql, params, index = _representation_sql(include_drafts, spec)
+    params = list(params)
+    params[index] = list(pks)
     # Raw SQL bypasses the router: ask it, so the read goes where the request's reads go.
     with connections[router.db_for_read(Agreement)].cursor() as cursor:
-        cursor.execute(sql, (*params, list(pks)))
-        found = {pk: (slug, text) for pk, slug, text in cursor.fetchall()}
-    url = _Urls(request)
+        cursor.execute(sql, params)
+        found = {pk: (lookup, text) for pk, lookup, text in cursor.fetchall()}
+    url = _Urls(request, spec.url)
+    key = orjson.dumps(spec.url.key).decode()
     out = []
     for pk in pks:
         if pk in found:
-            slug, text = found[pk]
+            lookup, text = found[pk]
             # The URL depends on the request's host; it is the last key of the object.
-            out.append((pk, f'{text[:-1]}, "url" : {orjson.dumps(url(slug)).decode()}}}'))
+            out.append((pk, f"{text[:-1]}, {key} : {orjson.dumps(url(lookup)).decode()}}}"))
     return out
 
 
@@ -365,35 +284,38 @@ def page(queryset, request, *, include_drafts: bool, limit: int, offset: int, co
 
     ``count`` (optional) returns the total, e.g. from a cache; by default it is counted.
     """
+    spec = agreement_spec()
     if use_json_path():
         total = count() if count is not None else queryset.count()
         if total <= offset:
             return total, b"[]"
         pks = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-        rows = _json_texts(pks, request, include_drafts)
+        rows = _json_texts(pks, request, include_drafts, spec)
         return total, ("[" + ",".join(text for _, text in rows) + "]").encode()
     rows = list(
-        queryset.annotate(total_count=Window(Count("pk"))).values(
-            *VALUES, "created_at", "updated_at", "total_count"
-        )[offset : offset + limit]
+        queryset.annotate(total_count=Window(Count("pk"))).values(*values(spec), "total_count")[
+            offset : offset + limit
+        ]
     )
     total = rows[0]["total_count"] if rows else (queryset.count() if offset else 0)
-    return total, orjson.dumps(build(rows, request, include_drafts=include_drafts))
+    return total, orjson.dumps(build(rows, request, include_drafts=include_drafts, spec=spec))
 
 
-def one_json(queryset, request, *, include_drafts: bool) -> bytes | None:
-    """One agreement's representation as JSON bytes, or None."""
+def one_json(queryset, request, *, include_drafts: bool, spec: Spec | None = None):
+    """One agreement's representation as JSON bytes, or None. ``spec``: that of another
+    serializer than the API's (tests)."""
+    spec = spec or agreement_spec()
     if use_json_path():
         pks = list(queryset.values_list("pk", flat=True)[:1])
-        rows = _json_texts(pks, request, include_drafts)
+        rows = _json_texts(pks, request, include_drafts, spec)
         return rows[0][1].encode() if rows else None
-    rows = list(queryset.values(*VALUES, "created_at", "updated_at")[:1])
-    items = build(rows, request, include_drafts=include_drafts)
+    rows = list(queryset.values(*values(spec))[:1])
+    items = build(rows, request, include_drafts=include_drafts, spec=spec)
     return orjson.dumps(items[0]) if items else None
 
 
-def one(queryset, request, *, include_drafts: bool) -> dict | None:
-    text = one_json(queryset, request, include_drafts=include_drafts)
+def one(queryset, request, *, include_drafts: bool, spec: Spec | None = None) -> dict | None:
+    text = one_json(queryset, request, include_drafts=include_drafts, spec=spec)
     return orjson.loads(text) if text is not None else None
 
 
@@ -401,10 +323,11 @@ def chunk(queryset, request, *, include_drafts: bool, after_pk: int, size: int):
     """Representations of up to ``size`` agreements with pk > after_pk, in pk order, and
     the last pk (for keyset pagination in exports)."""
     queryset = queryset.order_by("pk").filter(pk__gt=after_pk)
+    spec = agreement_spec()
     if use_json_path():
         pks = list(queryset.values_list("pk", flat=True)[:size])
-        rows = _json_texts(pks, request, include_drafts)
+        rows = _json_texts(pks, request, include_drafts, spec)
         return [orjson.loads(text) for _, text in rows], (pks[-1] if pks else None)
-    rows = list(queryset.values(*VALUES, "created_at", "updated_at")[:size])
-    items = build(rows, request, include_drafts=include_drafts)
+    rows = list(queryset.values(*values(spec))[:size])
+    items = build(rows, request, include_drafts=include_drafts, spec=spec)
     return items, (rows[-1]["pk"] if rows else None)

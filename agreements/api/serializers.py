@@ -74,6 +74,7 @@ class AgreementPartySerializer(StrictTypesMixin, ModelCleanMixin, serializers.Mo
     class Meta:
         model = AgreementParty
         fields = ["party", "party_name", "signed_on", "ratified_on", "withdrawn_on"]
+        ordering = ["party__code", "id"]  # of an agreement's rows, wherever they are read
 
 
 @extend_schema_field(
@@ -91,8 +92,10 @@ class PersonField(serializers.Field):
         "max_length": "Ensure this field has no more than 200 characters.",
     }
 
+    slug_field = "slug"  # how it reads (agreements.api.spec uses it too)
+
     def to_representation(self, value):
-        return value.slug
+        return getattr(value, self.slug_field)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -119,6 +122,7 @@ class SignatureSerializer(StrictTypesMixin, ModelCleanMixin, serializers.ModelSe
     class Meta:
         model = Signature
         fields = ["person", "person_name", "party", "office", "role", "signed_on"]
+        ordering = ["role", "id"]
 
 
 class AgreementMineralSerializer(StrictTypesMixin, serializers.ModelSerializer):
@@ -137,6 +141,7 @@ class AgreementMineralSerializer(StrictTypesMixin, serializers.ModelSerializer):
     class Meta:
         model = AgreementMineral
         fields = ["mineral", "mineral_name", "stages", "note"]
+        ordering = ["mineral__name", "id"]
 
     def validate_stages(self, value):
         if len(set(value)) != len(value):
@@ -150,6 +155,7 @@ class SourceSerializer(StrictTypesMixin, serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["url", "title", "publisher", "published_on", "kind"]
+        ordering = ["id"]
 
 
 class RelatedAgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
@@ -163,6 +169,9 @@ class RelatedAgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
     class Meta:
         model = RelatedAgreement
         fields = ["agreement", "kind"]
+        ordering = ["id"]
+        # Readers who may not see drafts do not see links to them either.
+        public_filter = {"to_agreement__is_published": True}
 
 
 COLLECTION_MODELS = {

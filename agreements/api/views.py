@@ -22,14 +22,13 @@ from agreements.api.serializers import (
     PartySerializer,
     PersonSerializer,
 )
+from agreements.api.spec import agreement_spec, prefetches, select_related
 from agreements.drafting.views import DraftFromTextMixin
 from agreements.models import (
     Agreement,
-    AgreementMineral,
     AgreementParty,
     Party,
     Person,
-    RelatedAgreement,
     Signature,
 )
 from agreements.sync.changelog import lock_writes, revision_scope
@@ -50,32 +49,11 @@ from minerals.models import Mineral
 
 def agreement_queryset(user):
     """Visible agreements with everything the representation needs, in a fixed number of queries."""
-    related = RelatedAgreement.objects.select_related("to_agreement").order_by("id")
-    if not can_view_drafts(user):
-        related = related.filter(to_agreement__is_published=True)
+    spec = agreement_spec()
     return (
         Agreement.objects.visible_to(user)
-        .select_related("signed_country")
-        .prefetch_related(
-            Prefetch(
-                "agreement_parties",
-                queryset=AgreementParty.objects.select_related("party").order_by(
-                    "party__code", "id"
-                ),
-            ),
-            Prefetch(
-                "signatures",
-                queryset=Signature.objects.select_related("person", "party").order_by("role", "id"),
-            ),
-            Prefetch(
-                "agreement_minerals",
-                queryset=AgreementMineral.objects.select_related("mineral").order_by(
-                    "mineral__name", "id"
-                ),
-            ),
-            "sources",
-            Prefetch("related_links", queryset=related),
-        )
+        .select_related(*select_related(spec))
+        .prefetch_related(*prefetches(spec, include_drafts=can_view_drafts(user)))
     )
 
 
