@@ -64,6 +64,10 @@ VAGUE_RE = re.compile(
 )
 RANGE_BEFORE_RE = re.compile(r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|—|−|&)\s*$")
 RANGE_AFTER_RE = re.compile(r"^\s*(?:and|to|-|–|—|−|&)\s*\d")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+#: "on Wednesday and Thursday", "Monday to Wednesday": two days, neither the signing's.
+WEEKDAY_RANGE_AFTER_RE = re.compile(rf"^\s*(?:and|to|through|-|–|—|&)\s*(?:on\s+)?{_WEEKDAY}\b")
+WEEKDAY_RANGE_BEFORE_RE = re.compile(rf"\b{_WEEKDAY}\s*(?:and|to|through|-|–|—|&)\s*(?:on\s+)?$")
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,11 @@ def find_dates(text: str, start: int, end: int, published_on: dt.date) -> list[D
             if not m.group("weekday")[:1].isupper():
                 continue  # a bare weekday is a date only when written as one
             s = m.start("weekday") if word.startswith("on") else m.start()
+            if WEEKDAY_RANGE_AFTER_RE.match(chunk, m.end()) or WEEKDAY_RANGE_BEFORE_RE.search(
+                chunk[max(0, m.start() - 20) : m.start()]
+            ):
+                add(s, m.end(), None, relative=True)  # a span of days names no one day
+                continue
             add(s, m.end(), value, relative=True)
         elif word == "yesterday":
             add(m.start(), m.end(), published_on - dt.timedelta(days=1), relative=True)

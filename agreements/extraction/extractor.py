@@ -1042,7 +1042,7 @@ REPORTED_RE = re.compile(
 VAGUE_DATE_RE = re.compile(r"\b(?:" + _MONTHS_RE + r"|(?:19|20)\d\d)\b|\b[Ll]ast\s+\w+|\brecent")
 #: What a lead that dates the signing reports: a meeting, an agreement, a signing.
 LEAD_EVENT_RE = re.compile(
-    r"\b(?:agreed|met|held|hosted|visit(?:ed)?|talks|summit|meeting|entered|signed|signing|"
+    r"\b(?:agreed|met|held|hosted|talks|summit|meeting|entered|signed|signing|"
     r"concluded|launched|adopted|endorsed|inked|sealed)\b",
     re.IGNORECASE,
 )
@@ -1052,6 +1052,12 @@ LEAD_REPORT_RE = re.compile(
 )
 #: How many body sentences make the lead.
 LEAD_SENTENCES = 3
+#: A visit or event of several days names no single day for a signing during it.
+MULTI_DAY_RE = re.compile(
+    r"\b(?:two|three|four|five|six|seven|2|3|4|5|6|7)[- ]days?\b|\bweek-long\b|"
+    r"\b(?:state|official|working)\s+visit\b",
+    re.IGNORECASE,
+)
 #: The lead's date stands for an undated signing only when it is this recent.
 LEAD_DAYS = 7
 
@@ -1071,21 +1077,29 @@ def _undated_signing_date(
         return None, None
     if any(VAGUE_DATE_RE.search(e.sentence.text) for e in past if not e.sentence.is_headline):
         return None, None
+    if any(
+        find_dates(ctx.text, e.sentence.start, e.sentence.end, ctx.published_on)
+        for e in past
+        if not e.sentence.is_headline
+    ):
+        return None, None  # the signing's own sentence is dated, and that date was refused
     lead = [s for s in ctx.sentences if not s.is_headline and not ctx.is_quoted(s)][:LEAD_SENTENCES]
     for s in lead:
         if BACKGROUND_TIME_RE.search(s.text) and _background_time(ctx, s.text):
             return None, None
         if LEAD_REPORT_RE.search(s.text):
             return None, None  # the lead dates an announcement, not the signing
-        if len(s.text.split()) < LEAD_MIN_WORDS or not LEAD_EVENT_RE.search(s.text):
+        if len(s.text.split()) < LEAD_MIN_WORDS:
             continue  # a dateline or "Date published: 6 April 2023", not an account
+        if not LEAD_EVENT_RE.search(s.text) or MULTI_DAY_RE.search(s.text):
+            return None, None  # the lead is the first account: it tells of no single event
         dates = [
             d
             for d in find_dates(ctx.text, s.start, s.end, ctx.published_on)
             if _may_date_signing(ctx, s, d)
         ]
         if not dates:
-            continue
+            return None, None  # the first account of the lead does not date it
         values = {d.value for d in dates}
         if len(values) != 1 or None in values:
             return None, None
@@ -1154,6 +1168,59 @@ def _may_date_signing(ctx: _Context, s: Sentence, d: DateMention) -> bool:
     )
 
 
+#: A signing dated this many days before the release is background to its news ("the
+#: MoU signed on 12 June 2019"), not the signing it reports.
+SIGNING_AGE_DAYS = 90
+#: Verbs of another event or of the report: a date on their side of the sentence is
+#: theirs ("the MoU, signed by the ministers, follows the dialogue held on 3 March",
+#: "the Cabinet approved on Wednesday the MoU signed ...", "signed in September and
+#: announced on Thursday"). Participles of a meeting ("a ceremony held on Monday") are
+#: not among them: the signing's occasion dates it.
+OTHER_EVENT_VERB_RE = re.compile(
+    r"\b(?:approv(?:ed|es)|welcom(?:ed|es)|apprised|launch(?:ed|es)|adopted|reviewed|"
+    r"discussed|announc(?:ed|es)|released|publish(?:ed|es)|visit(?:ed|s)|arrived|began|begins|"
+    r"opened|opens|started|starts|follow(?:ed|s)|renewed|extended|ratified|marked|marks|"
+    r"said|says|stated|told|noted|hailed|praised|unveiled|presented|received|took\s+effect|"
+    r"(?:entered|came|comes|enters)\s+into\s+(?:force|effect))\b",
+    re.IGNORECASE,
+)
+#: ", which opened on Tuesday" closing the sentence: a clause about something else.
+TRAILING_SIDE_CLAUSE_RE = re.compile(r",\s*(?:who|which)\b[^,;:]{1,160}$")
+
+
+#: "the MoU signed between ...", "the memorandum (MoU), signed by ...": "signed" modifies
+#: the instrument named just before it, in a sentence whose own verb is another.
+REDUCED_RELATIVE_RE = re.compile(
+    r"\b(?:the|this|that|these|those|an?)\s+(?:[\w’'-]+\s+){0,8}?"
+    r"(?:memorand(?:um|a)|MoUs?|MOUs?|MoCs?|agreements?|declarations?|statements?|"
+    r"arrangements?|framework|road ?map|documents?|deals?|accords?|treaty|protocol|letter)"
+    r"(?:\s*\([^()]{1,40}\))?\s*,?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _date_of_other_event(ctx: _Context, ev: SignEvent, d: DateMention) -> bool:
+    """Whether the words between the signing verb and date ``d`` tie the date to another
+    event or to the report (``OTHER_EVENT_VERB_RE``, a trailing side clause), or the date
+    comes before an instrument that "signed" only modifies ("apprised on Wednesday of the
+    MoU signed between ...")."""
+    s = ev.sentence
+    lo, hi = (d.end, ev.verb_start) if d.end <= ev.verb_start else (ev.verb_end, d.start)
+    if OTHER_EVENT_VERB_RE.search(ctx.text, lo, hi):
+        return True
+    if d.end <= ev.verb_start and ctx.text[ev.verb_start : ev.verb_end].lower() == "signed":
+        rel = REDUCED_RELATIVE_RE.search(ctx.text[max(d.end, ev.verb_start - 120) : ev.verb_start])
+        if rel and not re.search(
+            r"\b(?:is|are|was|were|be|been|being|has|have|had)\b", rel.group(), re.IGNORECASE
+        ):
+            return True
+    if d.start > ev.verb_end:
+        side = TRAILING_SIDE_CLAUSE_RE.search(ctx.text, ev.verb_end, s.end)
+        if side and side.start() <= d.start and not SIGN_RE.search(side.group()):
+            return True
+    return False
+
+
 def extract_signing_date(
     ctx: _Context, events: list[SignEvent]
 ) -> tuple[dt.date | None, DateMention | None, SignEvent | None]:
@@ -1165,7 +1232,11 @@ def extract_signing_date(
         key = (s.start, s.end)
         if key not in ctx.dates:
             ctx.dates[key] = find_dates(ctx.text, s.start, s.end, ctx.published_on)
-        dates = [d for d in ctx.dates[key] if _may_date_signing(ctx, s, d)]
+        dates = [
+            d
+            for d in ctx.dates[key]
+            if _may_date_signing(ctx, s, d) and not _date_of_other_event(ctx, ev, d)
+        ]
         if not dates and not ctx.dates[key] and SAME_DAY_RE.search(s.text):
             # "a ceremony was held the same day": the last day named in the sentences
             # just before
@@ -1181,6 +1252,8 @@ def extract_signing_date(
             continue
         if nearest.value > ctx.published_on:
             continue
+        if (ctx.published_on - nearest.value).days > SIGNING_AGE_DAYS:
+            continue  # an older signing the news refers to
         best.append((ev, nearest))
     if not best:
         if ambiguous:
@@ -1416,7 +1489,15 @@ def _local_penalty(ctx: _Context, s: Sentence, parties: list[str], start: int, e
     before = re.sub(r",\s*who\b[^,;:]*,\s*$", " ", before)
     if MENTION_ONLY_RE.search(before[-60:]):
         penalty -= 1.0
+    if OTHER_DEAL_AFTER_RE.match(ctx.text, end, min(s.end, end + 40)):
+        penalty -= 3.0  # "Australia signed a similar agreement with Japan"
     return penalty
+
+
+#: "signed a similar agreement", "signed another memorandum": some other deal.
+OTHER_DEAL_AFTER_RE = re.compile(
+    r"\s+(?:(?:a|an)\s+)?(?:similar|separate|another|other)\b", re.IGNORECASE
+)
 
 
 #: "US ambassador to Mexico": a country in someone's office, not a party to another deal.

@@ -1408,3 +1408,82 @@ def test_the_two_ministers_signed(vocab):
         (s[0], s[1]) for s in signers(run(vocab, text, dt.date(2025, 1, 15))) if s[3] == "signatory"
     }
     assert got == {("Aurora Williams", "CL"), ("Ken Saito", "JP")}
+
+
+# -- dates that belong to something else (issue 14, second pass) --------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a signing months before the news is background to it
+        "Building on the MoU signed on 12 June 2019, India and Australia today launched a "
+        "critical minerals roadmap.",
+        "Since the MoU was signed on 4 June 2020, the two countries have held three dialogues.",
+        # another event's verb stands between the signing and the date
+        "The MoU, signed by the two ministers, follows the first ministerial dialogue held on "
+        "3 March in Canberra.",
+        "The agreement was signed in New Delhi and announced on Thursday.",
+        "Today marks one year since India and Australia signed an MoU on critical minerals.",
+        # a side clause closing the sentence
+        "The two countries signed an MoU on critical minerals on the sidelines of the summit, "
+        "which opened on Tuesday.",
+        # "signed" modifies the instrument; the date is the main verb's
+        "The Union Cabinet was apprised on Wednesday of the MoU signed between India and "
+        "Australia.",
+        "The ministers, meeting on Thursday, welcomed the MoU signed by the two agencies.",
+        # some other deal
+        "India and Australia signed an MoU on critical minerals. Australia signed a similar "
+        "agreement with Japan on 2 October.",
+        # two days
+        "During his visit to New Delhi on Wednesday and Thursday, the minister signed an MoU "
+        "on critical minerals.",
+    ],
+)
+def test_dates_of_other_events_do_not_date_the_signing(vocab, body):
+    text = "India and Australia sign critical minerals MoU\n" + body + "\n"
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_on"] is None
+
+
+@pytest.mark.parametrize(
+    "body, day",
+    [
+        ("The MoU signed on Thursday builds on the joint statement of 10 March 2022.", "10-03"),
+        (
+            "The memorandum, signed on 30 September at the embassy, was published on Thursday.",
+            "09-30",
+        ),
+        (
+            "India and Australia on Thursday signed an MoU on critical minerals, a year after "
+            "signing a joint statement on 4 October 2023.",
+            "10-03",
+        ),
+        (
+            "The ministers met in Canberra on Tuesday and signed an MoU on critical minerals.",
+            "10-01",
+        ),
+        ("The MoU, which was signed on Tuesday, covers lithium and cobalt.", "10-01"),
+    ],
+)
+def test_dates_in_the_signing_clause_still_date_it(vocab, body, day):
+    text = "India and Australia sign critical minerals MoU\n" + body + "\n"
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_on"] == "2024-" + day
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # the first account of the lead is undated: a later sentence's day is not the lead's
+        "The MoU was signed by the two ministers in New Delhi.\n"
+        "The minister met Prime Minister Modi on Wednesday.\n",
+        # a visit of several days names no single day
+        "On Tuesday, the minister arrived in New Delhi for a three-day visit.\n",
+    ],
+)
+def test_the_lead_dates_an_undated_signing_only_from_its_first_account(vocab, lead):
+    text = (
+        "India and Australia sign critical minerals MoU\n"
+        + lead
+        + "The two countries signed an MoU on critical minerals.\n"
+    )
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_on"] is None
