@@ -1641,12 +1641,79 @@ def extract_kind(
     return _kind_of(phrase), (start, end), min(0.95, 0.5 + score / 10), phrase
 
 
-#: Wording that puts minerals in the background rather than in the agreement.
+#: Wording that puts a whole sentence's minerals with an earlier deal.
 MINERAL_BACKGROUND_RE = re.compile(
-    r"\b(?:imported from|dominated by|reliance on|rely on|produces?|producer|deposits|"
-    r"reserves|previous(?:ly)?|last year|earlier this year)\b",
+    r"\b(?:previous(?:ly)?|last year|earlier this year)\b",
     re.IGNORECASE,
 )
+#: Wording that puts the minerals of its clause in the background: a country's endowment
+#: or output, the market, what minerals are for ("Peru is rich in copper", "China
+#: dominates the processing of graphite", "lithium is essential for batteries").
+MINERAL_ENDOWMENT_RE = re.compile(
+    r"\b(?:imported from|imports? of|exports? of|dominat\w*|relian(?:ce|t) on|rel(?:y|ies) on|"
+    r"produces|producers?|deposits|reserves?|rich in|rich deposits|endowed|endowment|boasts?|"
+    r"abundant|home to|known for|world[’']s|(?:per ?cent|%) of|largest|demand for|prices?|"
+    r"markets?)\b",
+    re.IGNORECASE,
+)
+#: How far either side of a mineral its clause is looked for.
+CLAUSE_REACH = 300
+#: How far before a mineral its clause's endowment wording may be.
+ENDOWMENT_REACH = 80
+#: "lithium and cobalt are essential for batteries", "rare earths play a key role in":
+#: what the minerals are for, said after them.
+MINERAL_IMPORTANCE_AFTER_RE = re.compile(
+    r"\b(?:is|are|was|were|remains?|becomes?)\s+(?:\w+\s+){0,2}(?:essential|vital|crucial|"
+    r"critical|key|indispensable|important|needed|used)\b|\bplays?\s+an?\s+(?:\w+\s+){0,2}role\b",
+    re.IGNORECASE,
+)
+#: Where a clause ends inside a sentence: ", which ...", "because ...", "; ...".
+CLAUSE_BOUNDARY_RE = re.compile(
+    r"[;:()]|,\s*(?:of which|in which|which|who|whose|where|while|whereas|although|as|since)\b|"
+    r"\b(?:because|although|whereas|given that)\b",
+    re.IGNORECASE,
+)
+
+
+def _mineral_in_background(text: str, start: int, end: int) -> bool:
+    """Whether the clause of ``text`` around the mineral at ``start:end`` (bounded by
+    ``CLAUSE_BOUNDARY_RE``) tells of a country's endowment or the market just before it
+    ("Australia, which holds large reserves of nickel") or of what it is for after it."""
+    lo, hi = max(0, start - CLAUSE_REACH), min(len(text), end + CLAUSE_REACH)
+    for b in CLAUSE_BOUNDARY_RE.finditer(text, lo, hi):
+        if b.end() <= start:
+            lo = b.start()
+        elif b.start() >= end:
+            hi = b.start()
+            break
+    return bool(
+        MINERAL_ENDOWMENT_RE.search(text, max(lo, start - ENDOWMENT_REACH), start)
+        or MINERAL_IMPORTANCE_AFTER_RE.search(text, end, hi)
+    )
+
+
+#: Words spelt like a mineral used otherwise: "will lead to", "iron out", "silver lining".
+NOT_MINERAL_AFTER_RE = re.compile(
+    r"\s+(?:out\b|lining\b|jubilee\b|to\b|by\b|the\b|a\b|an\b|efforts?\b|delegations?\b|"
+    r"the way\b)",
+    re.IGNORECASE,
+)
+NOT_MINERAL_BEFORE_RE = re.compile(
+    r"\b(?:will|would|to|can|could|may|might|shall|should|must|help|helps|also|which|that|"
+    r"who|and|not)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _other_sense(text: str, start: int, end: int, word: str) -> bool:
+    """ "lead", "iron", "silver" used as a verb or in an idiom, not as the metal."""
+    if word.lower() not in {"lead", "iron", "silver", "tin"}:
+        return False
+    if NOT_MINERAL_AFTER_RE.match(text, end):
+        return True
+    return word.lower() == "lead" and bool(
+        NOT_MINERAL_BEFORE_RE.search(text[max(0, start - 12) : start])
+    )
 
 
 def _about_other_deal(ctx: _Context, s: Sentence, parties: list[str]) -> bool:
@@ -1694,6 +1761,15 @@ SUBJECT_WORDS_RE = re.compile(
 )
 
 
+#: What the parties will do together: "the two sides will cooperate in the processing of
+#: lithium", "areas of cooperation include rare earths".
+SCOPE_RE = re.compile(
+    r"\b(?:will|shall|to)\s+(?:\w+\s+){0,2}(?:co-?operat\w*|collaborat\w*|work\s+(?:together|"
+    r"jointly))\b|\bareas?\s+of\s+(?:co-?operation|collaboration)\b",
+    re.IGNORECASE,
+)
+
+
 def extract_minerals(
     ctx: _Context, parties: list[str], events: list[SignEvent]
 ) -> tuple[list[dict[str, Any]], dict[str, list[Evidence]]]:
@@ -1716,6 +1792,7 @@ def extract_minerals(
             KIND_RE.search(s.text)
             or SIGN_RE.search(s.text)
             or re.search(r"\bfocus\w*\b", s.text, re.IGNORECASE)
+            or SCOPE_RE.search(s.text)
             or (
                 # "X and Y agreed to enhance cooperation on supply chains of tin, nickel"
                 re.search(r"\bagreed\b", s.text)
@@ -1738,6 +1815,10 @@ def extract_minerals(
             slug = ctx.vocab.mineral_slug(m.group())
             if slug is None:
                 continue
+            if _other_sense(ctx.text, start, end, m.group()):
+                continue
+            if _mineral_in_background(s.text, m.start(), m.end()):
+                continue  # "Australia, which holds large reserves of nickel, ..."
             stages = [k for k, rx in STAGE_RES.items() if rx.search(s.text)]
             item = items.setdefault(slug, {"mineral": slug, "stages": [], "note": ""})
             for stage in stages:

@@ -1487,3 +1487,56 @@ def test_the_lead_dates_an_undated_signing_only_from_its_first_account(vocab, le
         + "The two countries signed an MoU on critical minerals.\n"
     )
     assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_on"] is None
+
+
+# -- minerals in the background of their clause (issue 14, second pass) --------------
+
+
+@pytest.mark.parametrize(
+    "body, minerals",
+    [
+        # a verb or idiom spelt like a metal
+        ("The MoU will lead to closer cooperation on critical minerals.", []),
+        ("The minister will lead a delegation to implement the agreement.", []),
+        ("The agreement will help iron out differences on trade.", []),
+        # endowment, output or market just before the mineral, in its clause
+        ("The agreement comes as China dominates the processing of rare earths.", []),
+        (
+            "Australia, which holds large reserves of nickel and cobalt, signed the agreement "
+            "to diversify supply chains.",
+            [],
+        ),
+        ("Prices of lithium have fallen sharply since the agreement was first discussed.", []),
+        # what minerals are for, said after them
+        (
+            "The agreement matters because critical minerals such as lithium and cobalt are "
+            "essential for electric vehicle batteries.",
+            [],
+        ),
+        # the background is in another clause: the mineral is covered
+        (
+            "The accord ensures deeper cooperation on the mining of metals such as lithium, of "
+            "which Australia has the world's largest reserves.",
+            ["lithium"],
+        ),
+        ("The MoU covers lithium, which Australia produces in large quantities.", ["lithium"]),
+        ("The MoU provides for joint exploration of lead and zinc deposits.", ["lead", "zinc"]),
+        # what the parties will do together names the scope
+        (
+            "The two sides will cooperate in the exploration and processing of lithium, cobalt "
+            "and nickel.",
+            ["cobalt", "lithium", "nickel"],
+        ),
+        (
+            "Areas of cooperation include rare earths and graphite.",
+            ["graphite", "rare-earth-elements"],
+        ),
+    ],
+)
+def test_minerals_in_the_background_of_their_clause(vocab, body, minerals):
+    text = (
+        "India and Australia sign critical minerals MoU\n"
+        "India and Australia signed an MoU on critical minerals on Thursday.\n" + body + "\n"
+    )
+    result = run(vocab, text, dt.date(2024, 10, 4))
+    assert sorted(m["mineral"] for m in result.proposal["minerals"]) == minerals
