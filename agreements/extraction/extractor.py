@@ -731,10 +731,18 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
         if comma >= 0:
             ze = min(ze, comma)
         zones.append((zs, ze))
+    # "Minister X welcomed the MoU signed by the agencies": "signed" modifies the
+    # instrument; the people before it are not its subject.
+    modifier = text[ev.verb_start : ev.verb_end].lower() == "signed" and bool(
+        (rel := REDUCED_RELATIVE_RE.search(text, max(lo, ev.verb_start - 120), ev.verb_start))
+        and not re.search(r"\b(?:is|are|was|were|be|been|being|has|have|had)\b", rel.group(), re.I)
+    )
     for p in found:
         if p.name_end <= ev.verb_start:
-            if ev.nominal:
+            if ev.nominal or modifier:
                 continue
+            if OBJECT_OF_BEFORE_RE.search(text, max(s.start, p.start - 30), p.start):
+                continue  # "After talks with Prime Minister X, Y signed": X did not sign
             between = text[p.end : ev.verb_start]
             if SIGN_RE.search(between):
                 continue  # "A signed on X and B signed on Y": A is the subject of the first
@@ -800,6 +808,12 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
     ]
 
 
+#: A person named as the object of another phrase before the verb: "after talks with",
+#: "hosted by", "a meeting with" ("together with X" and "along with X" are co-signers).
+OBJECT_OF_BEFORE_RE = re.compile(
+    r"(?<!together )(?<!along )\b(?:with|hosted by|met|meeting|from|to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 #: What lies between "X signed" and Y in "X signed on behalf of A and Y on behalf of B".
 ELLIPSIS_RE = re.compile(
     r"\s+(?:on behalf of|for)\s+(?:the\s+)?[\w ,.’'-]{2,60}?(?:,\s*|\s+)(?:and|while|whereas)\s+"

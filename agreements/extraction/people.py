@@ -70,7 +70,7 @@ Administration Crisis Management Cohesion Reforms Culture Youth Sport Social Rig
 Transparency Democracy Demography Migration Space Financial Capital Stability
 Humanitarian Aid Preparedness Communications Information Small Transformation Geological
 Steel Coal Hydrocarbons Housing Urban Rural Land Ports Shipping Aviation Telecommunications
-Manufacturing Textiles Food Solid
+Manufacturing Textiles Food Solid Associate Acting Additional Principal Junior Joint
 """.split()
 )
 #: Forms of address between an office and a name; part of neither.

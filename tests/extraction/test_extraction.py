@@ -1540,3 +1540,31 @@ def test_minerals_in_the_background_of_their_clause(vocab, body, minerals):
     )
     result = run(vocab, text, dt.date(2024, 10, 4))
     assert sorted(m["mineral"] for m in result.proposal["minerals"]) == minerals
+
+
+# -- who signed: subjects of other phrases (issue 14, second pass) -------------------
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # "signed" modifies the instrument: the person before it did something else
+        ("Minister Pralhad Joshi welcomed the MoU signed by the two agencies.", []),
+        # the object of "talks with" before the subject
+        (
+            "After talks with Prime Minister Narendra Modi, Australian Prime Minister Anthony "
+            "Albanese signed the MoU.",
+            [("Anthony Albanese", "AU")],
+        ),
+        # "Associate" and "Acting" qualify an office; the demonym before them gives the party
+        (
+            "Australian Associate Secretary of Resources Jane Doe signed the MoU with Indian "
+            "Acting Secretary of Mines John Roe.",
+            [("Jane Doe", "AU"), ("John Roe", "IN")],
+        ),
+    ],
+)
+def test_people_of_other_phrases_are_not_signatories(vocab, body, expected):
+    text = "India and Australia sign critical minerals MoU\n" + body + "\n"
+    result = run(vocab, text, dt.date(2024, 10, 4))
+    assert sorted((s[0], s[1]) for s in signers(result) if s[3] == "signatory") == expected
