@@ -1524,7 +1524,7 @@ POSTED_TO_RE = re.compile(
 #: Named instruments that are not the agreement announced: "... Trade Agreement (CETA)".
 OTHER_INSTRUMENT_RE = re.compile(
     r"(?:Trade|Economic|Free|Comprehensive|Green Growth|Energy|Hydrogen|Digital|Defence|"
-    r"Defense|Security)[A-Za-z ]{0,30}$"
+    r"Defense|Security)(?:\s+(?:[A-Z][A-Za-z]*|and|of|on|for))*\s*$"
 )
 
 
@@ -1539,6 +1539,16 @@ IMPLEMENTS_RE = re.compile(
     r"pursuant to|follow-up to|follow up to)\s+(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,4}$",
     re.IGNORECASE,
 )
+
+
+#: Nouns that do not name the instrument specifically: generic ones, a relationship,
+#: a statement made to the press, a meeting.
+GENERIC_NAME_RE = re.compile(
+    r"agreements?|accord|deal|partnership|statement|dialogue|arrangement|compact",
+    re.IGNORECASE,
+)
+#: How well a specific name must score to stand for the instrument a generic noun names.
+SPECIFIC_MIN_SCORE = 1.0
 
 
 #: "negotiating a MoU": the agreement a release is about, still to be signed.
@@ -1638,6 +1648,13 @@ def extract_kind(
             candidates.append(candidate)
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
+    if best is not None and best[0] < 2.0:
+        # no noun is acted on clearly ("its approval for the Memorandum of Understanding to
+        # be signed"): a single specific name the release gives, unpenalised, tells the kind
+        specific = [c for c in candidates if c[0] >= 0.0 and not GENERIC_NAME_RE.fullmatch(c[2])]
+        if len({_kind_of(c[2]) for c in specific}) == 1:
+            score, _, phrase, start, end = max(specific, key=lambda c: c[:2])
+            return _kind_of(phrase), (start, end), 0.5, phrase
     if best is None or best[0] < 2.0:
         return None, None, 0.0, ""
     # "joint declaration" in the headline, "joint declaration of intent" in the body: the
@@ -1651,6 +1668,16 @@ def extract_kind(
     ]
     if fuller:
         best = max(fuller, key=lambda c: c[:2])
+    elif GENERIC_KIND_RE.fullmatch(best[2]):
+        # "signed an agreement ... The memorandum of understanding covers ...": the one
+        # specific name the release gives the instrument tells its kind
+        specific = [
+            c
+            for c in candidates
+            if c[0] >= SPECIFIC_MIN_SCORE and not GENERIC_NAME_RE.fullmatch(c[2])
+        ]
+        if len({_kind_of(c[2]) for c in specific}) == 1:
+            best = max(specific, key=lambda c: c[:2])
     score, _, phrase, start, end = best
     return _kind_of(phrase), (start, end), min(0.95, 0.5 + score / 10), phrase
 

@@ -1568,3 +1568,36 @@ def test_people_of_other_phrases_are_not_signatories(vocab, body, expected):
     text = "India and Australia sign critical minerals MoU\n" + body + "\n"
     result = run(vocab, text, dt.date(2024, 10, 4))
     assert sorted((s[0], s[1]) for s in signers(result) if s[3] == "signatory") == expected
+
+
+# -- kind: the specific name of the instrument (issue 14, second pass) -----------------
+
+
+@pytest.mark.parametrize(
+    "body, kind",
+    [
+        # a generic noun acted on, one specific name elsewhere: the specific name tells
+        (
+            "Australia and Korea have created a new agreement on critical minerals.\n"
+            "The memorandum of understanding on cooperation in critical mineral supply "
+            "chains comes as the President visits Australia.\n",
+            "memorandum_of_understanding",
+        ),
+        # "Energy" in an office before the verb does not make the object another instrument
+        (
+            "Australia and Canada have signed an agreement on critical minerals.\n"
+            "Canadian Minister for Resources and Energy Tim Hodgson signed the Joint "
+            "Declaration of Intent on Critical Minerals Collaboration with Australia.\n",
+            "statement_of_intent",
+        ),
+        # nothing acted on clearly: the one specific name the release gives
+        (
+            "The Cabinet has given its approval for the Memorandum of Understanding to be "
+            "signed between the geological surveys of Australia and Korea.\n",
+            "memorandum_of_understanding",
+        ),
+    ],
+)
+def test_the_specific_name_of_the_instrument_gives_the_kind(vocab, body, kind):
+    text = "Australia and Korea: critical minerals\n" + body
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["kind"] == kind
