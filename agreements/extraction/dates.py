@@ -59,6 +59,7 @@ RELATIVE_RE = re.compile(
 #: Relative expressions that do not tell the day: a signing "last week" has no date.
 VAGUE_RE = re.compile(
     r"\b(?:(?:last|this|earlier this|later this|next) (?:week|month|year)|recently|"
+    r"(?:over|at|on|during) the weekend|(?:last|this) weekend|"
     r"in recent (?:days|weeks)|earlier this (?:week|month|year))\b",
     re.IGNORECASE,
 )

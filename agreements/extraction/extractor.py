@@ -1194,7 +1194,8 @@ OTHER_EVENT_VERB_RE = re.compile(
     r"\b(?:approv(?:ed|es)|welcom(?:ed|es)|apprised|launch(?:ed|es)|adopted|reviewed|"
     r"discussed|announc(?:ed|es)|released|publish(?:ed|es)|visit(?:ed|s)|arrived|began|begins|"
     r"opened|opens|started|starts|follow(?:ed|s)|renewed|extended|ratified|marked|marks|"
-    r"said|says|stated|told|noted|hailed|praised|unveiled|presented|received|took\s+effect|"
+    r"said|says|stated|told|noted|hailed|praised|unveiled|presented|received|"
+    r"t(?:ook|akes?)\s+effect|effective|valid|expir(?:es|ed|y)|"
     r"(?:entered|came|comes|enters)\s+into\s+(?:force|effect))\b",
     re.IGNORECASE,
 )

@@ -1438,6 +1438,10 @@ def test_the_two_ministers_signed(vocab):
         # two days
         "During his visit to New Delhi on Wednesday and Thursday, the minister signed an MoU "
         "on critical minerals.",
+        # a weekend names no day; the day the instrument takes effect is not the signing's
+        "India and Australia signed an MoU on critical minerals at the weekend, on the "
+        "sidelines of a summit on Saturday and Sunday.",
+        "India and Australia signed an MoU on critical minerals, effective from 1 October.",
     ],
 )
 def test_dates_of_other_events_do_not_date_the_signing(vocab, body):
