@@ -1359,6 +1359,13 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
             ):
                 break  # "the G20 Summit in New Delhi in September 2023": another occasion
             if city:
+                lo, hi = (
+                    (offset + len(phrase), ev.verb_start)
+                    if offset < ev.verb_start
+                    else (ev.verb_end, offset)
+                )
+                if PLACE_OTHER_VERB_RE.search(text, lo, hi):
+                    break  # "Speaking in Sydney, the minister said they had signed"
                 distance = abs(offset - ev.verb_start)
                 if distance <= PLACE_REACH:
                     others.append(VENUE_CITY.get(phrase, phrase))
@@ -1371,6 +1378,15 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
     if any(other is not None and other != VENUE_CITY.get(place, place) for other in others):
         return None  # "signed by X in Kyiv and Y in Washington": no single place
     return VENUE_CITY.get(place, place), code, start, end
+
+
+#: Verbs of the report or of a journey: a place on their side of the signing verb is
+#: where someone spoke or went, not where the signing took place.
+PLACE_OTHER_VERB_RE = re.compile(
+    r"\b(?:said|says|stated|told|speaking|spoke|announc(?:ed|es|ing)|noted|added|"
+    r"visit(?:ed|s)|travell?ed|returned|left|arrived|flew)\b",
+    re.IGNORECASE,
+)
 
 
 EVENT_REF_RE = re.compile(
@@ -2000,7 +2016,13 @@ def extract(
         said_here = any(
             re.search(r"\bsigned,?\s+here\b", ev.sentence.text, re.IGNORECASE) for ev in past
         )
-        if not signed_place and (signed_on == published_on or said_here):
+        # "WASHINGTON -- ... today signed": the dateline places a signing told as
+        # happening where and when the release is written ("today", "here"), not one
+        # dated explicitly ("ASTANA - ... signed ... at a Nov. 1 meeting")
+        told_today = (
+            signed_on == published_on and date_mention is not None and date_mention.relative
+        )
+        if not signed_place and (told_today or said_here):
             dl = _dateline(ctx)
             if dl and (_wire_dateline(ctx, dl) or _other_city_named(ctx, past, dl[0])):
                 dl = None  # a news agency's bureau, or the sentence names another city

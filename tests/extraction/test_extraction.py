@@ -1605,3 +1605,30 @@ def test_people_of_other_phrases_are_not_signatories(vocab, body, expected):
 def test_the_specific_name_of_the_instrument_gives_the_kind(vocab, body, kind):
     text = "Australia and Korea: critical minerals\n" + body
     assert run(vocab, text, dt.date(2024, 10, 4)).proposal["kind"] == kind
+
+
+# -- places: where someone spoke, a dateline over an explicit date (issue 14, second pass)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the city where the minister spoke, a reporting verb away from the signing
+        "Speaking in Sydney, the minister said India and Australia had signed an MoU on "
+        "critical minerals.",
+        # a dateline places a signing told as 'today', not one dated explicitly
+        "CANBERRA – India and Australia have signed an MoU on critical minerals at an Oct. 4 "
+        "meeting, the ministry reported.",
+    ],
+)
+def test_places_of_the_report_are_not_the_signing_place(vocab, body):
+    text = "India and Australia sign critical minerals MoU\n" + body + "\n"
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_place"] == ""
+
+
+def test_a_dateline_places_a_signing_told_as_today(vocab):
+    text = (
+        "India and Australia sign critical minerals MoU\n"
+        "CANBERRA – India and Australia today signed an MoU on critical minerals.\n"
+    )
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_place"] == "Canberra"
