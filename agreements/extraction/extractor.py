@@ -751,6 +751,11 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
             described = RELATIVE_CLAUSE_RE.fullmatch(between) and not any(
                 q is not p and p.end <= q.start and q.end <= ev.verb_start for q in found
             )
+            if WHO_SIGNED_RE.fullmatch(between) and ev.tense == "past":
+                # "Madeleine King, who signed the MoU for Australia, said ...": the
+                # relative clause's antecedent signed
+                result.append((p, "signatory", "subject"))
+                continue
             if not described and re.search(
                 r"[;:]|\b(?:said|says|who|which|when|after|while|that)\b", between
             ):
@@ -775,6 +780,15 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
                 witness_at and ev.verb_end <= witness_at.start() < p.start
             ):
                 result.append((p, "witness", "object"))
+            elif (
+                re.search(r",\s*represented\s+by\s+(?:its\s+|their\s+|the\s+)?$", gap)
+                and ev.tense == "past"
+            ):
+                # "signed between A, represented by X, and B, represented by Y"
+                result.append((p, "signatory", "subject"))
+            elif SIGNING_FOR_RE.fullmatch(gap) and not ev.nominal:
+                # "Signing for India was Minister X"
+                result.append((p, "signatory", "subject"))
             elif by and BY_LIST_RE.fullmatch(
                 _without_people(text, found, ev.verb_end + by.start("by"), p.start)
             ):
@@ -818,6 +832,12 @@ OBJECT_OF_BEFORE_RE = re.compile(
 ELLIPSIS_RE = re.compile(
     r"\s+(?:on behalf of|for)\s+(?:the\s+)?[\w ,.’'-]{2,60}?(?:,\s*|\s+)(?:and|while|whereas)\s+"
 )
+#: "X, who signed": the person the relative clause describes is the signer.
+WHO_SIGNED_RE = re.compile(r"\s*,\s*who\s+(?:also\s+|jointly\s+|personally\s+)?")
+#: "Signing for India was X": the gap between the verb and the signer.
+SIGNING_FOR_RE = re.compile(
+    r"\s+(?:for|on behalf of)\s+(?:the\s+)?[A-Z][\w-]*(?:\s[A-Z][\w-]*)?\s+(?:was|were)\s+"
+)
 #: ", who previously served as US ambassador to Mexico, ": a clause describing the
 #: subject, between the subject and its verb.
 RELATIVE_CLAUSE_RE = re.compile(r"\s*,\s*who\s+(?!said|says|told|added)[^,;:]{1,100},\s*")
@@ -827,6 +847,7 @@ ATTENDING_LATER_RE = re.compile(
 #: What may stand between "signed by" and each of the people it lists.
 BY_LIST_RE = re.compile(
     r"\s*by\s+(?:(?:and|the|both|as well as|,|on behalf of(?: the)?(?: [A-Z][\w’'-]*)+|"
+    r"on the [A-Z][\w-]* side(?: by)?|"
     r"(?:in|at) [A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?)\s*|\s+)*"
 )
 BY_RE = re.compile(

@@ -1632,3 +1632,38 @@ def test_a_dateline_places_a_signing_told_as_today(vocab):
         "CANBERRA – India and Australia today signed an MoU on critical minerals.\n"
     )
     assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_place"] == "Canberra"
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # the side each signer signs for, told before the office
+        (
+            "The document was signed on the Indian side by Mines Minister Pralhad Joshi and on "
+            "the Australian side by Resources Minister Madeleine King.",
+            [("Madeleine King", "AU"), ("Pralhad Joshi", "IN")],
+        ),
+        (
+            "Signing for India was Mines Minister Pralhad Joshi, while Resources Minister "
+            "Madeleine King signed for Australia.",
+            [("Madeleine King", "AU"), ("Pralhad Joshi", "IN")],
+        ),
+        # a body and the person representing it
+        (
+            "The MoU was signed between India's Ministry of Mines, represented by Secretary "
+            "Kantha Rao, and Australia's Department of Industry, represented by Secretary "
+            "Meghan Quinn.",
+            [("Kantha Rao", "IN"), ("Meghan Quinn", "AU")],
+        ),
+        # the antecedent of "who signed"
+        (
+            "The signing was attended by Australia's Resources Minister Madeleine King, who "
+            "also signed the MoU, saying it would create jobs.",
+            [("Madeleine King", "AU")],
+        ),
+    ],
+)
+def test_signers_told_by_side_representation_or_relative_clause(vocab, body, expected):
+    text = "India and Australia sign critical minerals MoU\n" + body + "\n"
+    result = run(vocab, text, dt.date(2024, 10, 4))
+    assert sorted((s[0], s[1]) for s in signers(result) if s[3] == "signatory") == expected
