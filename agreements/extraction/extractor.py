@@ -548,6 +548,14 @@ APPROVAL_BEFORE_RE = re.compile(
 )
 
 
+#: A signing denied or put as a condition: "has not yet signed", "once signed".
+NOT_SIGNED_BEFORE_RE = re.compile(
+    r"\b(?:not|never|n[’']t|yet to|failed to|refused to|declined to|once|if|unless|until)\s+"
+    r"(?:yet\s+|been\s+|be\s+|being\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _background_time(ctx: _Context, text: str) -> bool:
     """Whether ``text`` dates what it reports before the news (see ``BACKGROUND_TIME_RE``)."""
     return bool(_background_spans(ctx, text))
@@ -653,7 +661,9 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
                 tense = "past"  # headlines report what happened in the present tense
             else:
                 tense = "present"
-            if tense != "witness" and APPROVAL_BEFORE_RE.search(lead_in):
+            if tense != "witness" and (
+                APPROVAL_BEFORE_RE.search(lead_in) or NOT_SIGNED_BEFORE_RE.search(lead_in)
+            ):
                 tense = "planned"
             if verb == "signing" and (
                 re.search(r"\bfor\s+$", clause, re.IGNORECASE)

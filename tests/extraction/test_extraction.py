@@ -1442,6 +1442,8 @@ def test_the_two_ministers_signed(vocab):
         "India and Australia signed an MoU on critical minerals at the weekend, on the "
         "sidelines of a summit on Saturday and Sunday.",
         "India and Australia signed an MoU on critical minerals, effective from 1 October.",
+        # a signing put as a condition is not reported
+        "Once signed on Tuesday, the MoU on critical minerals will open joint exploration.",
     ],
 )
 def test_dates_of_other_events_do_not_date_the_signing(vocab, body):
