@@ -1138,6 +1138,8 @@ def _undated_signing_date(
             continue  # a dateline or "Date published: 6 April 2023", not an account
         if not LEAD_EVENT_RE.search(s.text) or MULTI_DAY_RE.search(s.text):
             return None, None  # the lead is the first account: it tells of no single event
+        if any(e.tense == "planned" and e.sentence.start == s.start for e in events):
+            return None, None  # "Once signed on Tuesday, ...": a signing to come
         dates = [
             d
             for d in find_dates(ctx.text, s.start, s.end, ctx.published_on)
