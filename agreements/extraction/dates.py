@@ -71,6 +71,10 @@ WEEKDAY_RANGE_AFTER_RE = re.compile(rf"^\s*(?:and|to|through|-|–|—|&)\s*(?:o
 WEEKDAY_RANGE_BEFORE_RE = re.compile(rf"\b{_WEEKDAY}\s*(?:and|to|through|-|–|—|&)\s*(?:on\s+)?$")
 
 
+#: What joins the two ends of a span of days.
+SPAN_JOIN_RE = re.compile(r"\s*(?:to|through|until|till|-|–|—|−)\s*")
+
+
 @dataclass(frozen=True)
 class DateMention:
     """A date expression found in the text."""
@@ -151,4 +155,10 @@ def find_dates(text: str, start: int, end: int, published_on: dt.date) -> list[D
     for m in VAGUE_RE.finditer(chunk):
         add(m.start(), m.end(), None, relative=True)
     found.sort(key=lambda d: d.start)
+    # "from September 30 to October 2": two ends of a span, no one day
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        if SPAN_JOIN_RE.fullmatch(text, a.end, b.start):
+            found[i] = DateMention(a.start, a.end, a.quote, None, a.relative)
+            found[i + 1] = DateMention(b.start, b.end, b.quote, None, b.relative)
     return found

@@ -1444,6 +1444,9 @@ def test_the_two_ministers_signed(vocab):
         "India and Australia signed an MoU on critical minerals, effective from 1 October.",
         # a signing put as a condition is not reported
         "Once signed on Tuesday, the MoU on critical minerals will open joint exploration.",
+        # a span of days with months on both ends
+        "The MoU on critical minerals was signed during the Prime Minister's visit to New "
+        "Delhi from September 30 to October 2.",
     ],
 )
 def test_dates_of_other_events_do_not_date_the_signing(vocab, body):
