@@ -1065,6 +1065,8 @@ def _lead_date(ctx: _Context, events: list[SignEvent]) -> tuple[dt.date | None, 
     for s in ctx.sentences[1:9]:
         if ctx.is_quoted(s) or not (ACTION_RE.search(s.text) or SIGN_RE.search(s.text)):
             continue
+        if not KIND_RE.search(s.text):
+            continue  # "Today, the minister also visited a mine": not the instrument's day
         for d in find_dates(ctx.text, s.start, s.end, ctx.published_on):
             if d.relative and d.value == ctx.published_on:
                 return d.value, d
@@ -1092,6 +1094,10 @@ LEAD_EVENT_RE = re.compile(
     re.IGNORECASE,
 )
 LEAD_MIN_WORDS = 8
+#: A meeting the signing may have crowned.
+LEAD_MEETING_RE = re.compile(
+    r"\b(?:met|talks|summit|meeting|held|hosted|signed|signing|inked|agreed)\b", re.IGNORECASE
+)
 LEAD_REPORT_RE = re.compile(
     r"\b(?:disclos\w*|announce\w*|press conference|told reporters)\b", re.IGNORECASE
 )
@@ -1138,6 +1144,8 @@ def _undated_signing_date(
             continue  # a dateline or "Date published: 6 April 2023", not an account
         if not LEAD_EVENT_RE.search(s.text) or MULTI_DAY_RE.search(s.text):
             return None, None  # the lead is the first account: it tells of no single event
+        if not (KIND_RE.search(s.text) or LEAD_MEETING_RE.search(s.text)):
+            return None, None  # "Today, the minister launched a fund": another event
         if any(e.tense == "planned" and e.sentence.start == s.start for e in events):
             return None, None  # "Once signed on Tuesday, ...": a signing to come
         dates = [

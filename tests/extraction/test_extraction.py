@@ -1672,3 +1672,11 @@ def test_signers_told_by_side_representation_or_relative_clause(vocab, body, exp
     text = "India and Australia sign critical minerals MoU\n" + body + "\n"
     result = run(vocab, text, dt.date(2024, 10, 4))
     assert sorted((s[0], s[1]) for s in signers(result) if s[3] == "signatory") == expected
+
+
+def test_the_headline_signing_is_dated_by_a_today_about_the_instrument(vocab):
+    base = "Canada and Japan Sign Critical Minerals MoU\nThe two countries have long cooperated.\n"
+    other = base + "Today, the minister also visited a lithium mine and launched a research fund.\n"
+    assert run(vocab, other, dt.date(2024, 10, 4)).proposal["signed_on"] is None
+    about = base + "Today, the ministers announced a memorandum of understanding on minerals.\n"
+    assert run(vocab, about, dt.date(2024, 10, 4)).proposal["signed_on"] == "2024-10-04"
