@@ -815,6 +815,7 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
                 re.search(r"\bwith\s+", gap)
                 and len(gap) < 160
                 and not re.search(r"\b(?:said|says|who|which|to)\b[^,]*\bwith\b", gap)
+                and not OTHER_WITH_RE.search(gap)
             ):
                 result.append((p, "signatory", "partner"))
     # "with the Prime Ministers attending the signing ceremony": present, not signing; the
@@ -841,6 +842,13 @@ OBJECT_OF_BEFORE_RE = re.compile(
 #: What lies between "X signed" and Y in "X signed on behalf of A and Y on behalf of B".
 ELLIPSIS_RE = re.compile(
     r"\s+(?:on behalf of|for)\s+(?:the\s+)?[\w ,.’'-]{2,60}?(?:,\s*|\s+)(?:and|while|whereas)\s+"
+)
+#: "signed the MoU after a meeting with X", "and later met with X": X is met, not a
+#: co-signer.
+OTHER_WITH_RE = re.compile(
+    r"\b(?:meetings?|talks|discussions|met|meet|meets|spoke|talked|visit|call|conversation|"
+    r"consultations|dinner|lunch|summit|bilateral)\s+with\s+[^,;]*$",
+    re.IGNORECASE,
 )
 #: "X, who signed": the person the relative clause describes is the signer.
 WHO_SIGNED_RE = re.compile(r"\s*,\s*who\s+(?:also\s+|jointly\s+|personally\s+)?")
@@ -948,6 +956,13 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
         subject = [p for p, role, side in named if role == "signatory" and side == "subject"]
         partner = [p for p, role, side in named if role == "signatory" and side == "partner"]
         witnesses = [p for p, role, _ in named if role == "witness"]
+        if not partner and len(parties) == 2:
+            # "Minister X signed the MoU with Australia": X signs for the other party
+            missing = [p for p in subject if p.party is None]
+            facing_code = _partner_country(ctx, ev)
+            if len(subject) == 1 and missing and facing_code in parties:
+                missing[0].party = next(c for c in parties if c != facing_code)
+                missing[0].party_source = "sentence"
         _assign_parties(ctx, [subject, partner], parties, facing=bool(partner))
         _assign_parties(ctx, [witnesses], parties, facing=False)
         for p, role, _ in named:
@@ -984,6 +999,28 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
             ctx.warnings.append(f"could not tell which party {p.name} represents")
         result.append(p)
     return result
+
+
+#: "signed the MoU with Australia", "signed an agreement with the United States on ...".
+WITH_COUNTRY_RE = re.compile(r"\bwith\s+(?:the\s+)?(?:[Gg]overnment\s+of\s+(?:the\s+)?)?")
+
+
+def _partner_country(ctx: _Context, ev: SignEvent) -> str | None:
+    """The party named right after "with" in the signing's clause, if any."""
+    clause_end = min(ev.sentence.end, ev.verb_end + 120)
+    stop = re.search(r"[,;:]", ctx.text[ev.verb_end : clause_end])
+    if stop:
+        clause_end = ev.verb_end + stop.start()
+    m = WITH_COUNTRY_RE.search(ctx.text, ev.verb_end, clause_end)
+    if m is None:
+        return None
+    mention = next(iter(ctx.mentions_in(m.end(), clause_end + 40)), None)
+    if mention is None or mention.start != m.end():
+        return None
+    after = ctx.text[mention.end : mention.end + 2]
+    if re.match(r"[’']s|\s[A-Z]", after):
+        return None  # "with Australia's Minister X", "with Australian Minister X": a person
+    return mention.code
 
 
 #: "the minister signed", "the two ministers signed": an office standing for the person

@@ -1680,3 +1680,31 @@ def test_the_headline_signing_is_dated_by_a_today_about_the_instrument(vocab):
     assert run(vocab, other, dt.date(2024, 10, 4)).proposal["signed_on"] is None
     about = base + "Today, the ministers announced a memorandum of understanding on minerals.\n"
     assert run(vocab, about, dt.date(2024, 10, 4)).proposal["signed_on"] == "2024-10-04"
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # the person met after or during the signing is not a co-signer
+        (
+            "Mines Minister Pralhad Joshi signed the MoU after a meeting with Australian Prime "
+            "Minister Anthony Albanese.",
+            [("Pralhad Joshi", None)],
+        ),
+        (
+            "Mines Minister Pralhad Joshi signed the MoU and later met with Australian Prime "
+            "Minister Anthony Albanese.",
+            [("Pralhad Joshi", None)],
+        ),
+        # "signed ... with <country>": the signer is the other party's
+        (
+            "Mines Minister Pralhad Joshi signed the MoU with Australia in the presence of "
+            "Australian Prime Minister Anthony Albanese.",
+            [("Pralhad Joshi", "IN")],
+        ),
+    ],
+)
+def test_with_a_meeting_or_a_country(vocab, body, expected):
+    text = "India and Australia sign critical minerals MoU\n" + body + "\n"
+    result = run(vocab, text, dt.date(2024, 10, 4))
+    assert sorted((s[0], s[1]) for s in signers(result) if s[3] == "signatory") == expected
