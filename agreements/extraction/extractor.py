@@ -1859,10 +1859,24 @@ def _about_other_deal(ctx: _Context, s: Sentence, parties: list[str]) -> bool:
     parties "such as" is no sign of a mere mention here; a third country, an earlier deal
     or production statistics are.
     """
-    codes = {m.code for m in ctx.mentions_in(s.start, s.end)}
+    codes = {
+        m.code
+        for m in ctx.mentions_in(s.start, s.end)
+        if not DEPENDENCE_BEFORE_RE.search(ctx.text, max(s.start, m.start - 40), m.start)
+    }
     if parties and codes - set(parties):
         return True
     return bool(MINERAL_BACKGROUND_RE.search(s.text))
+
+
+#: "to reduce dependence on China": a country the agreement turns away from, not a party
+#: to another deal.
+DEPENDENCE_BEFORE_RE = re.compile(
+    r"\b(?:dependen(?:ce|cy|t)|relian(?:ce|t)|rel(?:y|ies|ying)|depend(?:s|ing)?|"
+    r"dominance|dominated|away|alternatives?|diversif\w*)\s+(?:on|upon|by|from|to|away from)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _proper_noun_use(ctx: _Context, start: int, end: int) -> bool:

@@ -1540,6 +1540,12 @@ def test_the_lead_dates_an_undated_signing_only_from_its_first_account(vocab, le
             "Areas of cooperation include rare earths and graphite.",
             ["graphite", "rare-earth-elements"],
         ),
+        # a country the agreement turns away from is no other deal
+        (
+            "The MoU covers lithium and rare earths and aims to reduce dependence on China.",
+            ["lithium", "rare-earth-elements"],
+        ),
+        ("Australia signed a similar MoU on lithium with Japan last year.", []),
     ],
 )
 def test_minerals_in_the_background_of_their_clause(vocab, body, minerals):
