@@ -988,6 +988,10 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
     if any(ev.tense == "past" and ev.relevance >= 0 for ev in events):
         for person in _representatives(ctx, parties):
             people.setdefault(person.name.lower(), person)
+        for person in _listed_signatories(ctx):
+            known_person = people.get(person.name.lower())
+            if known_person is None or known_person.party is None:
+                people[person.name.lower()] = person
     result = []
     for p in people.values():
         if p.party is None and not p.office:
@@ -1021,6 +1025,42 @@ def _partner_country(ctx: _Context, ev: SignEvent) -> str | None:
     if re.match(r"[’']s|\s[A-Z]", after):
         return None  # "with Australia's Minister X", "with Australian Minister X": a person
     return mention.code
+
+
+#: "The signatories for Australia were X and Y": the people listed sign for that party.
+SIGNATORIES_FOR_RE = re.compile(
+    r"\b[Ss]ignator(?:y|ies)\s+(?:for|of|from|on behalf of)\s+(?:the\s+)?"
+    r"(?P<party>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s+(?:was|were|included|are|is)\s+"
+)
+#: What may stand between the people of such a list.
+LIST_JOIN_RE = re.compile(r"(?:\s*(?:,|and|as well as)\s*)*")
+
+
+def _listed_signatories(ctx: _Context) -> list[Person]:
+    """People listed after "The signatories for <party> were" (a release reporting the
+    signing), each with that party."""
+    result: list[Person] = []
+    for s in ctx.sentences:
+        if ctx.is_quoted(s) or "ignator" not in s.text:
+            continue
+        for m in SIGNATORIES_FOR_RE.finditer(ctx.text, s.start, s.end):
+            mention = next(iter(ctx.mentions_in(m.start("party"), m.end("party") + 1)), None)
+            if mention is None or mention.start != m.start("party"):
+                continue
+            key = (s.start, s.end)
+            if key not in ctx.people:
+                ctx.people[key] = find_people(ctx, s.start, s.end)
+            cursor = m.end()
+            for p in ctx.people[key]:
+                if p.start < m.end():
+                    continue
+                if not LIST_JOIN_RE.fullmatch(ctx.text, cursor, p.start):
+                    break
+                result.append(
+                    Person(p.name, p.name_start, p.name_end, p.office, mention.code, "signatory", s)
+                )
+                cursor = p.end
+    return result
 
 
 #: "the minister signed", "the two ministers signed": an office standing for the person

@@ -1714,3 +1714,17 @@ def test_with_a_meeting_or_a_country(vocab, body, expected):
     text = "India and Australia sign critical minerals MoU\n" + body + "\n"
     result = run(vocab, text, dt.date(2024, 10, 4))
     assert sorted((s[0], s[1]) for s in signers(result) if s[3] == "signatory") == expected
+
+
+def test_the_signatories_for_a_party_were(vocab):
+    text = (
+        "EU and Australia sign critical minerals MoU\n"
+        "The EU and Australia signed a memorandum of understanding on critical minerals today.\n"
+        "The signatories for Australia were Resources Minister Madeleine King, and Minister "
+        "for Trade and Tourism Don Farrell.\n"
+    )
+    result = run(vocab, text, dt.date(2024, 5, 28))
+    assert sorted((s[0], s[1], s[2]) for s in signers(result) if s[3] == "signatory") == [
+        ("Don Farrell", "AU", "Minister for Trade and Tourism"),
+        ("Madeleine King", "AU", "Resources Minister"),
+    ]
