@@ -73,6 +73,8 @@ Steel Coal Hydrocarbons Housing Urban Rural Land Ports Shipping Aviation Telecom
 Manufacturing Textiles Food Solid Associate Acting Additional Principal Junior Joint
 """.split()
 )
+#: Initials written together: "P.M.", "J.R.".
+INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,3}")
 #: Forms of address between an office and a name; part of neither.
 HONORIFICS = set(
     """
@@ -246,6 +248,12 @@ def tokens(ctx: _Context, start: int, end: int) -> list[Token]:
             and not (bare.isupper() and len(bare) > 1)
             and bare not in STOP_WORDS
             and not POSSESSIVE_RE.search(bare)
+        ) or (
+            # "Raphael P.M. Lotilla": initials inside a name, after a given name
+            INITIALS_RE.fullmatch(word)
+            and result
+            and result[-1].kind == "name"
+            and result[-1].end + 1 == s
         ):
             kind = "name"
         else:

@@ -1728,3 +1728,13 @@ def test_the_signatories_for_a_party_were(vocab):
         ("Don Farrell", "AU", "Minister for Trade and Tourism"),
         ("Madeleine King", "AU", "Resources Minister"),
     ]
+
+
+def test_initials_inside_a_name(vocab):
+    text = (
+        "Philippines and US sign MoU\n"
+        "Secretary of Environment and Natural Resources Raphael P.M. Lotilla signed a "
+        "Memorandum of Understanding between the Philippines and the United States.\n"
+    )
+    names = [s[0] for s in signers(run(vocab, text, dt.date(2026, 2, 6)))]
+    assert names == ["Raphael P.M. Lotilla"]
