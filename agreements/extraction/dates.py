@@ -158,7 +158,7 @@ def find_dates(text: str, start: int, end: int, published_on: dt.date) -> list[D
     # "from September 30 to October 2": two ends of a span, no one day
     for i in range(len(found) - 1):
         a, b = found[i], found[i + 1]
-        if SPAN_JOIN_RE.fullmatch(text, a.end, b.start):
+        if not (a.relative or b.relative) and SPAN_JOIN_RE.fullmatch(text, a.end, b.start):
             found[i] = DateMention(a.start, a.end, a.quote, None, a.relative)
             found[i + 1] = DateMention(b.start, b.end, b.quote, None, b.relative)
     return found

@@ -1738,3 +1738,12 @@ def test_initials_inside_a_name(vocab):
     )
     names = [s[0] for s in signers(run(vocab, text, dt.date(2026, 2, 6)))]
     assert names == ["Raphael P.M. Lotilla"]
+
+
+def test_a_dateline_date_before_today_is_no_span(vocab):
+    text = (
+        "US and Japan sign MoU\n"
+        "WASHINGTON, Oct. 3 – Today the ministers of the US and Japan signed a memorandum on "
+        "critical minerals.\n"
+    )
+    assert run(vocab, text, dt.date(2024, 10, 3)).proposal["signed_on"] == "2024-10-03"
