@@ -743,10 +743,7 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
         zones.append((zs, ze))
     # "Minister X welcomed the MoU signed by the agencies": "signed" modifies the
     # instrument; the people before it are not its subject.
-    modifier = text[ev.verb_start : ev.verb_end].lower() == "signed" and bool(
-        (rel := REDUCED_RELATIVE_RE.search(text, max(lo, ev.verb_start - 120), ev.verb_start))
-        and not re.search(r"\b(?:is|are|was|were|be|been|being|has|have|had)\b", rel.group(), re.I)
-    )
+    modifier = _modifies_instrument(text, lo, ev)
     for p in found:
         if p.name_end <= ev.verb_start:
             if ev.nominal or modifier:
@@ -1332,6 +1329,17 @@ REDUCED_RELATIVE_RE = re.compile(
 )
 
 
+def _modifies_instrument(text: str, lo: int, ev: SignEvent) -> bool:
+    """Whether "signed" only modifies the instrument named just before it (looking back no
+    further than ``lo``): "the MoU signed between ...", not "the MoU was signed"."""
+    if text[ev.verb_start : ev.verb_end].lower() != "signed":
+        return False
+    rel = REDUCED_RELATIVE_RE.search(text, max(lo, ev.verb_start - 120), ev.verb_start)
+    return rel is not None and not re.search(
+        r"\b(?:is|are|was|were|be|been|being|has|have|had)\b", rel.group(), re.IGNORECASE
+    )
+
+
 def _date_of_other_event(ctx: _Context, ev: SignEvent, d: DateMention) -> bool:
     """Whether the words between the signing verb and date ``d`` tie the date to another
     event or to the report (``OTHER_EVENT_VERB_RE``, a trailing side clause), or the date
@@ -1341,12 +1349,8 @@ def _date_of_other_event(ctx: _Context, ev: SignEvent, d: DateMention) -> bool:
     lo, hi = (d.end, ev.verb_start) if d.end <= ev.verb_start else (ev.verb_end, d.start)
     if OTHER_EVENT_VERB_RE.search(ctx.text, lo, hi):
         return True
-    if d.end <= ev.verb_start and ctx.text[ev.verb_start : ev.verb_end].lower() == "signed":
-        rel = REDUCED_RELATIVE_RE.search(ctx.text[max(d.end, ev.verb_start - 120) : ev.verb_start])
-        if rel and not re.search(
-            r"\b(?:is|are|was|were|be|been|being|has|have|had)\b", rel.group(), re.IGNORECASE
-        ):
-            return True
+    if d.end <= ev.verb_start and _modifies_instrument(ctx.text, d.end, ev):
+        return True
     if d.start > ev.verb_end:
         side = TRAILING_SIDE_CLAUSE_RE.search(ctx.text, ev.verb_end, s.end)
         if side and side.start() <= d.start and not SIGN_RE.search(side.group()):
