@@ -70,7 +70,7 @@ Administration Crisis Management Cohesion Reforms Culture Youth Sport Social Rig
 Transparency Democracy Demography Migration Space Financial Capital Stability
 Humanitarian Aid Preparedness Communications Information Small Transformation Geological
 Steel Coal Hydrocarbons Housing Urban Rural Land Ports Shipping Aviation Telecommunications
-Manufacturing Textiles Food Solid Associate Acting Additional Principal Junior Joint
+Manufacturing Textiles Food Solid Associate Acting Additional Principal Junior Joint Union
 """.split()
 )
 #: Initials written together: "P.M.", "J.R.".
@@ -78,7 +78,7 @@ INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,3}")
 #: Forms of address between an office and a name; part of neither.
 HONORIFICS = set(
     """
-Hon Hon. Honourable Honorable Hon’ble Mr Mrs Ms Dr Sir Dame Lord Baroness Prince Princess
+Hon Hon. Honourable Honorable Hon’ble Hon'ble Mr Mrs Ms Dr Sir Dame Lord Baroness Prince Princess
 Sheikh Sheikha Shri Smt Excellency H.E. Lic Eng Prof Professor Rt Rt. Right Madam
 Datuk Dato Dato' Dato’ Datin Tun Toh Puan Haji Hajjah Pehin Engr Engr.
 """.split()

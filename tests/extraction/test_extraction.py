@@ -1747,3 +1747,16 @@ def test_a_dateline_date_before_today_is_no_span(vocab):
         "critical minerals.\n"
     )
     assert run(vocab, text, dt.date(2024, 10, 3)).proposal["signed_on"] == "2024-10-03"
+
+
+def test_union_minister_is_an_office(vocab):
+    text = (
+        "India and Australia sign critical minerals MoU\n"
+        "The MoU was signed by Pralhad Joshi, Union Minister of Coal and Mines, and Madeleine "
+        "King, Australian Minister for Resources.\n"
+    )
+    result = run(vocab, text, dt.date(2024, 10, 4))
+    assert sorted((s[0], s[1], s[2]) for s in signers(result)) == [
+        ("Madeleine King", "AU", "Minister for Resources"),
+        ("Pralhad Joshi", "IN", "Union Minister of Coal and Mines"),
+    ]
