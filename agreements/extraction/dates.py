@@ -59,11 +59,20 @@ RELATIVE_RE = re.compile(
 #: Relative expressions that do not tell the day: a signing "last week" has no date.
 VAGUE_RE = re.compile(
     r"\b(?:(?:last|this|earlier this|later this|next) (?:week|month|year)|recently|"
+    r"(?:over|at|on|during) the weekend|(?:last|this) weekend|"
     r"in recent (?:days|weeks)|earlier this (?:week|month|year))\b",
     re.IGNORECASE,
 )
 RANGE_BEFORE_RE = re.compile(r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|—|−|&)\s*$")
 RANGE_AFTER_RE = re.compile(r"^\s*(?:and|to|-|–|—|−|&)\s*\d")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+#: "on Wednesday and Thursday", "Monday to Wednesday": two days, neither the signing's.
+WEEKDAY_RANGE_AFTER_RE = re.compile(rf"^\s*(?:and|to|through|-|–|—|&)\s*(?:on\s+)?{_WEEKDAY}\b")
+WEEKDAY_RANGE_BEFORE_RE = re.compile(rf"\b{_WEEKDAY}\s*(?:and|to|through|-|–|—|&)\s*(?:on\s+)?$")
+
+
+#: What joins the two ends of a span of days.
+SPAN_JOIN_RE = re.compile(r"\s*(?:to|through|until|till|-|–|—|−)\s*")
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,11 @@ def find_dates(text: str, start: int, end: int, published_on: dt.date) -> list[D
             if not m.group("weekday")[:1].isupper():
                 continue  # a bare weekday is a date only when written as one
             s = m.start("weekday") if word.startswith("on") else m.start()
+            if WEEKDAY_RANGE_AFTER_RE.match(chunk, m.end()) or WEEKDAY_RANGE_BEFORE_RE.search(
+                chunk[max(0, m.start() - 20) : m.start()]
+            ):
+                add(s, m.end(), None, relative=True)  # a span of days names no one day
+                continue
             add(s, m.end(), value, relative=True)
         elif word == "yesterday":
             add(m.start(), m.end(), published_on - dt.timedelta(days=1), relative=True)
@@ -141,4 +155,10 @@ def find_dates(text: str, start: int, end: int, published_on: dt.date) -> list[D
     for m in VAGUE_RE.finditer(chunk):
         add(m.start(), m.end(), None, relative=True)
     found.sort(key=lambda d: d.start)
+    # "from September 30 to October 2": two ends of a span, no one day
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        if not (a.relative or b.relative) and SPAN_JOIN_RE.fullmatch(text, a.end, b.start):
+            found[i] = DateMention(a.start, a.end, a.quote, None, a.relative)
+            found[i + 1] = DateMention(b.start, b.end, b.quote, None, b.relative)
     return found

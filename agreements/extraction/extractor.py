@@ -548,6 +548,14 @@ APPROVAL_BEFORE_RE = re.compile(
 )
 
 
+#: A signing denied or put as a condition: "has not yet signed", "once signed".
+NOT_SIGNED_BEFORE_RE = re.compile(
+    r"\b(?:not|never|n[’']t|yet to|failed to|refused to|declined to|once|if|unless|until)\s+"
+    r"(?:yet\s+|been\s+|be\s+|being\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _background_time(ctx: _Context, text: str) -> bool:
     """Whether ``text`` dates what it reports before the news (see ``BACKGROUND_TIME_RE``)."""
     return bool(_background_spans(ctx, text))
@@ -653,7 +661,9 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
                 tense = "past"  # headlines report what happened in the present tense
             else:
                 tense = "present"
-            if tense != "witness" and APPROVAL_BEFORE_RE.search(lead_in):
+            if tense != "witness" and (
+                APPROVAL_BEFORE_RE.search(lead_in) or NOT_SIGNED_BEFORE_RE.search(lead_in)
+            ):
                 tense = "planned"
             if verb == "signing" and (
                 re.search(r"\bfor\s+$", clause, re.IGNORECASE)
@@ -731,10 +741,15 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
         if comma >= 0:
             ze = min(ze, comma)
         zones.append((zs, ze))
+    # "Minister X welcomed the MoU signed by the agencies": "signed" modifies the
+    # instrument; the people before it are not its subject.
+    modifier = _modifies_instrument(text, lo, ev)
     for p in found:
         if p.name_end <= ev.verb_start:
-            if ev.nominal:
+            if ev.nominal or modifier:
                 continue
+            if OBJECT_OF_BEFORE_RE.search(text, max(s.start, p.start - 30), p.start):
+                continue  # "After talks with Prime Minister X, Y signed": X did not sign
             between = text[p.end : ev.verb_start]
             if SIGN_RE.search(between):
                 continue  # "A signed on X and B signed on Y": A is the subject of the first
@@ -743,6 +758,11 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
             described = RELATIVE_CLAUSE_RE.fullmatch(between) and not any(
                 q is not p and p.end <= q.start and q.end <= ev.verb_start for q in found
             )
+            if WHO_SIGNED_RE.fullmatch(between) and ev.tense == "past":
+                # "Madeleine King, who signed the MoU for Australia, said ...": the
+                # relative clause's antecedent signed
+                result.append((p, "signatory", "subject"))
+                continue
             if not described and re.search(
                 r"[;:]|\b(?:said|says|who|which|when|after|while|that)\b", between
             ):
@@ -767,6 +787,15 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
                 witness_at and ev.verb_end <= witness_at.start() < p.start
             ):
                 result.append((p, "witness", "object"))
+            elif (
+                re.search(r",\s*represented\s+by\s+(?:its\s+|their\s+|the\s+)?$", gap)
+                and ev.tense == "past"
+            ):
+                # "signed between A, represented by X, and B, represented by Y"
+                result.append((p, "signatory", "subject"))
+            elif SIGNING_FOR_RE.fullmatch(gap) and not ev.nominal:
+                # "Signing for India was Minister X"
+                result.append((p, "signatory", "subject"))
             elif by and BY_LIST_RE.fullmatch(
                 _without_people(text, found, ev.verb_end + by.start("by"), p.start)
             ):
@@ -783,6 +812,7 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
                 re.search(r"\bwith\s+", gap)
                 and len(gap) < 160
                 and not re.search(r"\b(?:said|says|who|which|to)\b[^,]*\bwith\b", gap)
+                and not OTHER_WITH_RE.search(gap)
             ):
                 result.append((p, "signatory", "partner"))
     # "with the Prime Ministers attending the signing ceremony": present, not signing; the
@@ -800,9 +830,28 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
     ]
 
 
+#: A person named as the object of another phrase before the verb: "after talks with",
+#: "hosted by", "a meeting with" ("together with X" and "along with X" are co-signers).
+OBJECT_OF_BEFORE_RE = re.compile(
+    r"(?<!together )(?<!along )\b(?:with|hosted by|met|meeting|from|to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 #: What lies between "X signed" and Y in "X signed on behalf of A and Y on behalf of B".
 ELLIPSIS_RE = re.compile(
     r"\s+(?:on behalf of|for)\s+(?:the\s+)?[\w ,.’'-]{2,60}?(?:,\s*|\s+)(?:and|while|whereas)\s+"
+)
+#: "signed the MoU after a meeting with X", "and later met with X": X is met, not a
+#: co-signer.
+OTHER_WITH_RE = re.compile(
+    r"\b(?:meetings?|talks|discussions|met|meet|meets|spoke|talked|visit|call|conversation|"
+    r"consultations|dinner|lunch|summit|bilateral)\s+with\s+[^,;]*$",
+    re.IGNORECASE,
+)
+#: "X, who signed": the person the relative clause describes is the signer.
+WHO_SIGNED_RE = re.compile(r"\s*,\s*who\s+(?:also\s+|jointly\s+|personally\s+)?")
+#: "Signing for India was X": the gap between the verb and the signer.
+SIGNING_FOR_RE = re.compile(
+    r"\s+(?:for|on behalf of)\s+(?:the\s+)?[A-Z][\w-]*(?:\s[A-Z][\w-]*)?\s+(?:was|were)\s+"
 )
 #: ", who previously served as US ambassador to Mexico, ": a clause describing the
 #: subject, between the subject and its verb.
@@ -813,6 +862,7 @@ ATTENDING_LATER_RE = re.compile(
 #: What may stand between "signed by" and each of the people it lists.
 BY_LIST_RE = re.compile(
     r"\s*by\s+(?:(?:and|the|both|as well as|,|on behalf of(?: the)?(?: [A-Z][\w’'-]*)+|"
+    r"on the [A-Z][\w-]* side(?: by)?|"
     r"(?:in|at) [A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?)\s*|\s+)*"
 )
 BY_RE = re.compile(
@@ -903,6 +953,13 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
         subject = [p for p, role, side in named if role == "signatory" and side == "subject"]
         partner = [p for p, role, side in named if role == "signatory" and side == "partner"]
         witnesses = [p for p, role, _ in named if role == "witness"]
+        if not partner and len(parties) == 2:
+            # "Minister X signed the MoU with Australia": X signs for the other party
+            missing = [p for p in subject if p.party is None]
+            facing_code = _partner_country(ctx, ev)
+            if len(subject) == 1 and missing and facing_code in parties:
+                missing[0].party = next(c for c in parties if c != facing_code)
+                missing[0].party_source = "sentence"
         _assign_parties(ctx, [subject, partner], parties, facing=bool(partner))
         _assign_parties(ctx, [witnesses], parties, facing=False)
         for p, role, _ in named:
@@ -928,6 +985,10 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
     if any(ev.tense == "past" and ev.relevance >= 0 for ev in events):
         for person in _representatives(ctx, parties):
             people.setdefault(person.name.lower(), person)
+        for person in _listed_signatories(ctx):
+            known_person = people.get(person.name.lower())
+            if known_person is None or known_person.party is None:
+                people[person.name.lower()] = person
     result = []
     for p in people.values():
         if p.party is None and not p.office:
@@ -938,6 +999,64 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
         if p.party is None:
             ctx.warnings.append(f"could not tell which party {p.name} represents")
         result.append(p)
+    return result
+
+
+#: "signed the MoU with Australia", "signed an agreement with the United States on ...".
+WITH_COUNTRY_RE = re.compile(r"\bwith\s+(?:the\s+)?(?:[Gg]overnment\s+of\s+(?:the\s+)?)?")
+
+
+def _partner_country(ctx: _Context, ev: SignEvent) -> str | None:
+    """The party named right after "with" in the signing's clause, if any."""
+    clause_end = min(ev.sentence.end, ev.verb_end + 120)
+    stop = re.search(r"[,;:]", ctx.text[ev.verb_end : clause_end])
+    if stop:
+        clause_end = ev.verb_end + stop.start()
+    m = WITH_COUNTRY_RE.search(ctx.text, ev.verb_end, clause_end)
+    if m is None:
+        return None
+    mention = next(iter(ctx.mentions_in(m.end(), clause_end + 40)), None)
+    if mention is None or mention.start != m.end():
+        return None
+    after = ctx.text[mention.end : mention.end + 2]
+    if re.match(r"[’']s|\s[A-Z]", after):
+        return None  # "with Australia's Minister X", "with Australian Minister X": a person
+    return mention.code
+
+
+#: "The signatories for Australia were X and Y": the people listed sign for that party.
+SIGNATORIES_FOR_RE = re.compile(
+    r"\b[Ss]ignator(?:y|ies)\s+(?:for|of|from|on behalf of)\s+(?:the\s+)?"
+    r"(?P<party>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s+(?:was|were|included|are|is)\s+"
+)
+#: What may stand between the people of such a list.
+LIST_JOIN_RE = re.compile(r"(?:\s*(?:,|and|as well as)\s*)*")
+
+
+def _listed_signatories(ctx: _Context) -> list[Person]:
+    """People listed after "The signatories for <party> were" (a release reporting the
+    signing), each with that party."""
+    result: list[Person] = []
+    for s in ctx.sentences:
+        if ctx.is_quoted(s) or "ignator" not in s.text:
+            continue
+        for m in SIGNATORIES_FOR_RE.finditer(ctx.text, s.start, s.end):
+            mention = next(iter(ctx.mentions_in(m.start("party"), m.end("party") + 1)), None)
+            if mention is None or mention.start != m.start("party"):
+                continue
+            key = (s.start, s.end)
+            if key not in ctx.people:
+                ctx.people[key] = find_people(ctx, s.start, s.end)
+            cursor = m.end()
+            for p in ctx.people[key]:
+                if p.start < m.end():
+                    continue
+                if not LIST_JOIN_RE.fullmatch(ctx.text, cursor, p.start):
+                    break
+                result.append(
+                    Person(p.name, p.name_start, p.name_end, p.office, mention.code, "signatory", s)
+                )
+                cursor = p.end
     return result
 
 
@@ -1020,6 +1139,8 @@ def _lead_date(ctx: _Context, events: list[SignEvent]) -> tuple[dt.date | None, 
     for s in ctx.sentences[1:9]:
         if ctx.is_quoted(s) or not (ACTION_RE.search(s.text) or SIGN_RE.search(s.text)):
             continue
+        if not KIND_RE.search(s.text):
+            continue  # "Today, the minister also visited a mine": not the instrument's day
         for d in find_dates(ctx.text, s.start, s.end, ctx.published_on):
             if d.relative and d.value == ctx.published_on:
                 return d.value, d
@@ -1042,16 +1163,26 @@ REPORTED_RE = re.compile(
 VAGUE_DATE_RE = re.compile(r"\b(?:" + _MONTHS_RE + r"|(?:19|20)\d\d)\b|\b[Ll]ast\s+\w+|\brecent")
 #: What a lead that dates the signing reports: a meeting, an agreement, a signing.
 LEAD_EVENT_RE = re.compile(
-    r"\b(?:agreed|met|held|hosted|visit(?:ed)?|talks|summit|meeting|entered|signed|signing|"
+    r"\b(?:agreed|met|held|hosted|talks|summit|meeting|entered|signed|signing|"
     r"concluded|launched|adopted|endorsed|inked|sealed)\b",
     re.IGNORECASE,
 )
 LEAD_MIN_WORDS = 8
+#: A meeting the signing may have crowned.
+LEAD_MEETING_RE = re.compile(
+    r"\b(?:met|talks|summit|meeting|held|hosted|signed|signing|inked|agreed)\b", re.IGNORECASE
+)
 LEAD_REPORT_RE = re.compile(
     r"\b(?:disclos\w*|announce\w*|press conference|told reporters)\b", re.IGNORECASE
 )
 #: How many body sentences make the lead.
 LEAD_SENTENCES = 3
+#: A visit or event of several days names no single day for a signing during it.
+MULTI_DAY_RE = re.compile(
+    r"\b(?:two|three|four|five|six|seven|2|3|4|5|6|7)[- ]days?\b|\bweek-long\b|"
+    r"\b(?:state|official|working)\s+visit\b",
+    re.IGNORECASE,
+)
 #: The lead's date stands for an undated signing only when it is this recent.
 LEAD_DAYS = 7
 
@@ -1071,21 +1202,33 @@ def _undated_signing_date(
         return None, None
     if any(VAGUE_DATE_RE.search(e.sentence.text) for e in past if not e.sentence.is_headline):
         return None, None
+    if any(
+        find_dates(ctx.text, e.sentence.start, e.sentence.end, ctx.published_on)
+        for e in past
+        if not e.sentence.is_headline
+    ):
+        return None, None  # the signing's own sentence is dated, and that date was refused
     lead = [s for s in ctx.sentences if not s.is_headline and not ctx.is_quoted(s)][:LEAD_SENTENCES]
     for s in lead:
         if BACKGROUND_TIME_RE.search(s.text) and _background_time(ctx, s.text):
             return None, None
         if LEAD_REPORT_RE.search(s.text):
             return None, None  # the lead dates an announcement, not the signing
-        if len(s.text.split()) < LEAD_MIN_WORDS or not LEAD_EVENT_RE.search(s.text):
+        if len(s.text.split()) < LEAD_MIN_WORDS:
             continue  # a dateline or "Date published: 6 April 2023", not an account
+        if not LEAD_EVENT_RE.search(s.text) or MULTI_DAY_RE.search(s.text):
+            return None, None  # the lead is the first account: it tells of no single event
+        if not (KIND_RE.search(s.text) or LEAD_MEETING_RE.search(s.text)):
+            return None, None  # "Today, the minister launched a fund": another event
+        if any(e.tense == "planned" and e.sentence.start == s.start for e in events):
+            return None, None  # "Once signed on Tuesday, ...": a signing to come
         dates = [
             d
             for d in find_dates(ctx.text, s.start, s.end, ctx.published_on)
             if _may_date_signing(ctx, s, d)
         ]
         if not dates:
-            continue
+            return None, None  # the first account of the lead does not date it
         values = {d.value for d in dates}
         if len(values) != 1 or None in values:
             return None, None
@@ -1154,6 +1297,67 @@ def _may_date_signing(ctx: _Context, s: Sentence, d: DateMention) -> bool:
     )
 
 
+#: A signing dated this many days before the release is background to its news ("the
+#: MoU signed on 12 June 2019"), not the signing it reports.
+SIGNING_AGE_DAYS = 90
+#: Verbs of another event or of the report: a date on their side of the sentence is
+#: theirs ("the MoU, signed by the ministers, follows the dialogue held on 3 March",
+#: "the Cabinet approved on Wednesday the MoU signed ...", "signed in September and
+#: announced on Thursday"). Participles of a meeting ("a ceremony held on Monday") are
+#: not among them: the signing's occasion dates it.
+OTHER_EVENT_VERB_RE = re.compile(
+    r"\b(?:approv(?:ed|es)|welcom(?:ed|es)|apprised|launch(?:ed|es)|adopted|reviewed|"
+    r"discussed|announc(?:ed|es)|released|publish(?:ed|es)|visit(?:ed|s)|arrived|began|begins|"
+    r"opened|opens|started|starts|follow(?:ed|s)|renewed|extended|ratified|marked|marks|"
+    r"said|says|stated|told|noted|hailed|praised|unveiled|presented|received|"
+    r"t(?:ook|akes?)\s+effect|effective|valid|expir(?:es|ed|y)|"
+    r"(?:entered|came|comes|enters)\s+into\s+(?:force|effect))\b",
+    re.IGNORECASE,
+)
+#: ", which opened on Tuesday" closing the sentence: a clause about something else.
+TRAILING_SIDE_CLAUSE_RE = re.compile(r",\s*(?:who|which)\b[^,;:]{1,160}$")
+
+
+#: "the MoU signed between ...", "the memorandum (MoU), signed by ...": "signed" modifies
+#: the instrument named just before it, in a sentence whose own verb is another.
+REDUCED_RELATIVE_RE = re.compile(
+    r"\b(?:the|this|that|these|those|an?)\s+(?:[\w’'-]+\s+){0,8}?"
+    r"(?:memorand(?:um|a)|MoUs?|MOUs?|MoCs?|agreements?|declarations?|statements?|"
+    r"arrangements?|framework|road ?map|documents?|deals?|accords?|treaty|protocol|letter)"
+    r"(?:\s*\([^()]{1,40}\))?\s*,?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _modifies_instrument(text: str, lo: int, ev: SignEvent) -> bool:
+    """Whether "signed" only modifies the instrument named just before it (looking back no
+    further than ``lo``): "the MoU signed between ...", not "the MoU was signed"."""
+    if text[ev.verb_start : ev.verb_end].lower() != "signed":
+        return False
+    rel = REDUCED_RELATIVE_RE.search(text, max(lo, ev.verb_start - 120), ev.verb_start)
+    return rel is not None and not re.search(
+        r"\b(?:is|are|was|were|be|been|being|has|have|had)\b", rel.group(), re.IGNORECASE
+    )
+
+
+def _date_of_other_event(ctx: _Context, ev: SignEvent, d: DateMention) -> bool:
+    """Whether the words between the signing verb and date ``d`` tie the date to another
+    event or to the report (``OTHER_EVENT_VERB_RE``, a trailing side clause), or the date
+    comes before an instrument that "signed" only modifies ("apprised on Wednesday of the
+    MoU signed between ...")."""
+    s = ev.sentence
+    lo, hi = (d.end, ev.verb_start) if d.end <= ev.verb_start else (ev.verb_end, d.start)
+    if OTHER_EVENT_VERB_RE.search(ctx.text, lo, hi):
+        return True
+    if d.end <= ev.verb_start and _modifies_instrument(ctx.text, d.end, ev):
+        return True
+    if d.start > ev.verb_end:
+        side = TRAILING_SIDE_CLAUSE_RE.search(ctx.text, ev.verb_end, s.end)
+        if side and side.start() <= d.start and not SIGN_RE.search(side.group()):
+            return True
+    return False
+
+
 def extract_signing_date(
     ctx: _Context, events: list[SignEvent]
 ) -> tuple[dt.date | None, DateMention | None, SignEvent | None]:
@@ -1165,7 +1369,11 @@ def extract_signing_date(
         key = (s.start, s.end)
         if key not in ctx.dates:
             ctx.dates[key] = find_dates(ctx.text, s.start, s.end, ctx.published_on)
-        dates = [d for d in ctx.dates[key] if _may_date_signing(ctx, s, d)]
+        dates = [
+            d
+            for d in ctx.dates[key]
+            if _may_date_signing(ctx, s, d) and not _date_of_other_event(ctx, ev, d)
+        ]
         if not dates and not ctx.dates[key] and SAME_DAY_RE.search(s.text):
             # "a ceremony was held the same day": the last day named in the sentences
             # just before
@@ -1181,6 +1389,8 @@ def extract_signing_date(
             continue
         if nearest.value > ctx.published_on:
             continue
+        if (ctx.published_on - nearest.value).days > SIGNING_AGE_DAYS:
+            continue  # an older signing the news refers to
         best.append((ev, nearest))
     if not best:
         if ambiguous:
@@ -1271,6 +1481,13 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
             ):
                 break  # "the G20 Summit in New Delhi in September 2023": another occasion
             if city:
+                lo, hi = (
+                    (offset + len(phrase), ev.verb_start)
+                    if offset < ev.verb_start
+                    else (ev.verb_end, offset)
+                )
+                if PLACE_OTHER_VERB_RE.search(text, lo, hi):
+                    break  # "Speaking in Sydney, the minister said they had signed"
                 distance = abs(offset - ev.verb_start)
                 if distance <= PLACE_REACH:
                     others.append(VENUE_CITY.get(phrase, phrase))
@@ -1283,6 +1500,15 @@ def _city_in(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
     if any(other is not None and other != VENUE_CITY.get(place, place) for other in others):
         return None  # "signed by X in Kyiv and Y in Washington": no single place
     return VENUE_CITY.get(place, place), code, start, end
+
+
+#: Verbs of the report or of a journey: a place on their side of the signing verb is
+#: where someone spoke or went, not where the signing took place.
+PLACE_OTHER_VERB_RE = re.compile(
+    r"\b(?:said|says|stated|told|speaking|spoke|announc(?:ed|es|ing)|noted|added|"
+    r"visit(?:ed|s)|travell?ed|returned|left|arrived|flew)\b",
+    re.IGNORECASE,
+)
 
 
 EVENT_REF_RE = re.compile(
@@ -1416,7 +1642,15 @@ def _local_penalty(ctx: _Context, s: Sentence, parties: list[str], start: int, e
     before = re.sub(r",\s*who\b[^,;:]*,\s*$", " ", before)
     if MENTION_ONLY_RE.search(before[-60:]):
         penalty -= 1.0
+    if OTHER_DEAL_AFTER_RE.match(ctx.text, end, min(s.end, end + 40)):
+        penalty -= 3.0  # "Australia signed a similar agreement with Japan"
     return penalty
+
+
+#: "signed a similar agreement", "signed another memorandum": some other deal.
+OTHER_DEAL_AFTER_RE = re.compile(
+    r"\s+(?:(?:a|an)\s+)?(?:similar|separate|another|other)\b", re.IGNORECASE
+)
 
 
 #: "US ambassador to Mexico": a country in someone's office, not a party to another deal.
@@ -1429,7 +1663,7 @@ POSTED_TO_RE = re.compile(
 #: Named instruments that are not the agreement announced: "... Trade Agreement (CETA)".
 OTHER_INSTRUMENT_RE = re.compile(
     r"(?:Trade|Economic|Free|Comprehensive|Green Growth|Energy|Hydrogen|Digital|Defence|"
-    r"Defense|Security)[A-Za-z ]{0,30}$"
+    r"Defense|Security)(?:\s+(?:[A-Z][A-Za-z]*|and|of|on|for))*\s*$"
 )
 
 
@@ -1444,6 +1678,16 @@ IMPLEMENTS_RE = re.compile(
     r"pursuant to|follow-up to|follow up to)\s+(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,4}$",
     re.IGNORECASE,
 )
+
+
+#: Nouns that do not name the instrument specifically: generic ones, a relationship,
+#: a statement made to the press, a meeting.
+GENERIC_NAME_RE = re.compile(
+    r"agreements?|accord|deal|partnership|statement|dialogue|arrangement|compact",
+    re.IGNORECASE,
+)
+#: How well a specific name must score to stand for the instrument a generic noun names.
+SPECIFIC_MIN_SCORE = 1.0
 
 
 #: "negotiating a MoU": the agreement a release is about, still to be signed.
@@ -1543,6 +1787,13 @@ def extract_kind(
             candidates.append(candidate)
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
+    if best is not None and best[0] < 2.0:
+        # no noun is acted on clearly ("its approval for the Memorandum of Understanding to
+        # be signed"): a single specific name the release gives, unpenalised, tells the kind
+        specific = [c for c in candidates if c[0] >= 0.0 and not GENERIC_NAME_RE.fullmatch(c[2])]
+        if len({_kind_of(c[2]) for c in specific}) == 1:
+            score, _, phrase, start, end = max(specific, key=lambda c: c[:2])
+            return _kind_of(phrase), (start, end), 0.5, phrase
     if best is None or best[0] < 2.0:
         return None, None, 0.0, ""
     # "joint declaration" in the headline, "joint declaration of intent" in the body: the
@@ -1556,16 +1807,93 @@ def extract_kind(
     ]
     if fuller:
         best = max(fuller, key=lambda c: c[:2])
+    elif GENERIC_KIND_RE.fullmatch(best[2]):
+        # "signed an agreement ... The memorandum of understanding covers ...": the one
+        # specific name the release gives the instrument tells its kind
+        specific = [
+            c
+            for c in candidates
+            if c[0] >= SPECIFIC_MIN_SCORE and not GENERIC_NAME_RE.fullmatch(c[2])
+        ]
+        if len({_kind_of(c[2]) for c in specific}) == 1:
+            best = max(specific, key=lambda c: c[:2])
     score, _, phrase, start, end = best
     return _kind_of(phrase), (start, end), min(0.95, 0.5 + score / 10), phrase
 
 
-#: Wording that puts minerals in the background rather than in the agreement.
+#: Wording that puts a whole sentence's minerals with an earlier deal.
 MINERAL_BACKGROUND_RE = re.compile(
-    r"\b(?:imported from|dominated by|reliance on|rely on|produces?|producer|deposits|"
-    r"reserves|previous(?:ly)?|last year|earlier this year)\b",
+    r"\b(?:previous(?:ly)?|last year|earlier this year)\b",
     re.IGNORECASE,
 )
+#: Wording that puts the minerals of its clause in the background: a country's endowment
+#: or output, the market, what minerals are for ("Peru is rich in copper", "China
+#: dominates the processing of graphite", "lithium is essential for batteries").
+MINERAL_ENDOWMENT_RE = re.compile(
+    r"\b(?:imported from|imports? of|exports? of|dominat\w*|relian(?:ce|t) on|rel(?:y|ies) on|"
+    r"produces|producers?|deposits|reserves?|rich in|rich deposits|endowed|endowment|boasts?|"
+    r"abundant|home to|known for|world[’']s|(?:per ?cent|%) of|largest|demand for|prices?|"
+    r"markets?)\b",
+    re.IGNORECASE,
+)
+#: How far either side of a mineral its clause is looked for.
+CLAUSE_REACH = 300
+#: How far before a mineral its clause's endowment wording may be.
+ENDOWMENT_REACH = 80
+#: "lithium and cobalt are essential for batteries", "rare earths play a key role in":
+#: what the minerals are for, said after them.
+MINERAL_IMPORTANCE_AFTER_RE = re.compile(
+    r"\b(?:is|are|was|were|remains?|becomes?)\s+(?:\w+\s+){0,2}(?:essential|vital|crucial|"
+    r"critical|key|indispensable|important|needed|used)\b|\bplays?\s+an?\s+(?:\w+\s+){0,2}role\b",
+    re.IGNORECASE,
+)
+#: Where a clause ends inside a sentence: ", which ...", "because ...", "; ...".
+CLAUSE_BOUNDARY_RE = re.compile(
+    r"[;:()]|,\s*(?:of which|in which|which|who|whose|where|while|whereas|although|as|since)\b|"
+    r"\b(?:because|although|whereas|given that)\b",
+    re.IGNORECASE,
+)
+
+
+def _mineral_in_background(text: str, start: int, end: int) -> bool:
+    """Whether the clause of ``text`` around the mineral at ``start:end`` (bounded by
+    ``CLAUSE_BOUNDARY_RE``) tells of a country's endowment or the market just before it
+    ("Australia, which holds large reserves of nickel") or of what it is for after it."""
+    lo, hi = max(0, start - CLAUSE_REACH), min(len(text), end + CLAUSE_REACH)
+    for b in CLAUSE_BOUNDARY_RE.finditer(text, lo, hi):
+        if b.end() <= start:
+            lo = b.start()
+        elif b.start() >= end:
+            hi = b.start()
+            break
+    return bool(
+        MINERAL_ENDOWMENT_RE.search(text, max(lo, start - ENDOWMENT_REACH), start)
+        or MINERAL_IMPORTANCE_AFTER_RE.search(text, end, hi)
+    )
+
+
+#: Words spelt like a mineral used otherwise: "will lead to", "iron out", "silver lining".
+NOT_MINERAL_AFTER_RE = re.compile(
+    r"\s+(?:out\b|lining\b|jubilee\b|to\b|by\b|the\b|a\b|an\b|efforts?\b|delegations?\b|"
+    r"the way\b)",
+    re.IGNORECASE,
+)
+NOT_MINERAL_BEFORE_RE = re.compile(
+    r"\b(?:will|would|to|can|could|may|might|shall|should|must|help|helps|also|which|that|"
+    r"who|and|not)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _other_sense(text: str, start: int, end: int, word: str) -> bool:
+    """ "lead", "iron", "silver" used as a verb or in an idiom, not as the metal."""
+    if word.lower() not in {"lead", "iron", "silver", "tin"}:
+        return False
+    if NOT_MINERAL_AFTER_RE.match(text, end):
+        return True
+    return word.lower() == "lead" and bool(
+        NOT_MINERAL_BEFORE_RE.search(text[max(0, start - 12) : start])
+    )
 
 
 def _about_other_deal(ctx: _Context, s: Sentence, parties: list[str]) -> bool:
@@ -1575,10 +1903,24 @@ def _about_other_deal(ctx: _Context, s: Sentence, parties: list[str]) -> bool:
     parties "such as" is no sign of a mere mention here; a third country, an earlier deal
     or production statistics are.
     """
-    codes = {m.code for m in ctx.mentions_in(s.start, s.end)}
+    codes = {
+        m.code
+        for m in ctx.mentions_in(s.start, s.end)
+        if not DEPENDENCE_BEFORE_RE.search(ctx.text, max(s.start, m.start - 40), m.start)
+    }
     if parties and codes - set(parties):
         return True
     return bool(MINERAL_BACKGROUND_RE.search(s.text))
+
+
+#: "to reduce dependence on China": a country the agreement turns away from, not a party
+#: to another deal.
+DEPENDENCE_BEFORE_RE = re.compile(
+    r"\b(?:dependen(?:ce|cy|t)|relian(?:ce|t)|rel(?:y|ies|ying)|depend(?:s|ing)?|"
+    r"dominance|dominated|away|alternatives?|diversif\w*)\s+(?:on|upon|by|from|to|away from)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _proper_noun_use(ctx: _Context, start: int, end: int) -> bool:
@@ -1613,6 +1955,15 @@ SUBJECT_WORDS_RE = re.compile(
 )
 
 
+#: What the parties will do together: "the two sides will cooperate in the processing of
+#: lithium", "areas of cooperation include rare earths".
+SCOPE_RE = re.compile(
+    r"\b(?:will|shall|to)\s+(?:\w+\s+){0,2}(?:co-?operat\w*|collaborat\w*|work\s+(?:together|"
+    r"jointly))\b|\bareas?\s+of\s+(?:co-?operation|collaboration)\b",
+    re.IGNORECASE,
+)
+
+
 def extract_minerals(
     ctx: _Context, parties: list[str], events: list[SignEvent]
 ) -> tuple[list[dict[str, Any]], dict[str, list[Evidence]]]:
@@ -1635,6 +1986,7 @@ def extract_minerals(
             KIND_RE.search(s.text)
             or SIGN_RE.search(s.text)
             or re.search(r"\bfocus\w*\b", s.text, re.IGNORECASE)
+            or SCOPE_RE.search(s.text)
             or (
                 # "X and Y agreed to enhance cooperation on supply chains of tin, nickel"
                 re.search(r"\bagreed\b", s.text)
@@ -1657,6 +2009,10 @@ def extract_minerals(
             slug = ctx.vocab.mineral_slug(m.group())
             if slug is None:
                 continue
+            if _other_sense(ctx.text, start, end, m.group()):
+                continue
+            if _mineral_in_background(s.text, m.start(), m.end()):
+                continue  # "Australia, which holds large reserves of nickel, ..."
             stages = [k for k, rx in STAGE_RES.items() if rx.search(s.text)]
             item = items.setdefault(slug, {"mineral": slug, "stages": [], "note": ""})
             for stage in stages:
@@ -1796,7 +2152,13 @@ def extract(
         said_here = any(
             re.search(r"\bsigned,?\s+here\b", ev.sentence.text, re.IGNORECASE) for ev in past
         )
-        if not signed_place and (signed_on == published_on or said_here):
+        # "WASHINGTON -- ... today signed": the dateline places a signing told as
+        # happening where and when the release is written ("today", "here"), not one
+        # dated explicitly ("ASTANA - ... signed ... at a Nov. 1 meeting")
+        told_today = (
+            signed_on == published_on and date_mention is not None and date_mention.relative
+        )
+        if not signed_place and (told_today or said_here):
             dl = _dateline(ctx)
             if dl and (_wire_dateline(ctx, dl) or _other_city_named(ctx, past, dl[0])):
                 dl = None  # a news agency's bureau, or the sentence names another city

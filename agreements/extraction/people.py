@@ -70,13 +70,15 @@ Administration Crisis Management Cohesion Reforms Culture Youth Sport Social Rig
 Transparency Democracy Demography Migration Space Financial Capital Stability
 Humanitarian Aid Preparedness Communications Information Small Transformation Geological
 Steel Coal Hydrocarbons Housing Urban Rural Land Ports Shipping Aviation Telecommunications
-Manufacturing Textiles Food Solid
+Manufacturing Textiles Food Solid Associate Acting Additional Principal Junior Joint Union
 """.split()
 )
+#: Initials written together: "P.M.", "J.R.".
+INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,3}")
 #: Forms of address between an office and a name; part of neither.
 HONORIFICS = set(
     """
-Hon Hon. Honourable Honorable Hon’ble Mr Mrs Ms Dr Sir Dame Lord Baroness Prince Princess
+Hon Hon. Honourable Honorable Hon’ble Hon'ble Mr Mrs Ms Dr Sir Dame Lord Baroness Prince Princess
 Sheikh Sheikha Shri Smt Excellency H.E. Lic Eng Prof Professor Rt Rt. Right Madam
 Datuk Dato Dato' Dato’ Datin Tun Toh Puan Haji Hajjah Pehin Engr Engr.
 """.split()
@@ -246,6 +248,12 @@ def tokens(ctx: _Context, start: int, end: int) -> list[Token]:
             and not (bare.isupper() and len(bare) > 1)
             and bare not in STOP_WORDS
             and not POSSESSIVE_RE.search(bare)
+        ) or (
+            # "Raphael P.M. Lotilla": initials inside a name, after a given name
+            INITIALS_RE.fullmatch(word)
+            and result
+            and result[-1].kind == "name"
+            and result[-1].end + 1 == s
         ):
             kind = "name"
         else:
@@ -389,7 +397,7 @@ def find_people(ctx: _Context, start: int, end: int, resolve: bool = True) -> li
                 person.party_source = "office"
             used.update(range(o_start, o_end))
         if person.party is None:
-            person.party = _party_around(ctx, name_start, person.end)
+            person.party = _party_around(ctx, name_start, person.end, person.start)
             if person.party:
                 person.party_source = "office"
         known_party = ctx.vocab.people.get(person.name)
@@ -410,10 +418,40 @@ ON_BEHALF_RE = re.compile(
 )
 
 
-def _party_around(ctx: _Context, start: int, end: int) -> str | None:
+#: The side a signer signs for, told before the office and name: "on the Indian side by
+#: X", "Signing for India was X", "The signatories for Australia were X", "On behalf of
+#: Japan, X".
+SIDE_BEFORE_RE = re.compile(
+    r"(?:\bon\s+the\s+(?P<side>[A-Z][\w-]*)\s+side(?:\s+by)?|"
+    r"\b(?:[Ss]igning|[Ss]ignator(?:y|ies)|signed)\s+(?:for|on behalf of)\s+(?:the\s+)?"
+    r"(?P<for>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s+(?:was|were|is|are)|"
+    r"\b[Oo]n behalf of\s+(?:the\s+)?(?P<behalf>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s*,)\s*$"
+)
+
+
+#: "A, represented by Minister X, and B ...": a body and the person who signs for it.
+REPRESENTED_BY_RE = re.compile(r",\s*represented\s+by\s+(?:its\s+|their\s+|the\s+)?$")
+
+
+def _party_around(ctx: _Context, start: int, end: int, office_start: int = -1) -> str | None:
     """Party told next to a name: "his Vietnamese counterpart, X", "X, ..., on behalf of the
-    European Union"."""
+    European Union", "on the Indian side by Minister X" (``SIDE_BEFORE_RE``, before the
+    office starting at ``office_start``)."""
     text = ctx.text
+    lead = office_start if 0 <= office_start <= start else start
+    side = SIDE_BEFORE_RE.search(text, max(0, lead - 60), lead)
+    if side:
+        group = next(g for g in ("side", "for", "behalf") if side.group(g))
+        at = side.start(group)
+        mention = next(iter(ctx.mentions_in(at, side.end(group) + 1)), None)
+        if mention is not None and mention.start == at:
+            return mention.code
+    rep = REPRESENTED_BY_RE.search(text, max(0, lead - 40), lead)
+    if rep:
+        # "India's Ministry of Mines, represented by Secretary X": the party of the body
+        mentions = ctx.mentions_in(max(0, rep.start() - 80), rep.start())
+        if mentions:
+            return mentions[-1].code
     before = text[max(0, start - 60) : start]
     m = COUNTERPART_RE.search(before)
     if m:

@@ -1408,3 +1408,355 @@ def test_the_two_ministers_signed(vocab):
         (s[0], s[1]) for s in signers(run(vocab, text, dt.date(2025, 1, 15))) if s[3] == "signatory"
     }
     assert got == {("Aurora Williams", "CL"), ("Ken Saito", "JP")}
+
+
+# -- dates that belong to something else (issue 14, second pass) --------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a signing months before the news is background to it
+        "Building on the MoU signed on 12 June 2019, India and Australia today launched a "
+        "critical minerals roadmap.",
+        "Since the MoU was signed on 4 June 2020, the two countries have held three dialogues.",
+        # another event's verb stands between the signing and the date
+        "The MoU, signed by the two ministers, follows the first ministerial dialogue held on "
+        "3 March in Canberra.",
+        "The agreement was signed in New Delhi and announced on Thursday.",
+        "Today marks one year since India and Australia signed an MoU on critical minerals.",
+        # a side clause closing the sentence
+        "The two countries signed an MoU on critical minerals on the sidelines of the summit, "
+        "which opened on Tuesday.",
+        # "signed" modifies the instrument; the date is the main verb's
+        "The Union Cabinet was apprised on Wednesday of the MoU signed between India and "
+        "Australia.",
+        "The ministers, meeting on Thursday, welcomed the MoU signed by the two agencies.",
+        # some other deal
+        "India and Australia signed an MoU on critical minerals. Australia signed a similar "
+        "agreement with Japan on 2 October.",
+        # two days
+        "During his visit to New Delhi on Wednesday and Thursday, the minister signed an MoU "
+        "on critical minerals.",
+        # a weekend names no day; the day the instrument takes effect is not the signing's
+        "India and Australia signed an MoU on critical minerals at the weekend, on the "
+        "sidelines of a summit on Saturday and Sunday.",
+        "India and Australia signed an MoU on critical minerals, effective from 1 October.",
+        # a signing put as a condition is not reported
+        "Once signed on Tuesday, the MoU on critical minerals will open joint exploration.",
+        # a span of days with months on both ends
+        "The MoU on critical minerals was signed during the Prime Minister's visit to New "
+        "Delhi from September 30 to October 2.",
+    ],
+)
+def test_dates_of_other_events_do_not_date_the_signing(vocab, body):
+    text = "India and Australia sign critical minerals MoU\n" + body + "\n"
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_on"] is None
+
+
+@pytest.mark.parametrize(
+    "body, day",
+    [
+        ("The MoU signed on Thursday builds on the joint statement of 10 March 2022.", "10-03"),
+        (
+            "The memorandum, signed on 30 September at the embassy, was published on Thursday.",
+            "09-30",
+        ),
+        (
+            "India and Australia on Thursday signed an MoU on critical minerals, a year after "
+            "signing a joint statement on 4 October 2023.",
+            "10-03",
+        ),
+        (
+            "The ministers met in Canberra on Tuesday and signed an MoU on critical minerals.",
+            "10-01",
+        ),
+        ("The MoU, which was signed on Tuesday, covers lithium and cobalt.", "10-01"),
+    ],
+)
+def test_dates_in_the_signing_clause_still_date_it(vocab, body, day):
+    text = "India and Australia sign critical minerals MoU\n" + body + "\n"
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_on"] == "2024-" + day
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # the first account of the lead is undated: a later sentence's day is not the lead's
+        "The MoU was signed by the two ministers in New Delhi.\n"
+        "The minister met Prime Minister Modi on Wednesday.\n",
+        # a visit of several days names no single day
+        "On Tuesday, the minister arrived in New Delhi for a three-day visit.\n",
+    ],
+)
+def test_the_lead_dates_an_undated_signing_only_from_its_first_account(vocab, lead):
+    text = (
+        "India and Australia sign critical minerals MoU\n"
+        + lead
+        + "The two countries signed an MoU on critical minerals.\n"
+    )
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_on"] is None
+
+
+# -- minerals in the background of their clause (issue 14, second pass) --------------
+
+
+@pytest.mark.parametrize(
+    "body, minerals",
+    [
+        # a verb or idiom spelt like a metal
+        ("The MoU will lead to closer cooperation on critical minerals.", []),
+        ("The minister will lead a delegation to implement the agreement.", []),
+        ("The agreement will help iron out differences on trade.", []),
+        # endowment, output or market just before the mineral, in its clause
+        ("The agreement comes as China dominates the processing of rare earths.", []),
+        (
+            "Australia, which holds large reserves of nickel and cobalt, signed the agreement "
+            "to diversify supply chains.",
+            [],
+        ),
+        ("Prices of lithium have fallen sharply since the agreement was first discussed.", []),
+        # what minerals are for, said after them
+        (
+            "The agreement matters because critical minerals such as lithium and cobalt are "
+            "essential for electric vehicle batteries.",
+            [],
+        ),
+        # the background is in another clause: the mineral is covered
+        (
+            "The accord ensures deeper cooperation on the mining of metals such as lithium, of "
+            "which Australia has the world's largest reserves.",
+            ["lithium"],
+        ),
+        ("The MoU covers lithium, which Australia produces in large quantities.", ["lithium"]),
+        ("The MoU provides for joint exploration of lead and zinc deposits.", ["lead", "zinc"]),
+        # what the parties will do together names the scope
+        (
+            "The two sides will cooperate in the exploration and processing of lithium, cobalt "
+            "and nickel.",
+            ["cobalt", "lithium", "nickel"],
+        ),
+        (
+            "Areas of cooperation include rare earths and graphite.",
+            ["graphite", "rare-earth-elements"],
+        ),
+        # a country the agreement turns away from is no other deal
+        (
+            "The MoU covers lithium and rare earths and aims to reduce dependence on China.",
+            ["lithium", "rare-earth-elements"],
+        ),
+        ("Australia signed a similar MoU on lithium with Japan last year.", []),
+    ],
+)
+def test_minerals_in_the_background_of_their_clause(vocab, body, minerals):
+    text = (
+        "India and Australia sign critical minerals MoU\n"
+        "India and Australia signed an MoU on critical minerals on Thursday.\n" + body + "\n"
+    )
+    result = run(vocab, text, dt.date(2024, 10, 4))
+    assert sorted(m["mineral"] for m in result.proposal["minerals"]) == minerals
+
+
+# -- who signed: subjects of other phrases (issue 14, second pass) -------------------
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # "signed" modifies the instrument: the person before it did something else
+        ("Minister Pralhad Joshi welcomed the MoU signed by the two agencies.", []),
+        # the object of "talks with" before the subject
+        (
+            "After talks with Prime Minister Narendra Modi, Australian Prime Minister Anthony "
+            "Albanese signed the MoU.",
+            [("Anthony Albanese", "AU")],
+        ),
+        # "Associate" and "Acting" qualify an office; the demonym before them gives the party
+        (
+            "Australian Associate Secretary of Resources Jane Doe signed the MoU with Indian "
+            "Acting Secretary of Mines John Roe.",
+            [("Jane Doe", "AU"), ("John Roe", "IN")],
+        ),
+    ],
+)
+def test_people_of_other_phrases_are_not_signatories(vocab, body, expected):
+    text = "India and Australia sign critical minerals MoU\n" + body + "\n"
+    result = run(vocab, text, dt.date(2024, 10, 4))
+    assert sorted((s[0], s[1]) for s in signers(result) if s[3] == "signatory") == expected
+
+
+# -- kind: the specific name of the instrument (issue 14, second pass) -----------------
+
+
+@pytest.mark.parametrize(
+    "body, kind",
+    [
+        # a generic noun acted on, one specific name elsewhere: the specific name tells
+        (
+            "Australia and Korea have created a new agreement on critical minerals.\n"
+            "The memorandum of understanding on cooperation in critical mineral supply "
+            "chains comes as the President visits Australia.\n",
+            "memorandum_of_understanding",
+        ),
+        # "Energy" in an office before the verb does not make the object another instrument
+        (
+            "Australia and Canada have signed an agreement on critical minerals.\n"
+            "Canadian Minister for Resources and Energy Tim Hodgson signed the Joint "
+            "Declaration of Intent on Critical Minerals Collaboration with Australia.\n",
+            "statement_of_intent",
+        ),
+        # nothing acted on clearly: the one specific name the release gives
+        (
+            "The Cabinet has given its approval for the Memorandum of Understanding to be "
+            "signed between the geological surveys of Australia and Korea.\n",
+            "memorandum_of_understanding",
+        ),
+    ],
+)
+def test_the_specific_name_of_the_instrument_gives_the_kind(vocab, body, kind):
+    text = "Australia and Korea: critical minerals\n" + body
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["kind"] == kind
+
+
+# -- places: where someone spoke, a dateline over an explicit date (issue 14, second pass)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the city where the minister spoke, a reporting verb away from the signing
+        "Speaking in Sydney, the minister said India and Australia had signed an MoU on "
+        "critical minerals.",
+        # a dateline places a signing told as 'today', not one dated explicitly
+        "CANBERRA – India and Australia have signed an MoU on critical minerals at an Oct. 4 "
+        "meeting, the ministry reported.",
+    ],
+)
+def test_places_of_the_report_are_not_the_signing_place(vocab, body):
+    text = "India and Australia sign critical minerals MoU\n" + body + "\n"
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_place"] == ""
+
+
+def test_a_dateline_places_a_signing_told_as_today(vocab):
+    text = (
+        "India and Australia sign critical minerals MoU\n"
+        "CANBERRA – India and Australia today signed an MoU on critical minerals.\n"
+    )
+    assert run(vocab, text, dt.date(2024, 10, 4)).proposal["signed_place"] == "Canberra"
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # the side each signer signs for, told before the office
+        (
+            "The document was signed on the Indian side by Mines Minister Pralhad Joshi and on "
+            "the Australian side by Resources Minister Madeleine King.",
+            [("Madeleine King", "AU"), ("Pralhad Joshi", "IN")],
+        ),
+        (
+            "Signing for India was Mines Minister Pralhad Joshi, while Resources Minister "
+            "Madeleine King signed for Australia.",
+            [("Madeleine King", "AU"), ("Pralhad Joshi", "IN")],
+        ),
+        # a body and the person representing it
+        (
+            "The MoU was signed between India's Ministry of Mines, represented by Secretary "
+            "Kantha Rao, and Australia's Department of Industry, represented by Secretary "
+            "Meghan Quinn.",
+            [("Kantha Rao", "IN"), ("Meghan Quinn", "AU")],
+        ),
+        # the antecedent of "who signed"
+        (
+            "The signing was attended by Australia's Resources Minister Madeleine King, who "
+            "also signed the MoU, saying it would create jobs.",
+            [("Madeleine King", "AU")],
+        ),
+    ],
+)
+def test_signers_told_by_side_representation_or_relative_clause(vocab, body, expected):
+    text = "India and Australia sign critical minerals MoU\n" + body + "\n"
+    result = run(vocab, text, dt.date(2024, 10, 4))
+    assert sorted((s[0], s[1]) for s in signers(result) if s[3] == "signatory") == expected
+
+
+def test_the_headline_signing_is_dated_by_a_today_about_the_instrument(vocab):
+    base = "Canada and Japan Sign Critical Minerals MoU\nThe two countries have long cooperated.\n"
+    other = base + "Today, the minister also visited a lithium mine and launched a research fund.\n"
+    assert run(vocab, other, dt.date(2024, 10, 4)).proposal["signed_on"] is None
+    about = base + "Today, the ministers announced a memorandum of understanding on minerals.\n"
+    assert run(vocab, about, dt.date(2024, 10, 4)).proposal["signed_on"] == "2024-10-04"
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # the person met after or during the signing is not a co-signer
+        (
+            "Mines Minister Pralhad Joshi signed the MoU after a meeting with Australian Prime "
+            "Minister Anthony Albanese.",
+            [("Pralhad Joshi", None)],
+        ),
+        (
+            "Mines Minister Pralhad Joshi signed the MoU and later met with Australian Prime "
+            "Minister Anthony Albanese.",
+            [("Pralhad Joshi", None)],
+        ),
+        # "signed ... with <country>": the signer is the other party's
+        (
+            "Mines Minister Pralhad Joshi signed the MoU with Australia in the presence of "
+            "Australian Prime Minister Anthony Albanese.",
+            [("Pralhad Joshi", "IN")],
+        ),
+    ],
+)
+def test_with_a_meeting_or_a_country(vocab, body, expected):
+    text = "India and Australia sign critical minerals MoU\n" + body + "\n"
+    result = run(vocab, text, dt.date(2024, 10, 4))
+    assert sorted((s[0], s[1]) for s in signers(result) if s[3] == "signatory") == expected
+
+
+def test_the_signatories_for_a_party_were(vocab):
+    text = (
+        "EU and Australia sign critical minerals MoU\n"
+        "The EU and Australia signed a memorandum of understanding on critical minerals today.\n"
+        "The signatories for Australia were Resources Minister Madeleine King, and Minister "
+        "for Trade and Tourism Don Farrell.\n"
+    )
+    result = run(vocab, text, dt.date(2024, 5, 28))
+    assert sorted((s[0], s[1], s[2]) for s in signers(result) if s[3] == "signatory") == [
+        ("Don Farrell", "AU", "Minister for Trade and Tourism"),
+        ("Madeleine King", "AU", "Resources Minister"),
+    ]
+
+
+def test_initials_inside_a_name(vocab):
+    text = (
+        "Philippines and US sign MoU\n"
+        "Secretary of Environment and Natural Resources Raphael P.M. Lotilla signed a "
+        "Memorandum of Understanding between the Philippines and the United States.\n"
+    )
+    names = [s[0] for s in signers(run(vocab, text, dt.date(2026, 2, 6)))]
+    assert names == ["Raphael P.M. Lotilla"]
+
+
+def test_a_dateline_date_before_today_is_no_span(vocab):
+    text = (
+        "US and Japan sign MoU\n"
+        "WASHINGTON, Oct. 3 – Today the ministers of the US and Japan signed a memorandum on "
+        "critical minerals.\n"
+    )
+    assert run(vocab, text, dt.date(2024, 10, 3)).proposal["signed_on"] == "2024-10-03"
+
+
+def test_union_minister_is_an_office(vocab):
+    text = (
+        "India and Australia sign critical minerals MoU\n"
+        "The MoU was signed by Pralhad Joshi, Union Minister of Coal and Mines, and Madeleine "
+        "King, Australian Minister for Resources.\n"
+    )
+    result = run(vocab, text, dt.date(2024, 10, 4))
+    assert sorted((s[0], s[1], s[2]) for s in signers(result)) == [
+        ("Madeleine King", "AU", "Minister for Resources"),
+        ("Pralhad Joshi", "IN", "Union Minister of Coal and Mines"),
+    ]
