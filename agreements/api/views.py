@@ -1,6 +1,7 @@
 """API v1 ViewSets for agreements, parties and people."""
 
 import orjson
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +13,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from agreements import services
 from agreements.api import representation
 from agreements.api.filters import AgreementFilterSet, PartyFilterSet, PersonFilterSet
 from agreements.api.provenance import ProvenanceSerializer, claims_replace, provenance_json
@@ -32,7 +34,7 @@ from agreements.models import (
     RelatedAgreement,
     Signature,
 )
-from agreements.sync.changelog import lock_writes, revision_scope
+from agreements.sync.changelog import lock_writes, revision_scope, write
 from agreements.sync.export import FORMATS, streaming_response
 from agreements.sync.history import agreement_history
 from config.api.conditional import (
@@ -45,6 +47,7 @@ from config.api.conditional import (
 )
 from config.api.permissions import can_view_drafts
 from config.api.query import LOOKUP_SLUG, StrictQueryParamsMixin
+from config.api.serializers import raise_model_errors
 from minerals.models import Mineral
 
 
@@ -176,38 +179,43 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
             raise NotFound()
         return response
 
-    # Writes: serialised by the write lock; If-Match checked under it, so of two writers
-    # holding the same ETag exactly one wins.
+    # Writes: validated first, without the lock, so bad input never makes other writers
+    # wait; then one write (agreements.services): under the write lock, If-Match is checked
+    # against what is stored, so of two writers holding the same ETag exactly one wins.
+
+    def _save(self, agreement, serializer) -> Agreement:
+        user = self.request.user if self.request.user.is_authenticated else None
+        try:
+            return services.agreement_save(
+                agreement=agreement, user=user, **serializer.write_arguments()
+            )
+        except DjangoValidationError as exc:
+            raise_model_errors(exc)
+
+    def _locked_current(self) -> Agreement:
+        """The stored agreement, under the write lock, if the client's If-Match holds."""
+        lock_writes()
+        instance = self.get_object()
+        check_if_match(self.request, self._current(instance.slug))
+        return instance
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic(), revision_scope():
-            agreement = serializer.save()
+        agreement = self._save(None, serializer)
         location = {"Location": representation.agreement_url(request, agreement.slug)}
         return json_response(request, self._current(agreement.slug), 201, location)
 
     def update(self, request, *args, partial=False, **kwargs):
-        # Bad input is refused before the write lock is taken, so it never makes other
-        # writers wait; under the lock the body is validated again, against what is stored.
-        self.get_serializer(self.get_object(), data=request.data, partial=partial).is_valid(
-            raise_exception=True
-        )
-        with transaction.atomic(), revision_scope():
-            lock_writes()
-            instance = self.get_object()
-            check_if_match(request, self._current(instance.slug))
-            serializer = self.get_serializer(instance, data=request.data, partial=partial)
-            serializer.is_valid(raise_exception=True)
-            agreement = serializer.save()
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        with write():
+            agreement = self._save(self._locked_current(), serializer)
         return json_response(request, self._current(agreement.slug))
 
     def destroy(self, request, *args, **kwargs):
-        with transaction.atomic(), revision_scope():
-            lock_writes()
-            instance = self.get_object()
-            check_if_match(request, self._current(instance.slug))
-            instance.delete()
+        with write():
+            services.agreement_delete(agreement=self._locked_current())
         return Response(status=204)
 
     @extend_schema(
