@@ -1,6 +1,5 @@
 """The editors' workplace: agreements with every nested collection on one page."""
 
-import datetime
 import json
 
 from django import forms
@@ -255,10 +254,9 @@ class HistoryTimeline:
     simple-history keeps a table per model; an editor thinks in saves ("added a signature,
     published it"), so the records of every table that belongs to the agreement are merged,
     diffed against the previous version of the same row and grouped into one entry per
-    save (same user, within a couple of seconds).
+    save: the versions one write stamped with its revision id.
     """
 
-    SAME_SAVE = datetime.timedelta(seconds=2)
     LIMIT = 500
     HIDDEN = {"id", "agreement", "from_agreement", "created_at", "updated_at"}
     ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
@@ -292,42 +290,35 @@ class HistoryTimeline:
                 records.append((rec, model, fields, previous.get(rec.id)))
                 previous[rec.id] = rec
         labels = self._labels(records)
-        records.sort(key=lambda r: r[0].history_date, reverse=True)
-        groups = []
+        records.sort(key=lambda r: (r[0].history_date, r[0].history_id), reverse=True)
+        groups: dict = {}
         for rec, model, fields, before in records[: self.LIMIT]:
-            item = {
-                "action": self.ACTIONS.get(rec.history_type, rec.history_type),
-                "what": self._describe(rec, model, labels),
-                "changes": self._changes(rec, fields, before, labels),
-                "version_id": rec.history_id if model is Agreement else None,
-            }
-            if model is Agreement and rec.history_type == "+":
-                item["action"] = "created"
-            if item["action"] == "changed" and not item["changes"]:
-                continue  # saved without a change (e.g. timestamps only)
-            last = groups[-1] if groups else None
-            if (
-                last
-                and last["user_id"] == rec.history_user_id
-                and last["oldest"] - rec.history_date <= self.SAME_SAVE
-            ):
-                last["items"].append(item)
-                last["oldest"] = rec.history_date
-            else:
-                groups.append(
-                    {
-                        "date": rec.history_date,
-                        "oldest": rec.history_date,
-                        "user": rec.history_user,
-                        "user_id": rec.history_user_id,
-                        "items": [item],
-                    }
-                )
-        for group in groups:
+            item = self._item(rec, model, fields, before, labels)
+            if item is None:
+                continue
+            # One entry per write: its revision (a version written outside any is its own).
+            key = rec.revision or (model, rec.history_id)
+            if key not in groups:
+                groups[key] = {"date": rec.history_date, "user": rec.history_user, "items": []}
+            groups[key]["items"].append(item)
+        for group in groups.values():
             # Within one save, the agreement itself first, then its collections.
             group["items"].reverse()
             group["items"].sort(key=lambda i: i["version_id"] is None)
-        return groups
+        return list(groups.values())
+
+    def _item(self, rec, model, fields, before, labels) -> dict | None:
+        item = {
+            "action": self.ACTIONS.get(rec.history_type, rec.history_type),
+            "what": self._describe(rec, model, labels),
+            "changes": self._changes(rec, fields, before, labels),
+            "version_id": rec.history_id if model is Agreement else None,
+        }
+        if model is Agreement and rec.history_type == "+":
+            item["action"] = "created"
+        if item["action"] == "changed" and not item["changes"]:
+            return None  # saved without a change (e.g. timestamps only)
+        return item
 
     @staticmethod
     def _labels(records):
