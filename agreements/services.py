@@ -71,10 +71,17 @@ COLLECTIONS: dict[str, tuple[Any, str, tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def _value(obj, field: str):
+    """A row's value of a field; the id for a foreign key (without fetching the row)."""
+    return getattr(obj, field + "_id") if hasattr(obj, field + "_id") else getattr(obj, field)
+
+
+def _plain(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
 def _key(obj, fields: tuple[str, ...]) -> tuple:
-    return tuple(
-        getattr(obj, f + "_id") if hasattr(obj, f + "_id") else getattr(obj, f) for f in fields
-    )
+    return tuple(_value(obj, f) for f in fields)
 
 
 def default_of(model, field: str):
@@ -83,8 +90,7 @@ def default_of(model, field: str):
 
 
 def _item_key(model, item: dict, fields: tuple[str, ...]) -> tuple:
-    values = [item[f] if f in item else default_of(model, f) for f in fields]
-    return tuple(v.pk if hasattr(v, "pk") else v for v in values)
+    return tuple(_plain(item[f]) if f in item else default_of(model, f) for f in fields)
 
 
 def people_lookup(values: Iterable[str]) -> dict[str, Person | None]:
@@ -135,7 +141,8 @@ def _replace_collection(touched: AgreementTouched, name: str, items: Iterable[di
     """Make the stored collection equal ``items``, recording each row saved or deleted."""
     agreement = touched.agreement
     model, parent, key_fields, value_fields = COLLECTIONS[name]
-    existing = {_key(obj, key_fields): obj for obj in model.objects.filter(**{parent: agreement})}
+    stored = model.objects.filter(**{parent: agreement}) if touched.before is not None else []
+    existing = {_key(obj, key_fields): obj for obj in stored}
     keep = set()
     for item in items:
         key = _item_key(model, item, key_fields)
@@ -144,7 +151,7 @@ def _replace_collection(touched: AgreementTouched, name: str, items: Iterable[di
             obj = model(**{parent: agreement}, **{f: item[f] for f in key_fields if f in item})
         changed = obj.pk is None
         for field in value_fields:
-            if field in item and getattr(obj, field) != item[field]:
+            if field in item and _value(obj, field) != _plain(item[field]):
                 setattr(obj, field, item[field])
                 changed = True
         if name == "signatures" and obj.signed_on is None and agreement.signed_on:
@@ -205,8 +212,10 @@ def agreement_save(
             if field in data and getattr(agreement, field) != data[field]:
                 setattr(agreement, field, data[field])
                 touched.changed = True
+        # The rules, as the API and the admin check them before calling (clean() words the
+        # check constraints; the database still enforces them).
         exclude = ["slug"] if not agreement.slug else None
-        agreement.full_clean(exclude=exclude, validate_unique=False)
+        agreement.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         _stamp_user(agreement, touched)
         if before is None:
             agreement.save()

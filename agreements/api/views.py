@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.generics import get_object_or_404
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
@@ -193,10 +194,15 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
             raise_model_errors(exc)
 
     def _locked_current(self) -> Agreement:
-        """The stored agreement, under the write lock, if the client's If-Match holds."""
+        """The stored agreement, read again under the write lock, if the client's
+        preconditions (If-Match, If-None-Match) hold against what is stored."""
         lock_writes()
-        instance = self.get_object()
-        check_if_match(self.request, self._current(instance.slug))
+        visible = Agreement.objects.visible_to(self.request.user)
+        instance = get_object_or_404(visible, slug=self.kwargs["slug"])
+        self.check_object_permissions(self.request, instance)
+        meta = self.request.META
+        if "HTTP_IF_MATCH" in meta or "HTTP_IF_NONE_MATCH" in meta:
+            check_if_match(self.request, self._current(instance.slug))
         return instance
 
     def create(self, request, *args, **kwargs):
