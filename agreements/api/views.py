@@ -2,7 +2,6 @@
 
 import orjson
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -35,7 +34,7 @@ from agreements.models import (
     RelatedAgreement,
     Signature,
 )
-from agreements.sync.changelog import lock_writes, revision_scope, write
+from agreements.sync.changelog import lock_writes, write
 from agreements.sync.export import FORMATS, streaming_response
 from agreements.sync.history import agreement_history
 from config.api.conditional import (
@@ -270,8 +269,7 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
             if not_modified is not None:
                 return not_modified
             return json_response(request, body)
-        with transaction.atomic(), revision_scope():
-            lock_writes()
+        with write():
             agreement = self.get_object()
             check_if_match(request, provenance_json(agreement))
             serializer = ProvenanceSerializer(data=request.data, context={"agreement": agreement})
@@ -346,11 +344,13 @@ class PartyViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     def perform_create(self, serializer):
-        serializer.save()
+        with write():  # one change log; the safety-net handlers compute its events
+            serializer.save()
         self._reload(serializer)
 
     def perform_update(self, serializer):
-        serializer.save()
+        with write():
+            serializer.save()
         self._reload(serializer)
 
     def get_serializer_context(self):
@@ -408,11 +408,13 @@ class PersonViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     def perform_create(self, serializer):
-        serializer.save()
+        with write():  # one change log; the safety-net handlers compute its events
+            serializer.save()
         self._reload(serializer)
 
     def perform_update(self, serializer):
-        serializer.save()
+        with write():
+            serializer.save()
         self._reload(serializer)
 
 
