@@ -178,9 +178,12 @@ def write(handled=()):
     whose events are written when the block ends (a nested ``write`` joins the outer one)."""
     outer = _log.get()
     if outer is not None:
-        outer.handled = outer.handled | frozenset(handled)
-        with transaction.atomic():
-            yield outer
+        previous, outer.handled = outer.handled, outer.handled | frozenset(handled)
+        try:
+            with transaction.atomic():
+                yield outer
+        finally:
+            outer.handled = previous
         return
     log = ChangeLog(handled=frozenset(handled))
     token = _log.set(log)

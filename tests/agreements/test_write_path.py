@@ -133,3 +133,15 @@ def test_nested_writes_share_one_revision_and_one_change_log(ref):
     revisions = set(Agreement.history.filter(id=first.pk).values_list("revision", flat=True))
     assert len(revisions) == 1 and isinstance(revisions.pop(), uuid.UUID)
     assert log.events
+
+
+def test_a_write_around_a_service_still_tracks_its_own_saves(ref):
+    """Inside an outer write, the models a nested service handled are tracked again by the
+    safety net once that service returns."""
+    start = last_event()
+    with write():
+        services.agreement_save(data={**DRAFT, "slug": "inner"}, collections={})
+        Party.objects.get(code="NO").save()
+        Agreement.objects.get(slug=SLUG).save()
+    keys = {(r, k) for r, k, *_ in events_since(start)}
+    assert {("agreement", "inner"), ("party", "NO"), ("agreement", SLUG)} <= keys
