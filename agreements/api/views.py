@@ -312,6 +312,19 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
         )
 
 
+class OneWriteMixin:
+    """A model serializer's save as one write(): the lock after validation, one revision,
+    one change log (whose events the safety-net handlers compute). The answer is reloaded
+    through get_queryset(), for the representation's annotations and prefetches."""
+
+    def perform_create(self, serializer):
+        with write():
+            serializer.save()
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    perform_update = perform_create
+
+
 @extend_schema_view(
     list=extend_schema(summary="List parties"),
     retrieve=extend_schema(summary="Get a party, with its partners"),
@@ -319,7 +332,7 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
     update=extend_schema(request=PartySerializer, responses=PartyDetailSerializer),
     partial_update=extend_schema(request=PartySerializer, responses=PartyDetailSerializer),
 )
-class PartyViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
+class PartyViewSet(StrictQueryParamsMixin, OneWriteMixin, viewsets.ModelViewSet):
     """States, organisations and government bodies that take part in agreements."""
 
     filterset_class = PartyFilterSet
@@ -338,20 +351,6 @@ class PartyViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
         return Party.objects.select_related("country").annotate(
             agreement_count=Count("agreement_parties", filter=visible)
         )
-
-    def _reload(self, serializer):
-        # The representation's annotations and prefetches come from get_queryset().
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
-
-    def perform_create(self, serializer):
-        with write():  # one change log; the safety-net handlers compute its events
-            serializer.save()
-        self._reload(serializer)
-
-    def perform_update(self, serializer):
-        with write():
-            serializer.save()
-        self._reload(serializer)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -380,7 +379,7 @@ class PartyViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
     list=extend_schema(summary="List people"),
     retrieve=extend_schema(summary="Get a person, with their signatures"),
 )
-class PersonViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
+class PersonViewSet(StrictQueryParamsMixin, OneWriteMixin, viewsets.ModelViewSet):
     """People who signed or witnessed agreements."""
 
     serializer_class = PersonSerializer
@@ -402,20 +401,6 @@ class PersonViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
         return people.prefetch_related(
             Prefetch("signatures", queryset=signatures, to_attr="visible_signatures")
         )
-
-    def _reload(self, serializer):
-        # The representation's annotations and prefetches come from get_queryset().
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
-
-    def perform_create(self, serializer):
-        with write():  # one change log; the safety-net handlers compute its events
-            serializer.save()
-        self._reload(serializer)
-
-    def perform_update(self, serializer):
-        with write():
-            serializer.save()
-        self._reload(serializer)
 
 
 __all__ = ["AgreementViewSet", "PartyViewSet", "PersonViewSet", "Mineral"]
