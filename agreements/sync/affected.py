@@ -4,6 +4,23 @@ The agreement service (``agreements.services.agreement_save``) records what it t
 the agreement's identity before the write, and for each nested collection what its
 changed rows point at — and, when its write closes, ``agreement_events`` turns that into
 one change-log entry per affected resource. No signal handler is involved.
+
+What each representation embeds, so who needs an event when something changes:
+
+=============  ===========================================  ================================
+resource       embeds                                       events computed by
+=============  ===========================================  ================================
+agreement      parties (code, name), signatories (slug,     its own writes: here; a party's,
+               name), minerals (slug, name), related        person's or mineral's rename:
+               agreements (slug, visibility)                ``tracking`` (safety net)
+party          agreement count, partners (code, name,       the agreement's parties: here;
+               count)                                       party renames: ``tracking``
+person         signatures (agreement slug and title,        signature rows and agreement
+               party code, office, role, date)              identity: here
+mineral        agreement count, group, members, aliases     covered minerals: here; aliases,
+                                                            groups: ``tracking``
+mineral list   entries (mineral slug, name), jurisdiction   ``tracking``
+=============  ===========================================  ================================
 """
 
 from dataclasses import dataclass, field
