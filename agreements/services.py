@@ -12,12 +12,14 @@ from functools import partial
 from typing import Any
 
 from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Lower
 
 from agreements.sync.affected import IDENTITY, AgreementTouched, agreement_events
 from agreements.sync.changelog import lock_writes, write
+from agreements.validation import SignatureKey, agreement_collection_errors
 from minerals.models import Mineral
 
 from .models import (
@@ -187,6 +189,47 @@ def _resolve_people(collections: dict[str, list[dict]]) -> dict[str, list[dict]]
     return {**collections, "signatures": resolved}
 
 
+# collection → (stored rows' key values as the rules take them, the same from an item)
+RULE_KEYS = {
+    "parties": ("party__code", lambda i: i["party"].code),
+    "signatures": (
+        ("person__slug", "role", "party__code"),
+        lambda i: (
+            i["person"].slug,
+            i.get("role") or default_of(Signature, "role"),
+            i["party"].code if i.get("party") else None,
+        ),
+    ),
+    "minerals": ("mineral__slug", lambda i: i["mineral"].slug),
+    "sources": ("url", lambda i: i["url"]),
+    "related": ("to_agreement__slug", lambda i: i["to_agreement"].slug),
+}
+
+
+def _check_rules(agreement: Agreement, collections: dict[str, list[dict]]) -> None:
+    """The cross-row rules over the agreement as this write leaves it, under the lock: the
+    caller validated before taking it, and a concurrent write may have changed the rows
+    this one keeps. Collections given cost no query; the others are read."""
+    keys = {}
+    for name, (stored, from_item) in RULE_KEYS.items():
+        if name in collections:
+            keys[name] = [from_item(item) for item in collections[name]]
+        else:
+            model, parent = COLLECTIONS[name][:2]
+            fields = stored if isinstance(stored, tuple) else (stored,)
+            rows = model.objects.filter(**{parent: agreement}).order_by("pk")
+            keys[name] = list(rows.values_list(*fields, flat=len(fields) == 1))
+    keys["signatures"] = [SignatureKey(*key) for key in keys["signatures"]]
+    errors = agreement_collection_errors(
+        is_published=bool(agreement.is_published), slug=agreement.slug or None, **keys
+    )
+    if errors:
+        messages: dict[str, list[str]] = {}
+        for error in errors:
+            messages.setdefault(error.collection, []).append(error.message)
+        raise ValidationError(messages)
+
+
 def agreement_save(
     *,
     agreement: Agreement | None = None,
@@ -220,6 +263,8 @@ def agreement_save(
         if before is None:
             agreement.save()
         collections = _resolve_people(collections)
+        if touched.changed or collections:
+            _check_rules(agreement, collections)
         for name in COLLECTIONS:
             if name in collections:
                 _replace_collection(touched, name, collections[name])

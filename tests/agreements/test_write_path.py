@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from agreements import services
-from agreements.models import Agreement, ChangeEvent, Mineral, Party, Person
+from agreements.models import Agreement, AgreementParty, ChangeEvent, Party, Person
 from agreements.sync.changelog import write
+from minerals.models import Mineral
 
 from .test_admin import ADD_URL, agreement_post
 from .test_api import detail, reread
@@ -145,3 +146,26 @@ def test_a_write_around_a_service_still_tracks_its_own_saves(ref):
         Agreement.objects.get(slug=SLUG).save()
     keys = {(r, k) for r, k, *_ in events_since(start)}
     assert {("agreement", "inner"), ("party", "NO"), ("agreement", SLUG)} <= keys
+
+
+def test_rules_are_checked_again_under_the_lock(publisher_api, monkeypatch):
+    """A party removed by another writer between validation and the write: publishing,
+    validated against two parties, is refused (400) rather than leaving one."""
+    body = {
+        **DRAFT,
+        "slug": "racing",
+        "parties": [{"party": "GB"}, {"party": "NO"}],
+        "sources": [{"url": "https://example.org/racing"}],
+    }
+    assert publisher_api.post("/api/v1/agreements/", body, format="json").status_code == 201
+    original = services.agreement_save
+
+    def after_a_rival(**kwargs):
+        AgreementParty.objects.filter(agreement__slug="racing", party__code="NO").delete()
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "agreement_save", after_a_rival)
+    response = publisher_api.patch(detail("racing"), {"is_published": True}, format="json")
+    assert response.status_code == 400, response.content
+    assert "two parties" in response.content.decode()
+    assert not Agreement.objects.get(slug="racing").is_published
