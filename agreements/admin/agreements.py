@@ -582,11 +582,14 @@ class AgreementAdmin(DraftPrefillMixin, HistoryAdmin):
                 agreement=stored, data=data, collections=collections, user=request.user
             )
             obj.pk, obj.slug = saved.pk, saved.slug
+            others = []
             for formset in formsets:
                 if getattr(formset, "collection", ""):
                     _note_changes(formset)
                 else:
-                    self.save_formset(request, form, formset, change=change)
+                    others.append(formset)
+            # Claims, and what the mixins add (the draft's proposal), in the same revision.
+            super().save_related(request, form, others, change)
 
     def _set_published(self, request, queryset, published: bool):
         done, refused = 0, []
