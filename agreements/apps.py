@@ -8,5 +8,5 @@ class AgreementsConfig(AppConfig):
     def ready(self):
         # Signal handlers and schema extensions register themselves on import.
         from agreements.drafting import proposals  # noqa: F401
-        from agreements.sync import changelog  # noqa: F401
+        from agreements.sync import changelog, tracking  # noqa: F401
         from config.api import openapi  # noqa: F401

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from agreements import services
 from agreements.api.provenance import ClaimSerializer, claims_replace, provenance
 from agreements.api.serializers import AgreementSerializer
 from agreements.sync.changelog import revision_scope
@@ -142,7 +143,7 @@ def _save(record: dict, agreement: Agreement | None, path: Path) -> Agreement:
     )
     if not serializer.is_valid():
         raise CatalogueError(f"{path.name}: {serializer.errors}")
-    return serializer.save()
+    return services.agreement_save(agreement=agreement, **serializer.write_arguments())
 
 
 def _save_links_and_claims(record: dict, agreement: Agreement, path: Path) -> None:
@@ -154,7 +155,7 @@ def _save_links_and_claims(record: dict, agreement: Agreement, path: Path) -> No
     )
     if not serializer.is_valid():
         raise CatalogueError(f"{path.name}: {serializer.errors}")
-    serializer.save()
+    services.agreement_save(agreement=agreement, **serializer.write_arguments())
     claims = ClaimSerializer(data=claims_of(record, agreement), many=True)
     if not claims.is_valid():
         raise CatalogueError(f"{path.name}: claims: {claims.errors}")

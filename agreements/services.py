@@ -1,14 +1,25 @@
-"""Writes that span an agreement and its nested records."""
+"""Writes that span an agreement and its nested records: one service for the aggregate.
+
+``agreement_save`` is the one way an agreement and its collections are written, from the
+API (the view calls it after validation), the admin (its form and inline formsets feed
+it), the catalogue loader and the drafting endpoint. Each call is one ``write()``: its own
+transaction, one history revision, the write lock, and one change log whose events it
+computes itself (``agreements.sync.affected``) when the write closes.
+"""
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Lower
 
-from agreements.sync.changelog import lock_writes
+from agreements.sync.affected import IDENTITY, AgreementTouched, agreement_events
+from agreements.sync.changelog import lock_writes, write
+from agreements.validation import SignatureKey, agreement_collection_errors
 from minerals.models import Mineral
 
 from .models import (
@@ -18,7 +29,6 @@ from .models import (
     Person,
     RelatedAgreement,
     Signature,
-    SignatureRole,
     Source,
 )
 
@@ -63,15 +73,26 @@ COLLECTIONS: dict[str, tuple[Any, str, tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def _value(obj, field: str):
+    """A row's value of a field; the id for a foreign key (without fetching the row)."""
+    return getattr(obj, field + "_id") if hasattr(obj, field + "_id") else getattr(obj, field)
+
+
+def _plain(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
 def _key(obj, fields: tuple[str, ...]) -> tuple:
-    return tuple(
-        getattr(obj, f + "_id") if hasattr(obj, f + "_id") else getattr(obj, f) for f in fields
-    )
+    return tuple(_value(obj, f) for f in fields)
+
+
+def default_of(model, field: str):
+    """A field's default: declared on the model, nowhere else."""
+    return model._meta.get_field(field).get_default()
 
 
 def _item_key(model, item: dict, fields: tuple[str, ...]) -> tuple:
-    values = [item[f] if f in item else model._meta.get_field(f).get_default() for f in fields]
-    return tuple(v.pk if hasattr(v, "pk") else v for v in values)
+    return tuple(_plain(item[f]) if f in item else default_of(model, f) for f in fields)
 
 
 def people_lookup(values: Iterable[str]) -> dict[str, Person | None]:
@@ -114,12 +135,17 @@ def person_for(name_or_slug: str) -> Person:
     return people_for([name_or_slug])[name_or_slug.strip()]
 
 
-def _replace_collection(agreement: Agreement, name: str, items: Iterable[dict]) -> bool:
-    """Make the stored collection equal ``items``; returns whether anything changed."""
+# The models whose changes the agreement service accounts for itself (no signal handlers).
+AGGREGATE = frozenset({Agreement, *(model for model, *_ in COLLECTIONS.values())})
+
+
+def _replace_collection(touched: AgreementTouched, name: str, items: Iterable[dict]) -> None:
+    """Make the stored collection equal ``items``, recording each row saved or deleted."""
+    agreement = touched.agreement
     model, parent, key_fields, value_fields = COLLECTIONS[name]
-    existing = {_key(obj, key_fields): obj for obj in model.objects.filter(**{parent: agreement})}
+    stored = model.objects.filter(**{parent: agreement}) if touched.before is not None else []
+    existing = {_key(obj, key_fields): obj for obj in stored}
     keep = set()
-    any_change = False
     for item in items:
         key = _item_key(model, item, key_fields)
         obj = existing.get(key)
@@ -127,51 +153,133 @@ def _replace_collection(agreement: Agreement, name: str, items: Iterable[dict]) 
             obj = model(**{parent: agreement}, **{f: item[f] for f in key_fields if f in item})
         changed = obj.pk is None
         for field in value_fields:
-            if field in item and getattr(obj, field) != item[field]:
+            if field in item and _value(obj, field) != _plain(item[field]):
                 setattr(obj, field, item[field])
                 changed = True
         if name == "signatures" and obj.signed_on is None and agreement.signed_on:
-            obj.signed_on = agreement.signed_on
-            changed = True
+            changed = True  # Signature.save fills the date in from the agreement
         if changed:
+            _stamp_user(obj, touched)
             obj.save()
-            any_change = True
+            touched.row_changed(name, obj)
         keep.add(key)
     for key, obj in existing.items():
         if key not in keep:
+            _stamp_user(obj, touched)
             obj.delete()
-            any_change = True
-    return any_change
+            touched.row_changed(name, obj)
+
+
+def _stamp_user(obj, touched: AgreementTouched) -> None:
+    if touched.user is not None:
+        obj._history_user = touched.user  # simple-history's "who" outside a request
+
+
+def _resolve_people(collections: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Signatures naming a person by slug or name get the person, created if new (under
+    the write lock, so two writes naming the same new person create it once)."""
+    signatures = collections.get("signatures")
+    if not signatures:
+        return collections
+    people = people_for(s["person"] for s in signatures if isinstance(s["person"], str))
+    resolved = [
+        {**s, "person": people[s["person"].strip()]} if isinstance(s["person"], str) else s
+        for s in signatures
+    ]
+    return {**collections, "signatures": resolved}
+
+
+# collection → (stored rows' key values as the rules take them, the same from an item)
+RULE_KEYS = {
+    "parties": ("party__code", lambda i: i["party"].code),
+    "signatures": (
+        ("person__slug", "role", "party__code"),
+        lambda i: (
+            i["person"].slug,
+            i.get("role") or default_of(Signature, "role"),
+            i["party"].code if i.get("party") else None,
+        ),
+    ),
+    "minerals": ("mineral__slug", lambda i: i["mineral"].slug),
+    "sources": ("url", lambda i: i["url"]),
+    "related": ("to_agreement__slug", lambda i: i["to_agreement"].slug),
+}
+
+
+def _check_rules(agreement: Agreement, collections: dict[str, list[dict]]) -> None:
+    """The cross-row rules over the agreement as this write leaves it, under the lock: the
+    caller validated before taking it, and a concurrent write may have changed the rows
+    this one keeps. Collections given cost no query; the others are read."""
+    keys = {}
+    for name, (stored, from_item) in RULE_KEYS.items():
+        if name in collections:
+            keys[name] = [from_item(item) for item in collections[name]]
+        else:
+            model, parent = COLLECTIONS[name][:2]
+            fields = stored if isinstance(stored, tuple) else (stored,)
+            rows = model.objects.filter(**{parent: agreement}).order_by("pk")
+            keys[name] = list(rows.values_list(*fields, flat=len(fields) == 1))
+    keys["signatures"] = [SignatureKey(*key) for key in keys["signatures"]]
+    errors = agreement_collection_errors(
+        is_published=bool(agreement.is_published), slug=agreement.slug or None, **keys
+    )
+    if errors:
+        messages: dict[str, list[str]] = {}
+        for error in errors:
+            messages.setdefault(error.collection, []).append(error.message)
+        raise ValidationError(messages)
 
 
 def agreement_save(
-    *, agreement: Agreement | None = None, data: dict[str, Any], collections: dict[str, list[dict]]
+    *,
+    agreement: Agreement | None = None,
+    data: dict[str, Any],
+    collections: dict[str, list[dict]],
+    user=None,
 ) -> Agreement:
-    """Create or update an agreement and replace the nested collections given.
+    """Create or update an agreement and replace the nested collections given, atomically.
 
     ``data`` holds validated scalar fields (model instances for foreign keys);
-    ``collections`` maps a collection name to its validated items, and a collection that
-    is absent is left as it is. Everything happens in one transaction, and a write that
-    changes nothing saves nothing (no new version, ``updated_at`` unchanged).
+    ``collections`` maps a collection name to its validated items (a signature's person
+    may be a slug or a name), and a collection that is absent is left as it is. One
+    transaction, one revision, one change log; a write that changes nothing saves nothing
+    (no new version, no event, ``updated_at`` unchanged). ``user`` is who the history
+    names when there is no request (commands).
     """
-    agreement = agreement or Agreement()
-    is_new = agreement.pk is None
-    changed = is_new
-    for field in AGREEMENT_FIELDS:
-        if field in data and getattr(agreement, field) != data[field]:
-            setattr(agreement, field, data[field])
-            changed = True
-    agreement.full_clean(exclude=["slug"] if not agreement.slug else None, validate_unique=False)
-    if is_new:
-        agreement.save()
-    for name in COLLECTIONS:
-        if name in collections:
-            changed = _replace_collection(agreement, name, collections[name]) or changed
-    if changed:
-        if not is_new:
+    with write(handled=AGGREGATE) as log:
+        agreement = agreement or Agreement()
+        before = None if agreement.pk is None else {f: getattr(agreement, f) for f in IDENTITY}
+        touched = AgreementTouched(agreement, before, changed=before is None, user=user)
+        log.before_close.append(partial(agreement_events, touched=touched))
+        for field in AGREEMENT_FIELDS:
+            if field in data and getattr(agreement, field) != data[field]:
+                setattr(agreement, field, data[field])
+                touched.changed = True
+        # The rules, as the API and the admin check them before calling (clean() words the
+        # check constraints; the database still enforces them).
+        exclude = ["slug"] if not agreement.slug else None
+        agreement.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        _stamp_user(agreement, touched)
+        if before is None:
             agreement.save()
-        agreement_refresh_search(agreement)
+        collections = _resolve_people(collections)
+        if touched.changed or collections:
+            _check_rules(agreement, collections)
+        for name in COLLECTIONS:
+            if name in collections:
+                _replace_collection(touched, name, collections[name])
+        if touched.changed:
+            if before is not None:
+                agreement.save()
+            agreement_refresh_search(agreement)
     return agreement
+
+
+def agreement_delete(*, agreement: Agreement) -> None:
+    """Delete an agreement and its nested rows in one write (the cascade's events come from
+    the safety-net handlers, into this write's change log)."""
+    with write():
+        agreement.delete()
 
 
 def agreement_search_text(agreement: Agreement) -> str:
@@ -194,9 +302,5 @@ def agreement_refresh_search(agreement: Agreement) -> None:
     agreement.search_text = text
 
 
-def agreement_set_published(agreement: Agreement, published: bool) -> None:
-    agreement.is_published = published
-    agreement.save(update_fields=["is_published", "updated_at"])
-
-
-__all__ = ["agreement_save", "agreement_refresh_search", "person_for", "SignatureRole"]
+def agreement_set_published(agreement: Agreement, published: bool, *, user=None) -> None:
+    agreement_save(agreement=agreement, data={"is_published": published}, collections={}, user=user)

@@ -1,6 +1,5 @@
 """The editors' workplace: agreements with every nested collection on one page."""
 
-import datetime
 import json
 
 from django import forms
@@ -23,16 +22,15 @@ from agreements.models import (
     Claim,
     ClaimStatus,
     Conflict,
-    DatePrecision,
     DraftProposal,
     Party,
     Person,
     RelatedAgreement,
     Signature,
-    SignatureRole,
     Source,
     Stage,
 )
+from agreements.sync.changelog import revision_scope
 from agreements.validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
 from config.history_admin import HistoryAdmin
 from minerals.models import Mineral
@@ -77,7 +75,7 @@ class CrossCheck:
                 signatures=[
                     SignatureKey(
                         person=str(d["person"].pk) if d.get("person") else "",
-                        role=d.get("role") or SignatureRole.SIGNATORY,
+                        role=d.get("role") or services.default_of(Signature, "role"),
                         party=d["party"].code if d.get("party") else None,
                     )
                     for _, d in rows.get("signatures", [])
@@ -112,6 +110,27 @@ class CrossCheck:
             form.add_error(field, message)
         if whole:
             raise ValidationError(whole)
+
+
+def _item(collection: str, cleaned: dict) -> dict:
+    """An inline row's cleaned data as the agreement service takes a collection item."""
+    _, _, keys, values = services.COLLECTIONS[collection]
+    return {f: cleaned[f] for f in (*keys, *values) if f in cleaned}
+
+
+def _note_changes(formset) -> None:
+    """What the admin's change message lists (the service, not the formset, saved it)."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.forms:
+        if not form.is_valid() or not form.has_changed():
+            continue
+        if form.cleaned_data.get("DELETE"):
+            if form.instance.pk is not None:
+                formset.deleted_objects.append(form.instance)
+        elif form.instance.pk is None:
+            formset.new_objects.append(form.instance)
+        else:
+            formset.changed_objects.append((form.instance, form.changed_data))
 
 
 class AgreementInlineFormSet(BaseInlineFormSet):
@@ -210,7 +229,7 @@ class AgreementAdminForm(forms.ModelForm):
         data = super().clean()
         for name in PRECISE_DATES:
             if not data.get(f"{name}_precision"):
-                data[f"{name}_precision"] = DatePrecision.DAY
+                data[f"{name}_precision"] = services.default_of(Agreement, f"{name}_precision")
         return data
 
 
@@ -235,10 +254,9 @@ class HistoryTimeline:
     simple-history keeps a table per model; an editor thinks in saves ("added a signature,
     published it"), so the records of every table that belongs to the agreement are merged,
     diffed against the previous version of the same row and grouped into one entry per
-    save (same user, within a couple of seconds).
+    save: the versions one write stamped with its revision id.
     """
 
-    SAME_SAVE = datetime.timedelta(seconds=2)
     LIMIT = 500
     HIDDEN = {"id", "agreement", "from_agreement", "created_at", "updated_at"}
     ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
@@ -272,42 +290,35 @@ class HistoryTimeline:
                 records.append((rec, model, fields, previous.get(rec.id)))
                 previous[rec.id] = rec
         labels = self._labels(records)
-        records.sort(key=lambda r: r[0].history_date, reverse=True)
-        groups = []
+        records.sort(key=lambda r: (r[0].history_date, r[0].history_id), reverse=True)
+        groups: dict = {}
         for rec, model, fields, before in records[: self.LIMIT]:
-            item = {
-                "action": self.ACTIONS.get(rec.history_type, rec.history_type),
-                "what": self._describe(rec, model, labels),
-                "changes": self._changes(rec, fields, before, labels),
-                "version_id": rec.history_id if model is Agreement else None,
-            }
-            if model is Agreement and rec.history_type == "+":
-                item["action"] = "created"
-            if item["action"] == "changed" and not item["changes"]:
-                continue  # saved without a change (e.g. timestamps only)
-            last = groups[-1] if groups else None
-            if (
-                last
-                and last["user_id"] == rec.history_user_id
-                and last["oldest"] - rec.history_date <= self.SAME_SAVE
-            ):
-                last["items"].append(item)
-                last["oldest"] = rec.history_date
-            else:
-                groups.append(
-                    {
-                        "date": rec.history_date,
-                        "oldest": rec.history_date,
-                        "user": rec.history_user,
-                        "user_id": rec.history_user_id,
-                        "items": [item],
-                    }
-                )
-        for group in groups:
+            item = self._item(rec, model, fields, before, labels)
+            if item is None:
+                continue
+            # One entry per write: its revision (a version written outside any is its own).
+            key = rec.revision or (model, rec.history_id)
+            if key not in groups:
+                groups[key] = {"date": rec.history_date, "user": rec.history_user, "items": []}
+            groups[key]["items"].append(item)
+        for group in groups.values():
             # Within one save, the agreement itself first, then its collections.
             group["items"].reverse()
             group["items"].sort(key=lambda i: i["version_id"] is None)
-        return groups
+        return list(groups.values())
+
+    def _item(self, rec, model, fields, before, labels) -> dict | None:
+        item = {
+            "action": self.ACTIONS.get(rec.history_type, rec.history_type),
+            "what": self._describe(rec, model, labels),
+            "changes": self._changes(rec, fields, before, labels),
+            "version_id": rec.history_id if model is Agreement else None,
+        }
+        if model is Agreement and rec.history_type == "+":
+            item["action"] = "created"
+        if item["action"] == "changed" and not item["changes"]:
+            return None  # saved without a change (e.g. timestamps only)
+        return item
 
     @staticmethod
     def _labels(records):
@@ -544,20 +555,41 @@ class AgreementAdmin(DraftPrefillMixin, HistoryAdmin):
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)
         check = CrossCheck(obj, formsets)
-        for formset in formsets:
+        for formset, inline in zip(formsets, inline_instances, strict=True):
             formset.cross_check = check
+            # A view-only inline's rows are not in the POST: its collection stays as stored.
+            formset.editable = inline.has_change_permission(request, obj if change else None)
         return formsets, inline_instances
 
     def save_model(self, request, obj, form, change):
-        if not self.has_publish_permission(request):
-            # The field is read-only for editors; keep the stored value whatever was posted.
-            stored = Agreement.objects.filter(pk=obj.pk).values_list("is_published", flat=True)
-            obj.is_published = bool(stored and stored[0])
-        super().save_model(request, obj, form, change)
+        """Nothing yet: the agreement and its collections are one write, in save_related."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.agreement_refresh_search(form.instance)
+        """The form and the inline formsets' rows feed the agreement service, as the API
+        does: one write (rules, revision, change log, search text); claims join its revision.
+        A field the user may not edit (``is_published`` for editors) is not in the form's
+        data, so the stored value stays."""
+        obj = form.instance
+        data = {f: form.cleaned_data[f] for f in services.AGREEMENT_FIELDS if f in form.fields}
+        collections = {
+            fs.collection: [_item(fs.collection, d) for _, d in CrossCheck.rows(fs)]
+            for fs in formsets
+            if getattr(fs, "collection", "") and getattr(fs, "editable", True)
+        }
+        stored = Agreement.objects.get(pk=obj.pk) if change else obj
+        with revision_scope():
+            saved = services.agreement_save(
+                agreement=stored, data=data, collections=collections, user=request.user
+            )
+            obj.pk, obj.slug = saved.pk, saved.slug
+            others = []
+            for formset in formsets:
+                if getattr(formset, "collection", ""):
+                    _note_changes(formset)
+                else:
+                    others.append(formset)
+            # Claims, and what the mixins add (the draft's proposal), in the same revision.
+            super().save_related(request, form, others, change)
 
     def _set_published(self, request, queryset, published: bool):
         done, refused = 0, []
@@ -575,7 +607,7 @@ class AgreementAdmin(DraftPrefillMixin, HistoryAdmin):
                     refused.append(f"{agreement}: {' '.join(e.message for e in errors)}")
                     continue
             if agreement.is_published != published:
-                services.agreement_set_published(agreement, published)
+                services.agreement_set_published(agreement, published, user=request.user)
                 done += 1
         verb = "Published" if published else "Unpublished"
         self.message_user(request, f"{verb} {done} agreement(s).", messages.SUCCESS)

@@ -1,7 +1,6 @@
 """The API representation of agreements and parties: one shape for reading and writing."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -18,7 +17,6 @@ from agreements.models import (
     Person,
     RelatedAgreement,
     Signature,
-    SignatureRole,
     Source,
     Stage,
     lowercase_slug_validator,
@@ -398,7 +396,7 @@ class AgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
             "signatures": [
                 SignatureKey(
                     person=person_key(s["person"]),
-                    role=s.get("role", SignatureRole.SIGNATORY),
+                    role=s.get("role", services.default_of(Signature, "role")),
                     party=s["party"].code if s.get("party") else None,
                 )
                 for s in items("signatures")
@@ -454,31 +452,22 @@ class AgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
             return row["url"]
         return row["to_agreement"].slug
 
-    @transaction.atomic
-    def _save(self, instance, validated_data):
+    def write_arguments(self) -> dict:
+        """The validated input as ``services.agreement_save`` takes it: the agreement's own
+        fields and the nested collections given (people still as slugs or names)."""
+        data = dict(self.validated_data)
         collections = {}
-        for name, (_, _) in NESTED.items():
+        for name in NESTED:
             key = self.fields[name].source
-            if key in validated_data:
-                collections[name] = validated_data.pop(key)
-        # Under the write lock (people_for takes it), so concurrent requests naming the same
-        # new person create it once; validation above ran without holding the lock.
-        signatures = collections.get("signatures", [])
-        people = services.people_for(item["person"] for item in signatures)
-        for item in signatures:
-            item["person"] = people[item["person"].strip()]
-        try:
-            return services.agreement_save(
-                agreement=instance, data=validated_data, collections=collections
-            )
-        except DjangoValidationError as exc:
-            raise_model_errors(exc)
+            if key in data:
+                collections[name] = data.pop(key)
+        return {"data": data, "collections": collections}
 
     def create(self, validated_data):
-        return self._save(None, validated_data)
+        raise NotImplementedError("Write through services.agreement_save(**write_arguments()).")
 
     def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
+        raise NotImplementedError("Write through services.agreement_save(**write_arguments()).")
 
 
 def nested_errors(errors) -> dict:

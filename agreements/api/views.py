@@ -1,17 +1,19 @@
 """API v1 ViewSets for agreements, parties and people."""
 
 import orjson
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from agreements import services
 from agreements.api import representation
 from agreements.api.filters import AgreementFilterSet, PartyFilterSet, PersonFilterSet
 from agreements.api.provenance import ProvenanceSerializer, claims_replace, provenance_json
@@ -31,7 +33,7 @@ from agreements.models import (
     Person,
     Signature,
 )
-from agreements.sync.changelog import lock_writes, revision_scope
+from agreements.sync.changelog import lock_writes, write
 from agreements.sync.export import FORMATS, streaming_response
 from agreements.sync.history import agreement_history
 from config.api.conditional import (
@@ -44,6 +46,7 @@ from config.api.conditional import (
 )
 from config.api.permissions import can_view_drafts
 from config.api.query import LOOKUP_SLUG, StrictQueryParamsMixin
+from config.api.serializers import raise_model_errors
 from minerals.models import Mineral
 
 
@@ -154,38 +157,48 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
             raise NotFound()
         return response
 
-    # Writes: serialised by the write lock; If-Match checked under it, so of two writers
-    # holding the same ETag exactly one wins.
+    # Writes: validated first, without the lock, so bad input never makes other writers
+    # wait; then one write (agreements.services): under the write lock, If-Match is checked
+    # against what is stored, so of two writers holding the same ETag exactly one wins.
+
+    def _save(self, agreement, serializer) -> Agreement:
+        user = self.request.user if self.request.user.is_authenticated else None
+        try:
+            return services.agreement_save(
+                agreement=agreement, user=user, **serializer.write_arguments()
+            )
+        except DjangoValidationError as exc:
+            raise_model_errors(exc)
+
+    def _locked_current(self) -> Agreement:
+        """The stored agreement, read again under the write lock, if the client's
+        preconditions (If-Match, If-None-Match) hold against what is stored."""
+        lock_writes()
+        visible = Agreement.objects.visible_to(self.request.user)
+        instance = get_object_or_404(visible, slug=self.kwargs["slug"])
+        self.check_object_permissions(self.request, instance)
+        meta = self.request.META
+        if "HTTP_IF_MATCH" in meta or "HTTP_IF_NONE_MATCH" in meta:
+            check_if_match(self.request, self._current(instance.slug))
+        return instance
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic(), revision_scope():
-            agreement = serializer.save()
+        agreement = self._save(None, serializer)
         location = {"Location": representation.agreement_url(request, agreement.slug)}
         return json_response(request, self._current(agreement.slug), 201, location)
 
     def update(self, request, *args, partial=False, **kwargs):
-        # Bad input is refused before the write lock is taken, so it never makes other
-        # writers wait; under the lock the body is validated again, against what is stored.
-        self.get_serializer(self.get_object(), data=request.data, partial=partial).is_valid(
-            raise_exception=True
-        )
-        with transaction.atomic(), revision_scope():
-            lock_writes()
-            instance = self.get_object()
-            check_if_match(request, self._current(instance.slug))
-            serializer = self.get_serializer(instance, data=request.data, partial=partial)
-            serializer.is_valid(raise_exception=True)
-            agreement = serializer.save()
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        with write():
+            agreement = self._save(self._locked_current(), serializer)
         return json_response(request, self._current(agreement.slug))
 
     def destroy(self, request, *args, **kwargs):
-        with transaction.atomic(), revision_scope():
-            lock_writes()
-            instance = self.get_object()
-            check_if_match(request, self._current(instance.slug))
-            instance.delete()
+        with write():
+            services.agreement_delete(agreement=self._locked_current())
         return Response(status=204)
 
     @extend_schema(
@@ -234,8 +247,7 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
             if not_modified is not None:
                 return not_modified
             return json_response(request, body)
-        with transaction.atomic(), revision_scope():
-            lock_writes()
+        with write():
             agreement = self.get_object()
             check_if_match(request, provenance_json(agreement))
             serializer = ProvenanceSerializer(data=request.data, context={"agreement": agreement})
@@ -278,6 +290,19 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
         )
 
 
+class OneWriteMixin:
+    """A model serializer's save as one write(): the lock after validation, one revision,
+    one change log (whose events the safety-net handlers compute). The answer is reloaded
+    through get_queryset(), for the representation's annotations and prefetches."""
+
+    def perform_create(self, serializer):
+        with write():
+            serializer.save()
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    perform_update = perform_create
+
+
 @extend_schema_view(
     list=extend_schema(summary="List parties"),
     retrieve=extend_schema(summary="Get a party, with its partners"),
@@ -285,7 +310,7 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
     update=extend_schema(request=PartySerializer, responses=PartyDetailSerializer),
     partial_update=extend_schema(request=PartySerializer, responses=PartyDetailSerializer),
 )
-class PartyViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
+class PartyViewSet(StrictQueryParamsMixin, OneWriteMixin, viewsets.ModelViewSet):
     """States, organisations and government bodies that take part in agreements."""
 
     filterset_class = PartyFilterSet
@@ -304,18 +329,6 @@ class PartyViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
         return Party.objects.select_related("country").annotate(
             agreement_count=Count("agreement_parties", filter=visible)
         )
-
-    def _reload(self, serializer):
-        # The representation's annotations and prefetches come from get_queryset().
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
-
-    def perform_create(self, serializer):
-        serializer.save()
-        self._reload(serializer)
-
-    def perform_update(self, serializer):
-        serializer.save()
-        self._reload(serializer)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -344,7 +357,7 @@ class PartyViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
     list=extend_schema(summary="List people"),
     retrieve=extend_schema(summary="Get a person, with their signatures"),
 )
-class PersonViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
+class PersonViewSet(StrictQueryParamsMixin, OneWriteMixin, viewsets.ModelViewSet):
     """People who signed or witnessed agreements."""
 
     serializer_class = PersonSerializer
@@ -366,18 +379,6 @@ class PersonViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
         return people.prefetch_related(
             Prefetch("signatures", queryset=signatures, to_attr="visible_signatures")
         )
-
-    def _reload(self, serializer):
-        # The representation's annotations and prefetches come from get_queryset().
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
-
-    def perform_create(self, serializer):
-        serializer.save()
-        self._reload(serializer)
-
-    def perform_update(self, serializer):
-        serializer.save()
-        self._reload(serializer)
 
 
 __all__ = ["AgreementViewSet", "PartyViewSet", "PersonViewSet", "Mineral"]

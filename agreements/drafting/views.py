@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from agreements import services
 from agreements.drafting.repair import draft_slug, drop_invalid, proposal_fixed
 from agreements.drafting.runner import draft_from_text
 from agreements.drafting.serializers import (
@@ -20,7 +20,7 @@ from agreements.drafting.serializers import (
     DraftFromTextSerializer,
     DraftSavedResponseSerializer,
 )
-from agreements.sync.changelog import revision_scope
+from agreements.sync.changelog import write
 
 
 class CanAddAgreements(BasePermission):
@@ -87,8 +87,9 @@ class DraftFromTextMixin:
         serializer = self._draft_serializer(
             proposal_fixed(extraction.proposal, p["published_on"], warnings), warnings
         )
-        with transaction.atomic(), revision_scope():
-            agreement = serializer.save()
+        with write():
+            agreement = services.agreement_save(user=request.user, **serializer.write_arguments())
+            serializer.instance = agreement
             record_proposal(
                 agreement, extraction.proposal, source="api", text=p["text"], user=request.user
             )

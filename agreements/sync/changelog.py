@@ -1,13 +1,27 @@
 """Change tracking: the changes feed, history revisions and the data version.
 
-Every save or delete of a tracker model, wherever it comes from (API, admin, commands),
-passes through the signal handlers below, inside the transaction that makes the change:
+A write through a service (``agreements.services``) is one ``write()`` block: one
+transaction, one history revision, the write lock taken at its start, and one change log.
+The service records what it touched; when the block closes, still inside the transaction
+and under the lock, the log turns that into ``ChangeEvent`` rows — one per resource key,
+whatever the number of rows touched — and bulk-inserts them (``ChangeLog.close``). Which
+resources a write affects comes from declared tables: ``agreements.sync.affected`` for an
+agreement and its nested rows.
 
-* a ``ChangeEvent`` is written for the resource and for every resource whose
-  representation embeds it (a party's partners, a person's signatures, …);
-* on PostgreSQL a transaction-scoped advisory lock is taken before the first write, so
-  event ids (the feed's cursors) are handed out in commit order and a reader can never
-  see event N while an earlier event is still uncommitted;
+Writes outside services (the admin of parties, minerals and people, the API of parties and
+people, management commands) are caught by the signal handlers of
+``agreements.sync.tracking``, the safety net. Inside a ``write()`` block those handlers feed
+the block's change log (the models the service accounts for itself are skipped); outside
+one they write each event at once, merging repeated events of one key in one transaction.
+
+Either way:
+
+* on PostgreSQL a transaction-scoped advisory lock is held from the first write until
+  commit, so event ids (the feed's cursors) are handed out in commit order and a reader can
+  never see event N while an earlier event is still uncommitted;
+* one event per resource key per write; a renamed key gives ``deleted`` + ``created``;
+* ``visible_before`` is what the previous event of the key left visible, ``public`` says
+  whether anonymous clients' view may have changed (a draft's effect on a party does not);
 * the shared data version is bumped when the transaction commits (cached responses).
 
 Bulk inserts bypass signals; their callers use ``record_bulk``.
@@ -16,32 +30,19 @@ Bulk inserts bypass signals; their callers use ``record_bulk``.
 import contextlib
 import contextvars
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.signals import request_started
 from django.db import connection, transaction
-from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models import Max, Q
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
-from agreements.models import (
-    Agreement,
-    AgreementMineral,
-    AgreementParty,
-    ChangeAction,
-    ChangeEvent,
-    ChangeResource,
-    Party,
-    Person,
-    RelatedAgreement,
-    Signature,
-    Source,
-)
+from agreements.models import Agreement, ChangeAction, ChangeEvent, ChangeResource, Signature
 from config.api.data_version import bump_data_version
-from minerals.models import Mineral, MineralAlias, MineralList, MineralListEntry
 
 LOCK_ID = 0x434D4154  # "CMAT": the one advisory lock that orders all writes
 
@@ -84,14 +85,131 @@ def _stamp_revision(sender, history_instance, **kwargs):
 
 
 # ---------------------------------------------------------------------------------------
-# Ordering lock and per-transaction bookkeeping.
+# The write lock, and one write's change log.
+
+
+def _merge(first: str, second: str) -> str:
+    if second == ChangeAction.DELETED:
+        return ChangeAction.DELETED
+    if first == ChangeAction.DELETED:
+        return ChangeAction.UPDATED if second == ChangeAction.CREATED else ChangeAction.DELETED
+    return first  # created then updated stays created
+
+
+@dataclass
+class ChangeLog:
+    """What one write changed, turned into events when the write closes."""
+
+    handled: frozenset = frozenset()  # models whose changes the service accounts for itself
+    events: dict = field(default_factory=dict)  # (resource, key) -> [action, public]
+    before_close: list[Callable[["ChangeLog"], None]] = field(default_factory=list)
+    locked: bool = False
+
+    def add(self, resource: str, key: str, action: str, public: bool = True) -> None:
+        if not key:
+            return
+        known = self.events.get((resource, key))
+        if known is None:
+            self.events[(resource, key)] = [action, public]
+        else:
+            known[:] = [_merge(known[0], action), known[1] or public]
+
+    def close(self) -> None:
+        for compute in self.before_close:
+            compute(self)
+        if not self.events:
+            return
+        lock_writes()
+        previous = _last_visibility(self.events)
+        visible = _visible_now(self.events)
+        now = timezone.now()
+        ChangeEvent.objects.bulk_create(
+            ChangeEvent(
+                resource=resource,
+                key=key,
+                action=action,
+                at=now,
+                visible_before=previous.get((resource, key), False),
+                visible_after=action != ChangeAction.DELETED and visible(resource, key),
+                public=public,
+            )
+            for (resource, key), (action, public) in self.events.items()
+        )
+        bump_data_version()
+
+
+def _last_visibility(events) -> dict:
+    """(resource, key) → whether its latest event left it visible, in one query."""
+    wanted = Q()
+    for resource in {r for r, _ in events}:
+        wanted |= Q(resource=resource, key__in=[k for r, k in events if r == resource])
+    latest = ChangeEvent.objects.filter(wanted).values("resource", "key").annotate(last=Max("id"))
+    rows = ChangeEvent.objects.filter(id__in=latest.values("last"))
+    return {(r, k): v for r, k, v in rows.values_list("resource", "key", "visible_after")}
+
+
+def _visible_now(events) -> Callable[[str, str], bool]:
+    """Whether anonymous clients see each resource once the write is done: published
+    agreements, people with a published signature, everything else."""
+    live = {r_k for r_k, (action, _) in events.items() if action != ChangeAction.DELETED}
+    slugs = {k for r, k in live if r == ChangeResource.AGREEMENT}
+    people = {k for r, k in live if r == ChangeResource.PERSON}
+    shown = set()
+    if slugs:
+        published = Agreement.objects.filter(slug__in=slugs, is_published=True)
+        shown |= {(ChangeResource.AGREEMENT, s) for s in published.values_list("slug", flat=True)}
+    if people:
+        signed = Signature.objects.filter(person__slug__in=people, agreement__is_published=True)
+        shown |= {(ChangeResource.PERSON, s) for s in signed.values_list("person__slug", flat=True)}
+    hidden = {ChangeResource.AGREEMENT, ChangeResource.PERSON}
+    return lambda resource, key: resource not in hidden or (resource, key) in shown
+
+
+_log: contextvars.ContextVar[ChangeLog | None] = contextvars.ContextVar("cmat_log", default=None)
+
+
+def active_log() -> ChangeLog | None:
+    return _log.get()
+
+
+@contextlib.contextmanager
+def write(handled=()):
+    """One write: its own transaction and revision, the write lock, and one change log
+    whose events are written when the block ends (a nested ``write`` joins the outer one)."""
+    outer = _log.get()
+    if outer is not None:
+        previous, outer.handled = outer.handled, outer.handled | frozenset(handled)
+        try:
+            with transaction.atomic():
+                yield outer
+        finally:
+            outer.handled = previous
+        return
+    log = ChangeLog(handled=frozenset(handled))
+    token = _log.set(log)
+    try:
+        with transaction.atomic(), revision_scope():
+            lock_writes()
+            yield log
+            log.close()
+    finally:
+        _log.reset(token)
 
 
 def lock_writes() -> None:
     """Take the write-ordering lock (PostgreSQL; SQLite already serialises writers)."""
+    log = _log.get()
+    if log is not None and log.locked:
+        return
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
+        if log is not None:
+            log.locked = True
+
+
+# ---------------------------------------------------------------------------------------
+# Events written one at a time: writes outside a ``write()`` block.
 
 
 @dataclass
@@ -123,14 +241,6 @@ def _new_request(**kwargs):
     connection._cmat_tx_state = None
 
 
-def _merge(first: str, second: str) -> str:
-    if second == ChangeAction.DELETED:
-        return ChangeAction.DELETED
-    if first == ChangeAction.DELETED:
-        return ChangeAction.UPDATED if second == ChangeAction.CREATED else ChangeAction.DELETED
-    return first  # created then updated stays created
-
-
 class _EventMarker:
     """Registered with on_commit when an event is written: Django drops it if a savepoint
     around the write is rolled back, which tells that the event row is gone too."""
@@ -149,10 +259,19 @@ def _still_pending(marker) -> bool:
 def emit(resource: str, key: str, action: str, visible_after: bool, public: bool = True) -> None:
     """Record that ``resource``/``key`` changed; one event per key per transaction.
 
-    ``public`` says whether what anonymous clients see of the resource may have changed: a
-    party's, mineral's or person's event caused by a draft agreement is for editors only."""
+    Inside a ``write()`` block the event goes to its change log (visibility is computed when
+    it closes). ``public`` says whether what anonymous clients see of the resource may have
+    changed: a party's, mineral's or person's event caused by a draft is for editors only."""
     if not key:
         return
+    log = _log.get()
+    if log is not None:
+        log.add(resource, key, action, public)
+        return
+    _emit_now(resource, key, action, visible_after, public)
+
+
+def _emit_now(resource, key, action, visible_after, public) -> None:
     now = timezone.now()
     state = _tx_state()
     if state is None:
@@ -215,296 +334,3 @@ def record_bulk(
         batch_size=2000,
     )
     bump_data_version()
-
-
-# ---------------------------------------------------------------------------------------
-# What each model's change touches.
-
-
-def person_visible(person_id) -> bool:
-    return Signature.objects.filter(person_id=person_id, agreement__is_published=True).exists()
-
-
-def emit_agreement(agreement: Agreement, action=ChangeAction.UPDATED) -> None:
-    emit(ChangeResource.AGREEMENT, agreement.slug, action, bool(agreement.is_published))
-
-
-def emit_person(person_id, action=ChangeAction.UPDATED, public=True) -> None:
-    slug = Person.objects.filter(pk=person_id).values_list("slug", flat=True).first()
-    if slug:
-        emit(ChangeResource.PERSON, slug, action, person_visible(person_id), public)
-
-
-def emit_parties_of(agreement_id, extra_ids=(), public=True) -> None:
-    ids = set(
-        AgreementParty.objects.filter(agreement_id=agreement_id).values_list("party_id", flat=True)
-    ) | set(extra_ids)
-    for code in Party.objects.filter(pk__in=ids).values_list("code", flat=True):
-        emit(ChangeResource.PARTY, code, ChangeAction.UPDATED, True, public)
-
-
-def emit_minerals(ids, public=True) -> None:
-    rows = Mineral.objects.filter(pk__in=set(ids)).values_list("slug", "group__slug")
-    for slug, group in rows:
-        emit(ChangeResource.MINERAL, slug, ChangeAction.UPDATED, True, public)
-        if group:
-            emit(ChangeResource.MINERAL, group, ChangeAction.UPDATED, True, public)
-
-
-def agreement_public(agreement_id) -> bool:
-    """Whether anonymous clients see this agreement (and so its effect on parties, minerals
-    and people): a draft's rows change only what editors see."""
-    return bool(
-        Agreement.objects.filter(pk=agreement_id).values_list("is_published", flat=True).first()
-    )
-
-
-def emit_agreement_id(agreement_id) -> None:
-    row = Agreement.objects.filter(pk=agreement_id).values_list("slug", "is_published").first()
-    if row:
-        emit(ChangeResource.AGREEMENT, row[0], ChangeAction.UPDATED, bool(row[1]))
-
-
-def emit_agreement_dependants(agreement_id, public=True) -> None:
-    """Parties, minerals and people whose representation or counts include this agreement."""
-    emit_parties_of(agreement_id, public=public)
-    emit_minerals(
-        AgreementMineral.objects.filter(agreement_id=agreement_id).values_list(
-            "mineral_id", flat=True
-        ),
-        public=public,
-    )
-    for person_id in set(
-        Signature.objects.filter(agreement_id=agreement_id).values_list("person_id", flat=True)
-    ):
-        emit_person(person_id, public=public)
-
-
-KEYED = {
-    Agreement: ("slug", ChangeResource.AGREEMENT),
-    Party: ("code", ChangeResource.PARTY),
-    Person: ("slug", ChangeResource.PERSON),
-    Mineral: ("slug", ChangeResource.MINERAL),
-    MineralList: ("slug", ChangeResource.MINERAL_LIST),
-}
-TRACKED = (
-    *KEYED,
-    AgreementParty,
-    Signature,
-    AgreementMineral,
-    Source,
-    RelatedAgreement,
-    MineralAlias,
-    MineralListEntry,
-)
-
-
-def _before_write(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    lock_writes()
-    if kwargs.get("signal") is pre_save and instance.pk is not None:
-        # Remember what the key and the embedded values were, to see what this save changes.
-        fields = {
-            Agreement: ("slug", "title", "is_published"),
-            Party: ("code", "name"),
-            Person: ("slug", "name"),
-            Mineral: ("slug", "name", "group_id"),
-            MineralList: ("slug", "name"),
-            Signature: ("person_id",),
-            AgreementMineral: ("mineral_id",),
-            AgreementParty: ("party_id",),
-        }.get(sender)
-        if fields:
-            instance._cmat_before = (
-                sender._default_manager.filter(pk=instance.pk).values(*fields).first()
-            )
-
-
-def _after_save(sender, instance, created, raw=False, **kwargs):
-    if raw:
-        return
-    before = getattr(instance, "_cmat_before", None) or {}
-    instance._cmat_before = None
-    if sender in KEYED:
-        key_field, resource = KEYED[sender]
-        old_key = before.get(key_field)
-        key = getattr(instance, key_field)
-        if old_key and old_key != key:
-            emit(resource, old_key, ChangeAction.DELETED, False)
-            action = ChangeAction.CREATED
-        else:
-            action = ChangeAction.CREATED if created else ChangeAction.UPDATED
-        renamed = (
-            created
-            or old_key != key
-            or any(before.get(f) != getattr(instance, f) for f in ("name", "title") if f in before)
-        )
-    handler = _SAVE_HANDLERS.get(sender)
-    if handler:
-        if sender in KEYED:
-            handler(instance, action, before, renamed)
-        else:
-            handler(instance, before)
-
-
-def _after_delete(sender, instance, **kwargs):
-    handler = _DELETE_HANDLERS.get(sender)
-    if handler:
-        handler(instance)
-
-
-def _agreement_saved(agreement, action, before, renamed):
-    emit_agreement(agreement, action)
-    published_changed = before.get("is_published") != agreement.is_published
-    if renamed or published_changed:
-        public = bool(before.get("is_published") or agreement.is_published)
-        emit_agreement_dependants(agreement.pk, public=public)
-        # Agreements linking here show this one's slug (and hide it while it is a draft).
-        for source in Agreement.objects.filter(related_links__to_agreement=agreement).distinct():
-            emit_agreement(source)
-
-
-def _agreement_deleted(agreement):
-    emit(ChangeResource.AGREEMENT, agreement.slug, ChangeAction.DELETED, False)
-
-
-def _party_saved(party, action, before, renamed):
-    emit(ChangeResource.PARTY, party.code, action, True)
-    if renamed and not action == ChangeAction.CREATED:
-        agreement_ids = list(
-            Agreement.objects.filter(
-                Q(agreement_parties__party=party)
-                | Q(signed_country=party)
-                | Q(signatures__party=party)
-            ).values_list("pk", flat=True)
-        )
-        for slug in MineralList.objects.filter(jurisdiction=party).values_list("slug", flat=True):
-            emit(ChangeResource.MINERAL_LIST, slug, ChangeAction.UPDATED, True)
-        for person_id in set(
-            Signature.objects.filter(party=party).values_list("person_id", flat=True)
-        ):
-            emit_person(person_id)
-        for agreement in Agreement.objects.filter(pk__in=agreement_ids).only(
-            "slug", "is_published"
-        ):
-            emit_agreement(agreement)
-        partner_ids = AgreementParty.objects.filter(agreement_id__in=agreement_ids).values_list(
-            "party_id", flat=True
-        )
-        for code in Party.objects.filter(pk__in=partner_ids).values_list("code", flat=True):
-            emit(ChangeResource.PARTY, code, ChangeAction.UPDATED, True)
-
-
-def _keyed_deleted(resource, key_field):
-    def handler(instance):
-        emit(resource, getattr(instance, key_field), ChangeAction.DELETED, False)
-
-    return handler
-
-
-def _person_saved(person, action, before, renamed):
-    emit(ChangeResource.PERSON, person.slug, action, person_visible(person.pk))
-    if renamed and action != ChangeAction.CREATED:
-        for agreement in Agreement.objects.filter(signatures__person=person).distinct():
-            emit_agreement(agreement)
-
-
-def _mineral_saved(mineral, action, before, renamed):
-    emit(ChangeResource.MINERAL, mineral.slug, action, True)
-    groups = {before.get("group_id"), mineral.group_id} - {None}
-    if groups:
-        emit_minerals(groups)
-    if renamed and action != ChangeAction.CREATED:
-        for agreement in Agreement.objects.filter(agreement_minerals__mineral=mineral).distinct():
-            emit_agreement(agreement)
-        for slug in MineralList.objects.filter(entries__mineral=mineral).values_list(
-            "slug", flat=True
-        ):
-            emit(ChangeResource.MINERAL_LIST, slug, ChangeAction.UPDATED, True)
-        for slug in mineral.members.values_list("slug", flat=True):
-            emit(ChangeResource.MINERAL, slug, ChangeAction.UPDATED, True)
-
-
-def _mineral_list_saved(mineral_list, action, before, renamed):
-    emit(ChangeResource.MINERAL_LIST, mineral_list.slug, action, True)
-    if renamed and action != ChangeAction.CREATED:
-        emit_minerals(mineral_list.entries.values_list("mineral_id", flat=True))
-
-
-def _agreement_party_changed(row, before=None):
-    emit_agreement_id(row.agreement_id)
-    emit_parties_of(
-        row.agreement_id,
-        extra_ids={row.party_id, (before or {}).get("party_id")} - {None},
-        public=agreement_public(row.agreement_id),
-    )
-
-
-def _signature_changed(row, before=None):
-    emit_agreement_id(row.agreement_id)
-    public = agreement_public(row.agreement_id)
-    for person_id in {row.person_id, (before or {}).get("person_id")} - {None}:
-        emit_person(person_id, public=public)
-
-
-def _agreement_mineral_changed(row, before=None):
-    emit_agreement_id(row.agreement_id)
-    emit_minerals(
-        {row.mineral_id, (before or {}).get("mineral_id")} - {None},
-        public=agreement_public(row.agreement_id),
-    )
-
-
-def _agreement_child_changed(row, before=None):
-    emit_agreement_id(getattr(row, "agreement_id", None) or row.from_agreement_id)
-
-
-def _alias_changed(row, before=None):
-    emit_minerals({row.mineral_id})
-
-
-def _entry_changed(row, before=None):
-    slug = MineralList.objects.filter(pk=row.mineral_list_id).values_list("slug", flat=True).first()
-    if slug:
-        emit(ChangeResource.MINERAL_LIST, slug, ChangeAction.UPDATED, True)
-    emit_minerals({row.mineral_id})
-
-
-_SAVE_HANDLERS = {
-    Agreement: _agreement_saved,
-    Party: _party_saved,
-    Person: _person_saved,
-    Mineral: _mineral_saved,
-    MineralList: _mineral_list_saved,
-    AgreementParty: _agreement_party_changed,
-    Signature: _signature_changed,
-    AgreementMineral: _agreement_mineral_changed,
-    Source: _agreement_child_changed,
-    RelatedAgreement: _agreement_child_changed,
-    MineralAlias: _alias_changed,
-    MineralListEntry: _entry_changed,
-}
-_DELETE_HANDLERS = {
-    Agreement: _agreement_deleted,
-    Party: _keyed_deleted(ChangeResource.PARTY, "code"),
-    Person: _keyed_deleted(ChangeResource.PERSON, "slug"),
-    Mineral: _keyed_deleted(ChangeResource.MINERAL, "slug"),
-    MineralList: _keyed_deleted(ChangeResource.MINERAL_LIST, "slug"),
-    AgreementParty: _agreement_party_changed,
-    Signature: _signature_changed,
-    AgreementMineral: _agreement_mineral_changed,
-    Source: _agreement_child_changed,
-    RelatedAgreement: _agreement_child_changed,
-    MineralAlias: _alias_changed,
-    MineralListEntry: _entry_changed,
-}
-
-
-for _model in TRACKED:
-    pre_save.connect(_before_write, sender=_model, dispatch_uid=f"cmat-pre-save-{_model.__name__}")
-    pre_delete.connect(_before_write, sender=_model, dispatch_uid=f"cmat-pre-del-{_model.__name__}")
-    post_save.connect(_after_save, sender=_model, dispatch_uid=f"cmat-post-save-{_model.__name__}")
-    post_delete.connect(
-        _after_delete, sender=_model, dispatch_uid=f"cmat-post-del-{_model.__name__}"
-    )

@@ -10,6 +10,7 @@ from django.db import connection, connections, transaction
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from agreements import services
 from agreements.api.serializers import AgreementSerializer
 from agreements.models import Agreement
 
@@ -273,16 +274,16 @@ def test_put_with_wrong_types_changes_nothing(publisher_api):
 
 def test_slug_race_lost_between_validation_and_save_is_409(editor_api, monkeypatch):
     """If another writer takes the slug after validation, the loser gets 409, not a 500."""
-    original = AgreementSerializer.create
+    original = services.agreement_save
 
-    def create_after_a_rival(self, validated_data):
+    def save_after_a_rival(**kwargs):
         with transaction.atomic():
             Agreement.objects.create(
                 slug=VALID["slug"], title="Rival", kind="other", status="planned"
             )
-        return original(self, validated_data)
+        return original(**kwargs)
 
-    monkeypatch.setattr(AgreementSerializer, "create", create_after_a_rival)
+    monkeypatch.setattr(services, "agreement_save", save_after_a_rival)
     response = editor_api.post(URL, VALID, format="json")
     assert_error(response, 409, None)
     assert not Agreement.objects.filter(title=VALID["title"]).exists()
