@@ -1,4 +1,5 @@
-"""The admin of agreements: the agreement page with its collections, parties, people,
-claims, draft proposals, and the page that drafts an agreement from a press release."""
+"""The admin of agreements: the agreement page with its collections (``agreements``,
+``forms``, ``timeline``), parties and people, claims, and the extractor's proposals. Each
+module registers its model admins when imported."""
 
-from agreements.admin import agreements  # noqa: F401  (registers the model admins)
+from agreements.admin import agreements, claims, people, proposals  # noqa: F401
