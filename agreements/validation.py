@@ -112,3 +112,19 @@ def _signature_errors(signatures: Sequence[SignatureKey], party_set: set[str]):
                 "one of the agreement's parties (record others as witnesses)."
             )
             yield CollectionError("signatures", i, "party", message)
+
+
+def nested_errors(errors) -> dict:
+    """Turn collection errors into DRF's nested error structure (attr ``signatures.1.party``)."""
+    out: dict = {}
+    for err in errors:
+        if err.index is None:
+            out.setdefault(err.collection, []).append(err.message)
+            continue
+        rows = out.setdefault(err.collection, {})
+        if isinstance(rows, list):  # a collection-level message already there
+            rows = out[err.collection] = {"non_field_errors": rows}
+        rows.setdefault(err.index, {}).setdefault(err.field or "non_field_errors", []).append(
+            err.message
+        )
+    return out

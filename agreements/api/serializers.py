@@ -1,68 +1,41 @@
 """The API representation of agreements and parties: one shape for reading and writing."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from agreements import services
+from agreements.api.fields import (
+    BatchedSlugRelatedField,
+    PartyCodeField,
+    PersonField,
+    StateCodeField,
+)
 from agreements.models import (
     RESERVED_AGREEMENT_SLUGS,
     Agreement,
     AgreementMineral,
     AgreementParty,
     Party,
-    PartyKind,
-    Person,
     RelatedAgreement,
     Signature,
     Source,
     Stage,
     lowercase_slug_validator,
 )
-from agreements.validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
+from agreements.validation import (
+    MAX_ITEMS,
+    SignatureKey,
+    agreement_collection_errors,
+    nested_errors,
+)
 from config.api.serializers import (
     STRICT_FIELD_MAPPING,
     ModelCleanMixin,
-    NoOpUpdateMixin,
     raise_model_errors,
 )
 from config.api.strict import StrictTypesMixin
 from minerals.models import Mineral
-
-
-class BatchedSlugRelatedField(serializers.SlugRelatedField):
-    """A natural-key reference that the root serializer may have looked up beforehand, with
-    every other reference of the request in one query per model (``natural_keys`` in the
-    context), instead of one query per item."""
-
-    def to_internal_value(self, data):
-        looked_up = self.context.get("natural_keys", {}).get(
-            (self.get_queryset().model, self.slug_field)
-        )
-        if looked_up is not None and isinstance(data, str) and data in looked_up[0]:
-            obj = looked_up[1].get(data)
-            if obj is None:
-                self.fail("does_not_exist", slug_name=self.slug_field, value=data)
-            return obj
-        return super().to_internal_value(data)
-
-
-class PartyCodeField(BatchedSlugRelatedField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
-        kwargs.setdefault("queryset", Party.objects.all())
-        super().__init__(**kwargs)
-
-
-class StateCodeField(serializers.SlugRelatedField):
-    """A party code limited to states (never answered from the batched look-up)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
-        kwargs.setdefault("queryset", Party.objects.filter(kind=PartyKind.STATE))
-        super().__init__(**kwargs)
 
 
 class AgreementPartySerializer(StrictTypesMixin, ModelCleanMixin, serializers.ModelSerializer):
@@ -73,39 +46,7 @@ class AgreementPartySerializer(StrictTypesMixin, ModelCleanMixin, serializers.Mo
         model = AgreementParty
         fields = ["party", "party_name", "signed_on", "ratified_on", "withdrawn_on"]
         ordering = ["party__code", "id"]  # of an agreement's rows, wherever they are read
-
-
-@extend_schema_field(
-    {
-        "type": "string",
-        "description": "Person's slug, or a name (an unknown name creates the person).",
-    }
-)
-class PersonField(serializers.Field):
-    """Reads as the person's slug; writes as a slug or a name, resolved when saving."""
-
-    default_error_messages = {
-        "invalid": "Give the person's slug or name as a string.",
-        "blank": "This field may not be blank.",
-        "max_length": "Ensure this field has no more than 200 characters.",
-    }
-
-    slug_field = "slug"  # how it reads (agreements.api.spec uses it too)
-
-    def to_representation(self, value):
-        return getattr(value, self.slug_field)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        data = data.strip()
-        if not data:
-            self.fail("blank")
-        if len(data) > 200:
-            self.fail("max_length")
-        if "\x00" in data:
-            raise serializers.ValidationError("Null characters are not allowed.")
-        return data
+        row_key = ("party",)  # identifies a row within the agreement
 
 
 class SignatureSerializer(StrictTypesMixin, ModelCleanMixin, serializers.ModelSerializer):
@@ -121,6 +62,7 @@ class SignatureSerializer(StrictTypesMixin, ModelCleanMixin, serializers.ModelSe
         model = Signature
         fields = ["person", "person_name", "party", "office", "role", "signed_on"]
         ordering = ["role", "id"]
+        row_key = ("person", "role")  # identifies a row within the agreement
 
 
 class AgreementMineralSerializer(StrictTypesMixin, serializers.ModelSerializer):
@@ -140,6 +82,7 @@ class AgreementMineralSerializer(StrictTypesMixin, serializers.ModelSerializer):
         model = AgreementMineral
         fields = ["mineral", "mineral_name", "stages", "note"]
         ordering = ["mineral__name", "id"]
+        row_key = ("mineral",)  # identifies a row within the agreement
 
     def validate_stages(self, value):
         if len(set(value)) != len(value):
@@ -152,8 +95,9 @@ class SourceSerializer(StrictTypesMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["url", "title", "publisher", "published_on", "kind"]
+        fields = ["url", "title", "publisher", "published_on", "kind", "language"]
         ordering = ["id"]
+        row_key = ("url",)  # identifies a row within the agreement
 
 
 class RelatedAgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
@@ -168,6 +112,7 @@ class RelatedAgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
         model = RelatedAgreement
         fields = ["agreement", "kind"]
         ordering = ["id"]
+        row_key = ("to_agreement",)  # identifies a row within the agreement
         # Readers who may not see drafts do not see links to them either.
         public_filter = {"to_agreement__is_published": True}
 
@@ -337,10 +282,10 @@ class AgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
         # The record as it would be after this write: stored values overlaid with input.
         merged = Agreement()
         if instance is not None:
-            for field in services.AGREEMENT_FIELDS:
+            for field in services.agreement_fields():
                 setattr(merged, field, getattr(instance, field))
             merged.pk = instance.pk
-        for field in services.AGREEMENT_FIELDS:
+        for field in services.agreement_fields():
             if field in attrs:
                 setattr(merged, field, attrs[field])
         try:
@@ -468,188 +413,3 @@ class AgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         raise NotImplementedError("Write through services.agreement_save(**write_arguments()).")
-
-
-def nested_errors(errors) -> dict:
-    """Turn collection errors into DRF's nested error structure (attr ``signatures.1.party``)."""
-    out: dict = {}
-    for err in errors:
-        if err.index is None:
-            out.setdefault(err.collection, []).append(err.message)
-            continue
-        rows = out.setdefault(err.collection, {})
-        if isinstance(rows, list):  # a collection-level message already there
-            rows = out[err.collection] = {"non_field_errors": rows}
-        rows.setdefault(err.index, {}).setdefault(err.field or "non_field_errors", []).append(
-            err.message
-        )
-    return out
-
-
-class PartnerSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Partner's party code.")
-    name = serializers.CharField(help_text="Partner's name.")
-    agreement_count = serializers.IntegerField(
-        help_text="Agreements the two take part in together."
-    )
-
-
-class PartySerializer(StrictTypesMixin, NoOpUpdateMixin, serializers.ModelSerializer):
-    """A state, organisation or government body."""
-
-    country = PartyCodeField(
-        queryset=Party.objects.filter(kind=PartyKind.STATE),
-        allow_null=True,
-        required=False,
-        help_text="For a government body: the state it belongs to.",
-    )
-    agreement_count = serializers.IntegerField(
-        read_only=True, help_text="Agreements (visible to you) this party takes part in."
-    )
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:party-detail", lookup_field="code", help_text="This resource."
-    )
-
-    class Meta:
-        model = Party
-        fields = [
-            "code",
-            "name",
-            "kind",
-            "country",
-            "agreement_count",
-            "created_at",
-            "updated_at",
-            "url",
-        ]
-        read_only_fields = ["created_at", "updated_at"]
-
-    def validate(self, attrs):
-        merged = Party(
-            **{
-                **(
-                    {}
-                    if self.instance is None
-                    else {
-                        "code": self.instance.code,
-                        "name": self.instance.name,
-                        "kind": self.instance.kind,
-                        "country": self.instance.country,
-                    }
-                ),
-                **attrs,
-            }
-        )
-        try:
-            merged.clean()
-        except DjangoValidationError as exc:
-            raise_model_errors(exc)
-        return attrs
-
-
-class PartyDetailSerializer(PartySerializer):
-    partners = serializers.SerializerMethodField(help_text="Parties it has agreements with.")
-
-    class Meta(PartySerializer.Meta):
-        fields = PartySerializer.Meta.fields[:-3] + ["partners", "created_at", "updated_at", "url"]
-
-    @extend_schema_field(PartnerSerializer(many=True))
-    def get_partners(self, obj):
-        return self.context.get("partners", [])
-
-
-class PersonSignatureSerializer(serializers.ModelSerializer):
-    agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="Slug.")
-    agreement_title = serializers.CharField(
-        source="agreement.title", read_only=True, help_text="Title."
-    )
-    party = serializers.SlugRelatedField(
-        slug_field="code",
-        read_only=True,
-        allow_null=True,
-        help_text="Party code (null for a witness who represents no party).",
-    )
-
-    class Meta:
-        model = Signature
-        fields = ["agreement", "agreement_title", "party", "office", "role", "signed_on"]
-
-
-class PersonSerializer(StrictTypesMixin, NoOpUpdateMixin, serializers.ModelSerializer):
-    """Someone who signed or witnessed agreements, with those signatures."""
-
-    slug = serializers.SlugField(
-        max_length=100,
-        required=False,
-        validators=[lowercase_slug_validator],
-        help_text="Stable key (lower case); generated from the name when absent.",
-    )
-    signatures = PersonSignatureSerializer(
-        many=True, read_only=True, source="visible_signatures", help_text="Signatures."
-    )
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:person-detail", lookup_field="slug", help_text="This resource."
-    )
-
-    class Meta:
-        model = Person
-        fields = ["slug", "name", "signatures", "created_at", "updated_at", "url"]
-        read_only_fields = ["created_at", "updated_at"]
-
-    def validate_slug(self, value):
-        clash = Person.objects.filter(slug=value)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError("A person with this slug already exists.")
-        return value
-
-
-__all__ = ["AgreementSerializer", "PartySerializer", "PersonSerializer", "OpenApiTypes"]
-
-
-class FieldChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text="Field name.")
-    old = serializers.JSONField(allow_null=True, help_text="Value before.")
-    new = serializers.JSONField(allow_null=True, help_text="Value after.")
-
-
-class HistoryEntrySerializer(serializers.Serializer):
-    """One write to an agreement, with what it changed."""
-
-    version = serializers.IntegerField(help_text="Version id.")
-    at = serializers.DateTimeField(help_text="When the write happened.")
-    user = serializers.CharField(allow_null=True, help_text="Who wrote it; null for the system.")
-    action = serializers.ChoiceField(
-        choices=["created", "updated", "published", "unpublished", "deleted"],
-        help_text="Kind of change.",
-    )
-    changes = FieldChangeSerializer(many=True, help_text="Fields of the agreement that changed.")
-    collections = serializers.DictField(
-        child=serializers.DictField(),
-        help_text="Per nested collection (parties, signatures, minerals, sources, related): "
-        "`added` and `removed` items and `changed` items with their field changes.",
-    )
-
-
-class ChangeEventSerializer(serializers.Serializer):
-    """One change: which resource, what happened, when, and the cursor after it."""
-
-    cursor = serializers.IntegerField(help_text="Resume from here: pass as `since`.")
-    resource = serializers.ChoiceField(
-        choices=["agreement", "party", "person", "mineral", "mineral-list"],
-        help_text="Kind of resource.",
-    )
-    key = serializers.CharField(help_text="Slug, or code for parties.")
-    action = serializers.ChoiceField(
-        choices=["created", "updated", "deleted"], help_text="What happened to it."
-    )
-    at = serializers.DateTimeField(help_text="When.")
-
-
-class ChangesPageSerializer(serializers.Serializer):
-    results = ChangeEventSerializer(many=True, help_text="Changes in order.")
-    cursor = serializers.IntegerField(help_text="Cursor to resume from (last one returned).")
-    next = serializers.URLField(
-        allow_null=True, help_text="The next page, while this one is full; else null."
-    )

@@ -16,14 +16,13 @@ from rest_framework.response import Response
 from agreements import services
 from agreements.api import representation
 from agreements.api.filters import AgreementFilterSet, PartyFilterSet, PersonFilterSet
-from agreements.api.provenance import ProvenanceSerializer, claims_replace, provenance_json
-from agreements.api.serializers import (
-    AgreementSerializer,
-    HistoryEntrySerializer,
+from agreements.api.party_serializers import (
     PartyDetailSerializer,
     PartySerializer,
     PersonSerializer,
 )
+from agreements.api.provenance import ProvenanceSerializer, claims_replace, provenance_json
+from agreements.api.serializers import AgreementSerializer
 from agreements.api.spec import agreement_spec, prefetches, select_related
 from agreements.drafting.views import DraftFromTextMixin
 from agreements.models import (
@@ -33,9 +32,10 @@ from agreements.models import (
     Person,
     Signature,
 )
-from agreements.sync.changelog import lock_writes, write
+from agreements.sync.changelog import OneWriteMixin, lock_writes, write
 from agreements.sync.export import FORMATS, streaming_response
 from agreements.sync.history import agreement_history
+from agreements.sync.serializers import HistoryEntrySerializer
 from config.api.conditional import (
     cached_count,
     cached_json,
@@ -47,7 +47,6 @@ from config.api.conditional import (
 from config.api.permissions import can_view_drafts
 from config.api.query import LOOKUP_SLUG, StrictQueryParamsMixin
 from config.api.serializers import raise_model_errors
-from minerals.models import Mineral
 
 
 def agreement_queryset(user):
@@ -290,19 +289,6 @@ class AgreementViewSet(StrictQueryParamsMixin, DraftFromTextMixin, viewsets.Mode
         )
 
 
-class OneWriteMixin:
-    """A model serializer's save as one write(): the lock after validation, one revision,
-    one change log (whose events the safety-net handlers compute). The answer is reloaded
-    through get_queryset(), for the representation's annotations and prefetches."""
-
-    def perform_create(self, serializer):
-        with write():
-            serializer.save()
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
-
-    perform_update = perform_create
-
-
 @extend_schema_view(
     list=extend_schema(summary="List parties"),
     retrieve=extend_schema(summary="Get a party, with its partners"),
@@ -379,6 +365,3 @@ class PersonViewSet(StrictQueryParamsMixin, OneWriteMixin, viewsets.ModelViewSet
         return people.prefetch_related(
             Prefetch("signatures", queryset=signatures, to_attr="visible_signatures")
         )
-
-
-__all__ = ["AgreementViewSet", "PartyViewSet", "PersonViewSet", "Mineral"]

@@ -8,8 +8,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from agreements.api.serializers import ChangesPageSerializer
 from agreements.models import ChangeAction, ChangeEvent, ChangeResource
+from agreements.sync.serializers import ChangesPageSerializer
 from config.api.permissions import can_view_drafts
 from config.api.query import StrictQueryParamsMixin
 
