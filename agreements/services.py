@@ -7,6 +7,7 @@ transaction, one history revision, the write lock, and one change log whose even
 computes itself (``agreements.sync.affected``) when the write closes.
 """
 
+import functools
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -17,6 +18,7 @@ from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Lower
 
+from agreements.api.spec import agreement_write_spec
 from agreements.sync.affected import IDENTITY, AgreementTouched, agreement_events
 from agreements.sync.changelog import lock_writes, write
 from agreements.validation import SignatureKey, agreement_collection_errors
@@ -24,53 +26,25 @@ from minerals.models import Mineral
 
 from .models import (
     Agreement,
-    AgreementMineral,
-    AgreementParty,
     Person,
-    RelatedAgreement,
     Signature,
-    Source,
 )
 
-AGREEMENT_FIELDS = (
-    "slug",
-    "title",
-    "short_title",
-    "kind",
-    "status",
-    "legally_binding",
-    "announced_on",
-    "announced_on_precision",
-    "signed_on",
-    "signed_on_precision",
-    "effective_on",
-    "effective_on_precision",
-    "expires_on",
-    "expires_on_precision",
-    "terminated_on",
-    "terminated_on_precision",
-    "signed_place",
-    "signed_country",
-    "summary",
-    "text_url",
-    "is_published",
-)
 
-# How each nested collection is keyed, so a replacement updates rows in place and the
-# history shows "signature added" / "mineral removed" rather than delete-all-insert-all.
-COLLECTIONS: dict[str, tuple[Any, str, tuple[str, ...], tuple[str, ...]]] = {
-    # name: (model, parent field, key fields, value fields)
-    "parties": (
-        AgreementParty,
-        "agreement",
-        ("party",),
-        ("signed_on", "ratified_on", "withdrawn_on"),
-    ),
-    "signatures": (Signature, "agreement", ("person", "role"), ("party", "office", "signed_on")),
-    "minerals": (AgreementMineral, "agreement", ("mineral",), ("stages", "note")),
-    "sources": (Source, "agreement", ("url",), ("title", "publisher", "published_on", "kind")),
-    "related": (RelatedAgreement, "from_agreement", ("to_agreement",), ("kind",)),
-}
+def agreement_fields() -> tuple[str, ...]:
+    """The agreement's writable fields, as the API's serializer declares them."""
+    return agreement_write_spec().scalars
+
+
+@functools.cache
+def collection_fields() -> dict[str, tuple[Any, str, tuple[str, ...], tuple[str, ...]]]:
+    """Each nested collection: (model, parent field, key fields, value fields), as the API's
+    serializers declare them (``Meta.row_key`` names the key), so a replacement updates rows
+    in place and the history shows "signature added" rather than delete-all-insert-all."""
+    return {
+        c.name: (c.model, c.parent, c.keys, c.values)
+        for c in agreement_write_spec().collections.values()
+    }
 
 
 def _value(obj, field: str):
@@ -135,14 +109,17 @@ def person_for(name_or_slug: str) -> Person:
     return people_for([name_or_slug])[name_or_slug.strip()]
 
 
-# The models whose changes the agreement service accounts for itself (no signal handlers).
-AGGREGATE = frozenset({Agreement, *(model for model, *_ in COLLECTIONS.values())})
+@functools.cache
+def aggregate_models() -> frozenset:
+    """The models whose changes the agreement service accounts for itself (no signal
+    handlers)."""
+    return frozenset({Agreement, *(model for model, *_ in collection_fields().values())})
 
 
 def _replace_collection(touched: AgreementTouched, name: str, items: Iterable[dict]) -> None:
     """Make the stored collection equal ``items``, recording each row saved or deleted."""
     agreement = touched.agreement
-    model, parent, key_fields, value_fields = COLLECTIONS[name]
+    model, parent, key_fields, value_fields = collection_fields()[name]
     stored = model.objects.filter(**{parent: agreement}) if touched.before is not None else []
     existing = {_key(obj, key_fields): obj for obj in stored}
     keep = set()
@@ -215,7 +192,7 @@ def _check_rules(agreement: Agreement, collections: dict[str, list[dict]]) -> No
         if name in collections:
             keys[name] = [from_item(item) for item in collections[name]]
         else:
-            model, parent = COLLECTIONS[name][:2]
+            model, parent = collection_fields()[name][:2]
             fields = stored if isinstance(stored, tuple) else (stored,)
             rows = model.objects.filter(**{parent: agreement}).order_by("pk")
             keys[name] = list(rows.values_list(*fields, flat=len(fields) == 1))
@@ -246,12 +223,12 @@ def agreement_save(
     (no new version, no event, ``updated_at`` unchanged). ``user`` is who the history
     names when there is no request (commands).
     """
-    with write(handled=AGGREGATE) as log:
+    with write(handled=aggregate_models()) as log:
         agreement = agreement or Agreement()
         before = None if agreement.pk is None else {f: getattr(agreement, f) for f in IDENTITY}
         touched = AgreementTouched(agreement, before, changed=before is None, user=user)
         log.before_close.append(partial(agreement_events, touched=touched))
-        for field in AGREEMENT_FIELDS:
+        for field in agreement_fields():
             if field in data and getattr(agreement, field) != data[field]:
                 setattr(agreement, field, data[field])
                 touched.changed = True
@@ -265,7 +242,7 @@ def agreement_save(
         collections = _resolve_people(collections)
         if touched.changed or collections:
             _check_rules(agreement, collections)
-        for name in COLLECTIONS:
+        for name in collection_fields():
             if name in collections:
                 _replace_collection(touched, name, collections[name])
         if touched.changed:

@@ -188,3 +188,57 @@ def prefetches(spec: Spec, *, include_drafts: bool) -> list[Prefetch]:
             rows = rows.filter(**dict(child.public_filter))
         out.append(Prefetch(child.accessor, queryset=rows.order_by(*child.ordering)))
     return out
+
+
+# The write side of the same declaration: which fields a write may set, and how each nested
+# collection is keyed (``Meta.row_key`` of its serializer: the fields that identify a row, so
+# a replacement updates rows in place and history says "signature added", not "replaced").
+
+
+@dataclass(frozen=True)
+class Collection:
+    name: str  # the representation's key: parties, signatures, …
+    model: type
+    parent: str  # the rows' foreign key to the agreement
+    keys: tuple[str, ...]  # model fields identifying a row (``Meta.row_key``)
+    values: tuple[str, ...]  # the other writable model fields, in the serializer's order
+    fields: dict  # model field → the serializer field writing it (names, relations)
+
+
+@dataclass(frozen=True)
+class WriteSpec:
+    scalars: tuple[str, ...]  # the agreement's writable model fields, in the serializer's order
+    collections: dict[str, Collection]
+
+
+def write_spec_of(serializer_class: type[serializers.ModelSerializer]) -> WriteSpec:
+    model = serializer_class.Meta.model
+    scalars, collections = [], {}
+    for field in serializer_class().fields.values():
+        if field.read_only:
+            continue
+        if not isinstance(field, serializers.ListSerializer):
+            scalars.append(field.source)
+            continue
+        child, relation = field.child, model._meta.get_field(field.source)
+        keys = tuple(getattr(child.Meta, "row_key", ()))
+        if not keys:
+            raise ImproperlyConfigured(f"{field.field_name}: declare Meta.row_key.")
+        writable = {f.source: f for f in child.fields.values() if not f.read_only}
+        collections[field.field_name] = Collection(
+            name=field.field_name,
+            model=child.Meta.model,
+            parent=relation.field.name,
+            keys=keys,
+            values=tuple(s for s in writable if s not in keys),
+            fields=writable,
+        )
+    return WriteSpec(scalars=tuple(scalars), collections=collections)
+
+
+@functools.cache
+def agreement_write_spec() -> WriteSpec:
+    """The writable fields of the API's agreement (built once per process)."""
+    from agreements.api.serializers import AgreementSerializer
+
+    return write_spec_of(AgreementSerializer)

@@ -2,26 +2,31 @@
 agreements are read in keyset-paginated chunks through the fast read path."""
 
 import csv
+import functools
 import json
 
 from django.http import StreamingHttpResponse
 
 from agreements.api import representation
-from agreements.services import AGREEMENT_FIELDS
+from agreements.services import agreement_fields
 
 CHUNK = 500
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
 
-CSV_COLUMNS = [
-    *AGREEMENT_FIELDS,
-    "parties",
-    "signatories",
-    "minerals",
-    "sources",
-    "created_at",
-    "updated_at",
-    "url",
-]
+
+@functools.cache
+def csv_columns() -> list[str]:
+    """The agreement's own fields, as the API declares them, then its collections joined."""
+    return [
+        *agreement_fields(),
+        "parties",
+        "signatories",
+        "minerals",
+        "sources",
+        "created_at",
+        "updated_at",
+        "url",
+    ]
 
 
 class _Line:
@@ -49,7 +54,7 @@ def _cell(value):
 
 
 def _csv_row(item: dict) -> list:
-    row = {k: item[k] for k in CSV_COLUMNS if k in item and not isinstance(item[k], list)}
+    row = {k: item[k] for k in csv_columns() if k in item and not isinstance(item[k], list)}
     row["parties"] = "; ".join(p["party"] for p in item["parties"])
     row["signatories"] = "; ".join(
         f"{s['person_name']} ({', '.join(x for x in (s['party'], s['office'], s['role']) if x)})"
@@ -60,7 +65,7 @@ def _csv_row(item: dict) -> list:
         for m in item["minerals"]
     )
     row["sources"] = "; ".join(s["url"] for s in item["sources"])
-    return [_cell(row.get(c)) for c in CSV_COLUMNS]
+    return [_cell(row.get(c)) for c in csv_columns()]
 
 
 def rows(queryset, request, *, include_drafts: bool):
@@ -78,7 +83,7 @@ def rows(queryset, request, *, include_drafts: bool):
 def _lines(queryset, request, fmt, include_drafts):
     if fmt == "csv":
         writer = csv.writer(_Line())
-        yield writer.writerow(CSV_COLUMNS)
+        yield writer.writerow(csv_columns())
         for item in rows(queryset, request, include_drafts=include_drafts):
             yield writer.writerow(_csv_row(item))
     else:

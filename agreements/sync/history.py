@@ -9,34 +9,27 @@ the published states, compared with each other, so no draft content ever reaches
 
 from typing import Any
 
+from agreements.api.spec import agreement_write_spec
 from agreements.models import (
     Agreement,
-    AgreementMineral,
-    AgreementParty,
     Party,
-    Person,
-    RelatedAgreement,
-    Signature,
-    Source,
 )
-from agreements.services import AGREEMENT_FIELDS
-from minerals.models import Mineral
+from agreements.services import agreement_fields
 
-SCALARS = AGREEMENT_FIELDS
 
-# collection: (model, parent column, key fields, value fields) in representation names
-CHILDREN = {
-    "parties": (
-        AgreementParty,
-        "agreement_id",
-        ("party",),
-        ("signed_on", "ratified_on", "withdrawn_on"),
-    ),
-    "signatures": (Signature, "agreement_id", ("person", "role"), ("party", "office", "signed_on")),
-    "minerals": (AgreementMineral, "agreement_id", ("mineral",), ("stages", "note")),
-    "sources": (Source, "agreement_id", ("url",), ("title", "publisher", "published_on", "kind")),
-    "related": (RelatedAgreement, "from_agreement_id", ("agreement",), ("kind",)),
-}
+def _children() -> dict:
+    """Each collection: (model, parent column, key fields, value fields), in the
+    representation's names, from the API's declaration (agreements.api.spec)."""
+    out = {}
+    for c in agreement_write_spec().collections.values():
+        names = {source: f.field_name for source, f in c.fields.items()}
+        out[c.name] = (
+            c.model,
+            f"{c.parent}_id",
+            tuple(names[k] for k in c.keys),
+            tuple(names[v] for v in c.values),
+        )
+    return out
 
 
 def _plain(value):
@@ -46,83 +39,62 @@ def _plain(value):
 
 
 class _Names:
-    """Natural keys for the ids found in historical rows (deleted rows show as #id)."""
+    """Natural keys for the ids found in historical rows (deleted rows show as #id): for each
+    reference the serializers declare (party code, person slug, …), one query."""
 
     def __init__(self, rows_by_collection, versions):
-        ids: dict[str, set] = {
-            "party": set(),
-            "person": set(),
-            "mineral": set(),
-            "agreement": set(),
-        }
-        for v in versions:
-            if v.signed_country_id:
-                ids["party"].add(v.signed_country_id)
+        spec = agreement_write_spec()
+        ids: dict[tuple, set] = {(Party, "code"): {v.signed_country_id for v in versions}}
         for name, rows in rows_by_collection.items():
-            for r in rows:
-                if name in ("parties", "signatures") and r.party_id:
-                    ids["party"].add(r.party_id)
-                if name == "signatures":
-                    ids["person"].add(r.person_id)
-                if name == "minerals":
-                    ids["mineral"].add(r.mineral_id)
-                if name == "related":
-                    ids["agreement"].add(r.to_agreement_id)
-        self.party = dict(Party.objects.filter(pk__in=ids["party"]).values_list("pk", "code"))
-        self.person = dict(Person.objects.filter(pk__in=ids["person"]).values_list("pk", "slug"))
-        self.mineral = dict(Mineral.objects.filter(pk__in=ids["mineral"]).values_list("pk", "slug"))
-        self.agreement = dict(
-            Agreement.objects.filter(pk__in=ids["agreement"]).values_list("pk", "slug")
-        )
+            for source, model, slug_field in _references(spec.collections[name]):
+                ids.setdefault((model, slug_field), set()).update(
+                    getattr(r, f"{source}_id") for r in rows
+                )
+        self.keys = {
+            (model, slug_field): dict(
+                model._default_manager.filter(pk__in=pks - {None}).values_list("pk", slug_field)
+            )
+            for (model, slug_field), pks in ids.items()
+        }
 
-    @staticmethod
-    def get(mapping, pk):
+    def get(self, model, slug_field: str, pk):
         if pk is None:
             return None
-        return mapping.get(pk, f"#{pk}")
+        return self.keys.get((model, slug_field), {}).get(pk, f"#{pk}")
+
+
+def _references(collection) -> list[tuple[str, type, str]]:
+    """(source, related model, natural key) of each reference field of a collection."""
+    return [
+        (source, collection.model._meta.get_field(source).related_model, field.slug_field)
+        for source, field in collection.fields.items()
+        if getattr(field, "slug_field", None)
+    ]
 
 
 def _item(name: str, row, names: _Names) -> dict:
-    if name == "parties":
-        return {
-            "party": names.get(names.party, row.party_id),
-            "signed_on": _plain(row.signed_on),
-            "ratified_on": _plain(row.ratified_on),
-            "withdrawn_on": _plain(row.withdrawn_on),
-        }
-    if name == "signatures":
-        return {
-            "person": names.get(names.person, row.person_id),
-            "role": row.role,
-            "party": names.get(names.party, row.party_id),
-            "office": row.office,
-            "signed_on": _plain(row.signed_on),
-        }
-    if name == "minerals":
-        return {
-            "mineral": names.get(names.mineral, row.mineral_id),
-            "stages": row.stages,
-            "note": row.note,
-        }
-    if name == "sources":
-        return {
-            "url": row.url,
-            "title": row.title,
-            "publisher": row.publisher,
-            "published_on": _plain(row.published_on),
-            "kind": row.kind,
-        }
-    return {"agreement": names.get(names.agreement, row.to_agreement_id), "kind": row.kind}
+    """A historical row as the representation writes it: references by natural key."""
+    collection = agreement_write_spec().collections[name]
+    item = {}
+    for source, field in collection.fields.items():
+        if getattr(field, "slug_field", None):
+            related = collection.model._meta.get_field(source).related_model
+            item[field.field_name] = names.get(
+                related, field.slug_field, getattr(row, source + "_id")
+            )
+        else:
+            item[field.field_name] = _plain(getattr(row, source))
+    return item
 
 
 def _scalars(version, names: _Names) -> dict:
-    state = {f: _plain(getattr(version, f)) for f in SCALARS if f != "signed_country"}
-    state["signed_country"] = names.get(names.party, version.signed_country_id)
+    state = {f: _plain(getattr(version, f)) for f in agreement_fields() if f != "signed_country"}
+    state["signed_country"] = names.get(Party, "code", version.signed_country_id)
     return state
 
 
 def _diff_collection(name: str, old: dict, new: dict) -> dict:
-    _, _, key_fields, value_fields = CHILDREN[name]
+    _, _, key_fields, value_fields = _children()[name]
 
     def keyed(items):
         return {tuple(i[k] for k in key_fields): i for i in items.values()}
@@ -176,7 +148,7 @@ def _child_versions(agreement: Agreement, *, include_drafts: bool) -> dict[str, 
         name: list(
             model.history.filter(**{parent: agreement.pk}).order_by("history_date", "history_id")
         )
-        for name, (model, parent, _, _) in CHILDREN.items()
+        for name, (model, parent, _, _) in _children().items()
     }
     if not include_drafts:
         # Links to drafts stay hidden in history, as they are in the representation.
@@ -204,7 +176,7 @@ def _states(versions: list, rows: dict[str, list], names: _Names) -> list[tuple]
             if versions:
                 pending[index].append((row.history_date, row.history_id, name, row))
     states = []
-    collections: dict[str, dict] = {name: {} for name in CHILDREN}
+    collections: dict[str, dict] = {name: {} for name in _children()}
     for version, child_rows in zip(versions, pending, strict=True):
         for _, _, name, row in sorted(child_rows, key=lambda r: (r[0], r[1])):
             if row.history_type == "-":
@@ -220,7 +192,7 @@ def _states(versions: list, rows: dict[str, list], names: _Names) -> list[tuple]
 def _entry(version, scalars: dict, children: dict, previous: tuple | None, *, first) -> dict:
     """One history entry: what changed since ``previous`` (the last entry shown)."""
     old_scalars = previous[1] if previous else {}
-    old_children = previous[2] if previous else {n: {} for n in CHILDREN}
+    old_children = previous[2] if previous else {n: {} for n in _children()}
     if previous is None:
         action = "created" if version is first else "published"
     elif old_scalars.get("is_published") != scalars["is_published"]:
@@ -235,7 +207,7 @@ def _entry(version, scalars: dict, children: dict, previous: tuple | None, *, fi
         if old_scalars.get(f) != scalars[f]
     ]
     nested = {}
-    for name in CHILDREN:
+    for name in _children():
         diff = _diff_collection(name, old_children[name], children[name])
         if diff:
             nested[name] = diff

@@ -47,7 +47,7 @@ def test_a_put_is_one_revision(publisher_api):
     revision = newest.first().revision
     children = [
         model.history.filter(**{f"{parent}_id": agreement.pk, "revision": revision}).count()
-        for model, parent, *_ in services.COLLECTIONS.values()
+        for model, parent, *_ in services.collection_fields().values()
     ]
     assert sum(children) == 5
 
