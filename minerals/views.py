@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from agreements.models import Agreement, AgreementMineral
+from agreements.sync.changelog import OneWriteMixin
 from config.api.permissions import can_view_drafts
 from config.api.query import LOOKUP_SLUG, StrictQueryParamsMixin
 
@@ -33,7 +34,7 @@ def agreement_count(user) -> Subquery:
     list=extend_schema(summary="List minerals"),
     retrieve=extend_schema(summary="Get a mineral, with its members, lists and agreement count"),
 )
-class MineralViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
+class MineralViewSet(StrictQueryParamsMixin, OneWriteMixin, viewsets.ModelViewSet):
     """Minerals, elements and groups as agreements and criticality lists name them."""
 
     serializer_class = MineralSerializer
@@ -57,24 +58,12 @@ class MineralViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
             )
         )
 
-    def _reload(self, serializer):
-        # The representation's agreement_count, members and lists come from get_queryset().
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
-
-    def perform_create(self, serializer):
-        serializer.save()
-        self._reload(serializer)
-
-    def perform_update(self, serializer):
-        serializer.save()
-        self._reload(serializer)
-
 
 @extend_schema_view(
     list=extend_schema(summary="List criticality lists"),
     retrieve=extend_schema(summary="Get a criticality list with its entries"),
 )
-class MineralListViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
+class MineralListViewSet(StrictQueryParamsMixin, OneWriteMixin, viewsets.ModelViewSet):
     """Official criticality lists (UK, US, EU …), each entry under the list's own label."""
 
     serializer_class = MineralListSerializer
