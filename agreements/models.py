@@ -696,6 +696,17 @@ class Source(TimeStampedModel):
         default=SourceKind.PRESS_RELEASE,
         help_text="What kind of source.",
     )
+    language = models.CharField(
+        max_length=35,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                "A BCP 47 language tag in lower case, such as en, fr or es-419.",
+            )
+        ],
+        help_text="Language of the source as a BCP 47 tag (en, fr, es-419); empty if not recorded.",
+    )
 
     history = HistoricalRecords(bases=[HistoricalRevision])
 

@@ -121,7 +121,8 @@ SELECT json_build_object(
                     'title', so.title,
                     'publisher', so.publisher,
                     'published_on', so.published_on,
-                    'kind', so.kind
+                    'kind', so.kind,
+                    'language', so.language
                 ) ORDER BY so.id), '[]'::json)
                 FROM {source} so
                 WHERE so.agreement_id = p.id
