@@ -32,6 +32,7 @@ from django.db.models.functions import Cast, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.commitments import read as commitments_read
 from agreements.models import (
     Agreement,
     AgreementMineral,
@@ -173,6 +174,8 @@ def build(rows: list[dict], request, *, include_drafts: bool) -> list[dict]:
         links = links.filter(to_agreement__is_published=True)
     for r in links.values_list("from_agreement_id", "to_agreement__slug", "kind"):
         related[r[0]].append({"agreement": r[1], "kind": r[2]})
+    # Commitments (issue 17): two queries, in agreements/commitments/read.py.
+    commitments = commitments_read.nested_rows(ids)
 
     out = []
     url = _Urls(request)
@@ -190,6 +193,7 @@ def build(rows: list[dict], request, *, include_drafts: bool) -> list[dict]:
         item["minerals"] = minerals.get(pk, [])
         item["sources"] = sources.get(pk, [])
         item["related"] = related.get(pk, [])
+        item["commitments"] = commitments.get(pk, [])  # issue 17
         item["created_at"] = _datetime(row["created_at"])
         item["updated_at"] = _datetime(row["updated_at"])
         item["url"] = url(row["slug"])
@@ -307,6 +311,7 @@ def _representation(include_drafts: bool) -> JSONBuildObject:
         related=_children(
             related, "from_agreement", ("id",), agreement="to_agreement__slug", kind="kind"
         ),
+        commitments=commitments_read.json_expression(),  # issue 17
         created_at=IsoTimestamp("created_at"),
         updated_at=IsoTimestamp("updated_at"),
     )

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from agreements import services
+from agreements.commitments.serializers import CommitmentNestedSerializer
 from agreements.models import (
     RESERVED_AGREEMENT_SLUGS,
     Agreement,
@@ -232,6 +233,10 @@ class AgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
         max_length=MAX_ITEMS["related"],
         help_text=f"Related agreements (at most {MAX_ITEMS['related']}).",
     )
+    # Commitments (issue 17): read-only here, written at /api/v1/commitments/.
+    commitments = CommitmentNestedSerializer(
+        many=True, read_only=True, help_text="What the agreement promises (read-only here)."
+    )
     url = serializers.HyperlinkedIdentityField(
         view_name="api:agreement-detail", lookup_field="slug", help_text="This resource."
     )
@@ -265,6 +270,7 @@ class AgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
             "minerals",
             "sources",
             "related",
+            "commitments",  # issue 17
             "created_at",
             "updated_at",
             "url",
@@ -639,7 +645,7 @@ class ChangeEventSerializer(serializers.Serializer):
 
     cursor = serializers.IntegerField(help_text="Resume from here: pass as `since`.")
     resource = serializers.ChoiceField(
-        choices=["agreement", "party", "person", "mineral", "mineral-list"],
+        choices=["agreement", "party", "person", "mineral", "mineral-list", "commitment"],
         help_text="Kind of resource.",
     )
     key = serializers.CharField(help_text="Slug, or code for parties.")

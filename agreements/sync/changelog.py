@@ -34,6 +34,7 @@ from agreements.models import (
     ChangeAction,
     ChangeEvent,
     ChangeResource,
+    Commitment,
     Party,
     Person,
     RelatedAgreement,
@@ -508,3 +509,55 @@ for _model in TRACKED:
     post_delete.connect(
         _after_delete, sender=_model, dispatch_uid=f"cmat-post-del-{_model.__name__}"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Commitments (issue 17). A commitment has its own events (resource "commitment", keyed by
+# its stable key) and changes its agreement, which embeds it. Its visibility is its
+# agreement's: publishing, unpublishing or renaming the agreement touches every commitment.
+
+
+def _commitment_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    action = ChangeAction.CREATED if created else ChangeAction.UPDATED
+    emit(
+        ChangeResource.COMMITMENT,
+        str(instance.key),
+        action,
+        agreement_public(instance.agreement_id),
+    )
+    emit_agreement_id(instance.agreement_id)
+
+
+def _commitment_deleted(sender, instance, **kwargs):
+    emit(ChangeResource.COMMITMENT, str(instance.key), ChangeAction.DELETED, False)
+    emit_agreement_id(instance.agreement_id)
+
+
+def _agreement_before_commitments(sender, instance, raw=False, **kwargs):
+    # Runs after _before_write, which fetched the stored slug, title and is_published.
+    instance._cmat_commitments_before = getattr(instance, "_cmat_before", None) or {}
+
+
+def _agreement_saved_commitments(sender, instance, created, raw=False, **kwargs):
+    before = getattr(instance, "_cmat_commitments_before", None) or {}
+    instance._cmat_commitments_before = None
+    if raw or created or not before:
+        return
+    if all(before.get(f) == getattr(instance, f) for f in ("slug", "title", "is_published")):
+        return
+    for key in Commitment.objects.filter(agreement=instance).values_list("key", flat=True):
+        emit(ChangeResource.COMMITMENT, str(key), ChangeAction.UPDATED, instance.is_published)
+
+
+pre_save.connect(_before_write, sender=Commitment, dispatch_uid="cmat-pre-save-Commitment")
+pre_delete.connect(_before_write, sender=Commitment, dispatch_uid="cmat-pre-del-Commitment")
+post_save.connect(_commitment_saved, sender=Commitment, dispatch_uid="cmat-post-save-Commitment")
+post_delete.connect(_commitment_deleted, sender=Commitment, dispatch_uid="cmat-post-del-Commitment")
+pre_save.connect(
+    _agreement_before_commitments, sender=Agreement, dispatch_uid="cmat-commitments-pre-save"
+)
+post_save.connect(
+    _agreement_saved_commitments, sender=Agreement, dispatch_uid="cmat-commitments-post-save"
+)
