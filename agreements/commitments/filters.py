@@ -26,6 +26,18 @@ PRECISION_RULE = (
 )
 
 
+def responsible_for(qs, party_ids):
+    """Commitments any of these parties is responsible for: named among the responsible
+    parties, or a party to the agreement when none is named."""
+    through = Commitment.responsible_parties.through.objects
+    named = through.filter(commitment=OuterRef("pk"), party_id__in=party_ids)
+    any_named = through.filter(commitment=OuterRef("pk"))
+    member = AgreementParty.objects.filter(
+        agreement=OuterRef("agreement_id"), party_id__in=party_ids
+    )
+    return qs.filter(Q(Exists(named)) | (~Q(Exists(any_named)) & Q(Exists(member))))
+
+
 class AgreementSlugFilter(DocumentedStringFilter, filters.CharFilter):
     schema = KEY_SCHEMA
 
@@ -103,16 +115,7 @@ class CommitmentFilterSet(filters.FilterSet):
         return qs.filter(agreement_id=agreement_id)
 
     def filter_party(self, qs, name, value):
-        if not value:
-            return qs
-        named = Commitment.responsible_parties.through.objects.filter(
-            commitment=OuterRef("pk"), party_id__in=value
-        )
-        any_named = Commitment.responsible_parties.through.objects.filter(commitment=OuterRef("pk"))
-        member = AgreementParty.objects.filter(
-            agreement=OuterRef("agreement_id"), party_id__in=value
-        )
-        return qs.filter(Q(Exists(named)) | (~Q(Exists(any_named)) & Q(Exists(member))))
+        return responsible_for(qs, value) if value else qs
 
     def filter_due_after(self, qs, name, value):
         return qs.filter(period_ends_on_or_after("due_on", value))

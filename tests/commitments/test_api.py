@@ -15,8 +15,10 @@ URL = "/api/v1/commitments/"
 
 
 def keys(response):
+    """Texts of the listed commitments made here (the founding records have theirs too)."""
     assert response.status_code == 200, response.content
-    return [item["text"] for item in response.json()["results"]]
+    ours = ("public-mou", "draft-mou")
+    return [item["text"] for item in response.json()["results"] if item["agreement"] in ours]
 
 
 @pytest.fixture
@@ -192,8 +194,8 @@ def test_each_write_keeps_a_version_and_a_change_event(editor_api, public):
     assert [h.status for h in commitment.history.order_by("history_id")] == ["open", "missed"]
     events = ChangeEvent.objects.filter(resource="commitment", key=str(commitment.key))
     assert list(events.values_list("action", flat=True)) == ["created", "updated"]
-    feed = editor_api.get("/api/v1/changes/?resource=commitment").json()["results"]
-    assert {e["key"] for e in feed} == {str(commitment.key)}
+    feed = editor_api.get("/api/v1/changes/?resource=commitment&limit=1000").json()["results"]
+    assert [e["action"] for e in feed if e["key"] == str(commitment.key)] == ["created", "updated"]
     last = ChangeEvent.objects.order_by("-id").first()
     assert (last.resource, last.key) == ("agreement", "public-mou")
 
