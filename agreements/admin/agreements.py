@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from agreements import services
+from agreements.commitments.admin import CommitmentInline
 from agreements.drafting.admin import DraftPrefillMixin
 from agreements.drafting.proposals import history_scores
 from agreements.models import (
@@ -455,6 +456,7 @@ class AgreementAdmin(DraftPrefillMixin, HistoryAdmin):
         SourceInline,
         RelatedAgreementInline,
         ClaimInline,
+        CommitmentInline,  # issue 17
     ]
     fieldsets = [
         (None, {"fields": ["title", "short_title", "slug", "kind", "status", "legally_binding"]}),
