@@ -648,7 +648,7 @@ class ChangeEventSerializer(serializers.Serializer):
         choices=["agreement", "party", "person", "mineral", "mineral-list", "commitment"],
         help_text="Kind of resource.",
     )
-    key = serializers.CharField(help_text="Slug, or code for parties.")
+    key = serializers.CharField(help_text="Slug, code for parties, key for commitments.")
     action = serializers.ChoiceField(
         choices=["created", "updated", "deleted"], help_text="What happened to it."
     )
