@@ -125,9 +125,12 @@ class CommitmentSerializer(StrictTypesMixin, serializers.ModelSerializer):
 
     def validate(self, attrs):
         agreement = attrs.get("agreement") or getattr(self.instance, "agreement", None)
+        if self.instance is not None and agreement.pk != self.instance.agreement_id:
+            # Its key, feeds and history belong to the agreement that made the promise.
+            raise serializers.ValidationError(
+                {"agreement": ["A commitment stays with its agreement: record a new one."]}
+            )
         parties = attrs.get("responsible_parties")
-        if parties is None and self.instance is not None and "agreement" in attrs:
-            parties = list(self.instance.responsible_parties.all())
         if agreement is not None and parties:
             message = responsible_parties_errors(agreement, parties)
             if message:

@@ -215,3 +215,10 @@ def test_list_query_count_does_not_grow(request, ref, client_name):
         assert len(response.json()["results"]) == limit
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_commitment_stays_with_its_agreement(editor_api, public, draft):
+    key = make_commitment(public).key
+    response = editor_api.patch(f"{URL}{key}/", {"agreement": "draft-mou"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "agreement"
