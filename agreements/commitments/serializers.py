@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from agreements.commitments.services import commitment_save, responsible_parties_errors
-from agreements.models import Agreement, Commitment, Party
+from agreements.models import Agreement, Commitment, DueFrom, DueUnit, Party
 from config.api.serializers import STRICT_FIELD_MAPPING, raise_model_errors
 from config.api.strict import StrictTypesMixin
 
@@ -57,6 +57,20 @@ class CommitmentNestedSerializer(serializers.ModelSerializer):
     responsible_parties = PartyCodesField(
         read_only=True,
         help_text="Codes of the parties that promised it, sorted; empty: all the parties.",
+    )
+    # Declared: a read-only field generated from the model would lose allow_blank, and the
+    # schema would then refuse the empty value these have without a relative due date.
+    due_unit = serializers.ChoiceField(
+        choices=DueUnit.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Unit of `due_within`: days, months or years; empty without it.",
+    )
+    due_from = serializers.ChoiceField(
+        choices=DueFrom.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="What `due_within` counts from (signing, entry into force); empty without it.",
     )
 
     class Meta:
