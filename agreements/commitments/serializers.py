@@ -77,6 +77,8 @@ class CommitmentNestedSerializer(serializers.ModelSerializer):
         model = Commitment
         fields = list(NESTED_FIELDS)
         read_only_fields = list(NESTED_FIELDS)
+        # The order of an agreement's commitments (as recorded), for the derived read path.
+        ordering = ("id",)
 
 
 class CommitmentSerializer(StrictTypesMixin, serializers.ModelSerializer):
