@@ -22,6 +22,7 @@ from django.db import transaction
 from agreements import services
 from agreements.api.provenance import ClaimSerializer, claims_replace, provenance
 from agreements.api.serializers import AgreementSerializer
+from agreements.commitments.catalogue import load_commitments, loaded_before_commitments
 from agreements.sync.changelog import revision_scope
 
 from .models import Agreement, CatalogueRecord, Person, Signature
@@ -36,7 +37,7 @@ FOUNDING = (
 )
 
 # Keys of a record file that are not part of the API representation. ``commitments`` are
-# researched and shipped with the records, to be loaded once agreements have commitments.
+# loaded after the record (agreements/commitments/catalogue.py).
 RECORD_ONLY = ("claims", "research_notes", "related", "commitments")
 PRECISE_DATES = ("announced_on", "signed_on", "effective_on", "expires_on", "terminated_on")
 
@@ -124,11 +125,14 @@ class _StateSerializer(AgreementSerializer):
         fields = [f for f in AgreementSerializer.Meta.fields if f != "url"]
 
 
-def state_hash(agreement: Agreement) -> str:
-    """A hash of everything an editor can change: the representation and the claims."""
+def state_hash(agreement: Agreement, with_commitments: bool = True) -> str:
+    """A hash of everything an editor can change: the representation and the claims.
+    ``with_commitments=False``: as it was computed before agreements had commitments."""
     data = _StateSerializer(agreement).data
     for key in ("created_at", "updated_at"):
         data.pop(key, None)
+    if not with_commitments:
+        data.pop("commitments", None)
     text = json.dumps(
         {"agreement": data, "claims": provenance(agreement)["claims"]},
         sort_keys=True,
@@ -160,6 +164,10 @@ def _save_links_and_claims(record: dict, agreement: Agreement, path: Path) -> No
     if not claims.is_valid():
         raise CatalogueError(f"{path.name}: claims: {claims.errors}")
     claims_replace(agreement=agreement, items=claims.validated_data)
+    # Commitments (issue 17).
+    errors = load_commitments(record, agreement)
+    if errors:
+        raise CatalogueError(f"{path.name}: " + "; ".join(errors))
 
 
 @transaction.atomic
@@ -178,6 +186,12 @@ def load(*, only: tuple[str, ...] | None = None, directory: Path = CATALOGUE_DIR
             if agreement is None and loaded is not None:
                 outcome.deleted.append(slug)
                 continue
+            if agreement is not None and loaded is not None and record.get("commitments"):
+                if loaded_before_commitments(agreement, loaded.loaded_hash, state_hash):
+                    # Issue 17: loaded before commitments existed, unedited: add them.
+                    outcome.updated.append(slug)
+                    todo.append((record, file_hash, path, _save(record, agreement, path)))
+                    continue
             if agreement is not None:
                 if loaded is None or state_hash(agreement) != loaded.loaded_hash:
                     # Made or changed by an editor since the last load: theirs to keep.

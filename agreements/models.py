@@ -1,6 +1,7 @@
 """Agreements between governments on critical minerals, and who takes part in them."""
 
 import datetime
+import uuid
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -891,6 +892,7 @@ class ChangeResource(models.TextChoices):
     PERSON = "person", "Person"
     MINERAL = "mineral", "Mineral"
     MINERAL_LIST = "mineral-list", "Mineral list"
+    COMMITMENT = "commitment", "Commitment"  # issue 17
 
 
 class ChangeAction(models.TextChoices):
@@ -993,3 +995,193 @@ class ReferenceRow(TimeStampedModel):
 
     def __str__(self):
         return self.key
+
+
+# ---------------------------------------------------------------------------------------
+# Commitments (issue 17): what an agreement promises. Due-date arithmetic, the API, feeds
+# and admin live in agreements/commitments/.
+
+
+class CommitmentKind(models.TextChoices):
+    MEETING = "meeting", "Meeting"
+    WORKING_GROUP = "working_group", "Working group"
+    ROADMAP = "roadmap", "Roadmap / plan"
+    FINANCING = "financing", "Financing"
+    PROJECT = "project", "Project"
+    INFORMATION_EXCHANGE = "information_exchange", "Information exchange"
+    REVIEW = "review", "Review"
+    OTHER = "other", "Other"
+
+
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    MET = "met", "Met"
+    MISSED = "missed", "Missed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class DueUnit(models.TextChoices):
+    DAYS = "days", "Days"
+    MONTHS = "months", "Months"
+    # The researched catalogue has "within five years of signing" (and one year).
+    YEARS = "years", "Years"
+
+
+class DueFrom(models.TextChoices):
+    SIGNING = "signing", "Signing"
+    ENTRY_INTO_FORCE = "entry_into_force", "Entry into force"
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Commitments of published agreements, plus drafts' for users who see drafts."""
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.has_perm("agreements.view_agreement")
+        ):
+            return self
+        return self.filter(agreement__is_published=True)
+
+    def overdue_on(self, on: datetime.date):
+        """Open and due before ``on``: the whole due period (month, year) lies before it."""
+        return self.filter(status=CommitmentStatus.OPEN, due_on__isnull=False).exclude(
+            period_ends_on_or_after("due_on", on)
+        )
+
+
+class Commitment(TimeStampedModel):
+    """Something the parties to an agreement promised to do, in the source's words, with
+    when it falls due and whether it was kept."""
+
+    key = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Stable key, used in URLs and feeds; never changes.",
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="commitments", help_text="Agreement."
+    )
+    text = models.CharField(max_length=300, help_text="The promise, in the source's words.")
+    kind = models.CharField(
+        max_length=30, choices=CommitmentKind.choices, help_text="What kind of promise it is."
+    )
+    responsible_parties = models.ManyToManyField(
+        Party,
+        blank=True,
+        related_name="responsible_for_commitments",
+        help_text="Parties that promised it (codes), among the agreement's; empty: all of them.",
+    )
+    due_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When it falls due; computed from `due_within` when that is given.",
+    )
+    due_on_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How precise the due date is: day, month (the date is the 1st) or year "
+        "(1 January).",
+    )
+    due_within = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a relative due date: within this many `due_unit` of `due_from`.",
+    )
+    due_unit = models.CharField(
+        max_length=6,
+        choices=DueUnit.choices,
+        blank=True,
+        help_text="Unit of `due_within`: days, months or years; empty without it.",
+    )
+    due_from = models.CharField(
+        max_length=20,
+        choices=DueFrom.choices,
+        blank=True,
+        help_text="What `due_within` counts from: the agreement's signing or its entry into "
+        "force (`effective_on`); empty without it.",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=CommitmentStatus.choices,
+        default=CommitmentStatus.OPEN,
+        help_text="open, met, missed, withdrawn, or unknown (past due, no report either way).",
+    )
+    status_on = models.DateField(
+        null=True, blank=True, help_text="When the status was reported (the later source)."
+    )
+    status_source_url = models.URLField(
+        max_length=500, blank=True, help_text="The source that reports the status."
+    )
+    status_quote = models.TextField(
+        blank=True, help_text="That source's own words about the status."
+    )
+    source_url = models.URLField(
+        max_length=500, help_text="The source that records the promise (one of the agreement's)."
+    )
+    quote = models.TextField(help_text="The source's own words that record the promise.")
+
+    objects = CommitmentQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoricalRevision], m2m_fields=[responsible_parties])
+
+    class Meta:
+        ordering = ["agreement_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_within__isnull=True, due_unit="", due_from="")
+                | (Q(due_within__isnull=False) & ~Q(due_unit="") & ~Q(due_from="")),
+                name="%(app_label)s_%(class)s_relative_due_complete",
+                violation_error_code="relative_due",
+                violation_error_message="A relative due date needs `due_within`, `due_unit` "
+                "and `due_from` together.",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True)
+                | Q(due_on_precision=DatePrecision.DAY)
+                | Q(due_on_precision=DatePrecision.MONTH, due_on__day=1)
+                | Q(due_on_precision=DatePrecision.YEAR, due_on__day=1, due_on__month=1),
+                name="%(app_label)s_%(class)s_due_on_precision",
+                violation_error_code="date_precision",
+                violation_error_message="due_on: a month-precision date is the first of the "
+                "month, a year-precision date 1 January.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="commitment_status_due"),
+            models.Index(fields=["due_on", "id"], name="commitment_due"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        relative = (self.due_within is not None, bool(self.due_unit), bool(self.due_from))
+        if any(relative) and not all(relative):
+            errors["due_within"] = (
+                "A relative due date needs a number, a unit and what it counts from."
+            )
+        if self.due_within is None and self.due_on and self.due_on_precision != DatePrecision.DAY:
+            if self.due_on.day != 1 or (
+                self.due_on_precision == DatePrecision.YEAR and self.due_on.month != 1
+            ):
+                errors["due_on"] = (
+                    "With month precision the date is the first of the month; with year "
+                    "precision, 1 January."
+                )
+        if not (self.quote or "").strip():
+            errors["quote"] = "A commitment needs the source's words."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # A relative due date is derived from the agreement's dates, never typed.
+        if self.due_within is not None and self.agreement_id:
+            from agreements.commitments.dates import due_for
+
+            self.due_on, self.due_on_precision = due_for(self, self.agreement)
+        super().save(*args, **kwargs)

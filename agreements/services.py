@@ -19,6 +19,7 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 
 from agreements.api.spec import agreement_write_spec
+from agreements.commitments.services import commitments_refresh_due
 from agreements.sync.affected import IDENTITY, AgreementTouched, agreement_events
 from agreements.sync.changelog import lock_writes, write
 from agreements.validation import SignatureKey, agreement_collection_errors
@@ -107,6 +108,10 @@ def people_for(values: Iterable[str]) -> dict[str, Person]:
 def person_for(name_or_slug: str) -> Person:
     """The person with this slug, else with this name, else a new person."""
     return people_for([name_or_slug])[name_or_slug.strip()]
+
+
+# The agreement's dates that commitments' relative due dates count from.
+DUE_FROM_FIELDS = ("signed_on", "signed_on_precision", "effective_on", "effective_on_precision")
 
 
 @functools.cache
@@ -227,6 +232,7 @@ def agreement_save(
         agreement = agreement or Agreement()
         before = None if agreement.pk is None else {f: getattr(agreement, f) for f in IDENTITY}
         touched = AgreementTouched(agreement, before, changed=before is None, user=user)
+        dates = {f: getattr(agreement, f) for f in DUE_FROM_FIELDS}
         log.before_close.append(partial(agreement_events, touched=touched))
         for field in agreement_fields():
             if field in data and getattr(agreement, field) != data[field]:
@@ -249,6 +255,9 @@ def agreement_save(
             if before is not None:
                 agreement.save()
             agreement_refresh_search(agreement)
+        if before is not None and any(getattr(agreement, f) != v for f, v in dates.items()):
+            # Relative due dates ("within six months of signing") follow the agreement's.
+            commitments_refresh_due(agreement)
     return agreement
 
 

@@ -15,6 +15,7 @@ from agreements.models import (
     Agreement,
     AgreementMineral,
     AgreementParty,
+    Commitment,
     Party,
     Person,
     RelatedAgreement,
@@ -33,6 +34,8 @@ TABLES = {
     "mineral": Mineral._meta.db_table,
     "source": Source._meta.db_table,
     "related": RelatedAgreement._meta.db_table,
+    "commitment": Commitment._meta.db_table,
+    "commitment_party": Commitment.responsible_parties.through._meta.db_table,
 }
 
 # DRF renders datetimes as ISO 8601 in UTC with a "Z"; microseconds are dropped when zero.
@@ -134,6 +137,31 @@ SELECT json_build_object(
                 ) ORDER BY r.id), '[]'::json)
                 FROM {related} r JOIN {agreement} t ON t.id = r.to_agreement_id
                 WHERE r.from_agreement_id = p.id AND t.is_published
+            ),
+            'commitments', (
+                SELECT coalesce(json_agg(json_build_object(
+                    'key', c.key,
+                    'text', c.text,
+                    'kind', c.kind,
+                    'responsible_parties', (
+                        SELECT coalesce(json_agg(cp.code ORDER BY cp.code), '[]'::json)
+                        FROM {commitment_party} crp JOIN {party} cp ON cp.id = crp.party_id
+                        WHERE crp.commitment_id = c.id
+                    ),
+                    'due_on', c.due_on,
+                    'due_on_precision', c.due_on_precision,
+                    'due_within', c.due_within,
+                    'due_unit', c.due_unit,
+                    'due_from', c.due_from,
+                    'status', c.status,
+                    'status_on', c.status_on,
+                    'status_source_url', c.status_source_url,
+                    'status_quote', c.status_quote,
+                    'source_url', c.source_url,
+                    'quote', c.quote
+                ) ORDER BY c.id), '[]'::json)
+                FROM {commitment} c
+                WHERE c.agreement_id = p.id
             ),
             'created_at', {created_at},
             'updated_at', {updated_at},

@@ -387,6 +387,11 @@ SPECTACULAR_SETTINGS = {
         "SignatureRoleEnum": "agreements.models.SignatureRole.choices",
         "RelationKindEnum": "agreements.models.RelationKind.choices",
         "StageEnum": "agreements.models.Stage.choices",
+        # Commitments (issue 17)
+        "CommitmentKindEnum": "agreements.models.CommitmentKind.choices",
+        "CommitmentStatusEnum": "agreements.models.CommitmentStatus.choices",
+        "DueUnitEnum": "agreements.models.DueUnit.choices",
+        "DueFromEnum": "agreements.models.DueFrom.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

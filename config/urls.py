@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from agreements.api import urls as agreements_urls
+from agreements.commitments import feeds as commitment_feeds
 from agreements.sync.atom import AgreementFeed, MineralAgreementFeed, PartyAgreementFeed
 from explorer import urls as explorer_urls
 from minerals import urls as minerals_urls
@@ -32,6 +33,7 @@ urlpatterns = [
     path("feeds/agreements/", AgreementFeed(), name="feed-agreements"),
     path("feeds/parties/<str:code>/", PartyAgreementFeed(), name="feed-party"),
     path("feeds/minerals/<slug:slug>/", MineralAgreementFeed(), name="feed-mineral"),
+    *commitment_feeds.urlpatterns,  # issue 17: iCalendar and Atom feeds of commitments
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     # The public explorer (server-rendered pages) at the root.

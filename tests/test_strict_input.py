@@ -161,7 +161,8 @@ def test_schema_has_no_unused_components(schema):
     text = yaml.safe_dump(schema["paths"]) + yaml.safe_dump(schema["components"])
     for name in schema["components"]["schemas"]:
         assert f"#/components/schemas/{name}'" in text, name
-    assert len(schema["components"]["schemas"]) < 120
+    # 120 before issue 17, whose commitments resource adds about ten (schemas and enums).
+    assert len(schema["components"]["schemas"]) < 132
 
 
 def agreement_body(**changes):

@@ -20,6 +20,7 @@ from agreements.admin.forms import (
     note_changes,
 )
 from agreements.admin.timeline import HistoryTimeline
+from agreements.commitments.admin import CommitmentInline
 from agreements.drafting.admin import DraftPrefillMixin
 from agreements.models import (
     Agreement,
@@ -109,6 +110,7 @@ class AgreementAdmin(DraftPrefillMixin, HistoryAdmin):
         SourceInline,
         RelatedAgreementInline,
         ClaimInline,
+        CommitmentInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "short_title", "slug", "kind", "status", "legally_binding"]}),

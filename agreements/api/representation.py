@@ -57,8 +57,21 @@ def _list(value):
 
 
 ZERO = datetime.timedelta(0)
+
+
 # How a value of each kind of the spec is written (None: as it is).
-WRITE = {"plain": None, "date": _date, "datetime": _datetime, "list": _list}
+def _str(value):
+    return str(value) if value is not None else None
+
+
+WRITE = {
+    "plain": None,
+    "str": _str,
+    "date": _date,
+    "datetime": _datetime,
+    "list": _list,
+    "many": _list,
+}
 
 
 def agreement_url(request, slug: str) -> str:
@@ -98,17 +111,32 @@ def _rows_maker(fields: tuple[Scalar, ...]):
 
 
 def _collection(child: Children, ids: list[int], include_drafts: bool) -> dict[int, list]:
-    """The nested rows of ``child`` of the agreements ``ids``, per agreement, in one query."""
+    """The nested rows of ``child`` of the agreements ``ids``, per agreement, in one query (a
+    row with a many-to-many comes once per related row, in order, and is folded back)."""
     parent_id = child.model._meta.get_field(child.parent).attname
     rows = child.model._default_manager.filter(**{f"{parent_id}__in": ids})
     if not include_drafts:
         rows = rows.filter(**dict(child.public_filter))
+    many = next((i for i, f in enumerate(child.fields) if f.kind == "many"), None)
+    ordering = (*child.ordering, child.fields[many].path) if many is not None else child.ordering
     make = _rows_maker(child.fields)
     out = defaultdict(list)
-    for parent, *row in rows.order_by(*child.ordering).values_list(
-        parent_id, *(f.path for f in child.fields)
+    last_pk, last = None, None
+    for parent, pk, *row in rows.order_by(*ordering).values_list(
+        parent_id, "pk", *(f.path for f in child.fields)
     ):
-        out[parent].append(make(row))
+        if many is None:
+            out[parent].append(make(row))
+            continue
+        if pk == last_pk:
+            last.append(row[many])
+            continue
+        last_pk, related = pk, row[many]
+        row[many] = last = [related] if related is not None else []
+        out[parent].append(row)
+    if many is not None:
+        for items in out.values():
+            items[:] = [make(item) for item in items]
     return out
 
 
@@ -193,7 +221,19 @@ def _children(queryset, parent: str, order, **fields):
     )
 
 
-def _json_value(scalar: Scalar):
+def _json_value(scalar: Scalar, model=None):
+    if scalar.kind == "many":
+        # The related rows' natural keys, in their order, as a JSON array.
+        return JSONArrayOrEmpty(
+            Subquery(
+                model._default_manager.filter(pk=OuterRef("pk"))
+                .exclude(**{f"{scalar.path}__isnull": True})
+                .order_by()
+                .values("pk")
+                .annotate(json=JSONAgg(F(scalar.path), order_by=(scalar.path,)))
+                .values("json")
+            )
+        )
     return IsoTimestamp(scalar.path) if scalar.kind == "datetime" else F(scalar.path)
 
 
@@ -203,7 +243,7 @@ def _json_member(member: Scalar | Children, include_drafts: bool):
     rows = member.model._default_manager.filter(**{member.parent: OuterRef("pk")})
     if not include_drafts:
         rows = rows.filter(**dict(member.public_filter))
-    fields = {f.key: _json_value(f) for f in member.fields}
+    fields = {f.key: _json_value(f, member.model) for f in member.fields}
     return _children(rows, member.parent, member.ordering, **fields)
 
 

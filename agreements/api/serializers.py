@@ -11,6 +11,7 @@ from agreements.api.fields import (
     PersonField,
     StateCodeField,
 )
+from agreements.commitments.serializers import CommitmentNestedSerializer
 from agreements.models import (
     RESERVED_AGREEMENT_SLUGS,
     Agreement,
@@ -184,6 +185,9 @@ class AgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
         max_length=MAX_ITEMS["related"],
         help_text=f"Related agreements (at most {MAX_ITEMS['related']}).",
     )
+    commitments = CommitmentNestedSerializer(
+        many=True, read_only=True, help_text="What the agreement promises (read-only here)."
+    )
     url = serializers.HyperlinkedIdentityField(
         view_name="api:agreement-detail", lookup_field="slug", help_text="This resource."
     )
@@ -217,6 +221,7 @@ class AgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
             "minerals",
             "sources",
             "related",
+            "commitments",
             "created_at",
             "updated_at",
             "url",

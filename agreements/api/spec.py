@@ -16,11 +16,11 @@ import functools
 from dataclasses import dataclass
 from typing import Literal
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Prefetch
 from rest_framework import serializers
 
-Kind = Literal["plain", "date", "datetime", "list"]
+Kind = Literal["plain", "str", "date", "datetime", "list", "many"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,18 @@ def _path(field: serializers.Field) -> str:
     return "__".join(field.source_attrs)
 
 
+def _stored_as_text(field: serializers.Field, model: type) -> bool:
+    """Whether the model field behind a serializer field holds text (or is not a model
+    field at all, e.g. an annotation)."""
+    for attr in field.source_attrs[:-1]:
+        model = model._meta.get_field(attr).related_model
+    try:
+        stored = model._meta.get_field(field.source_attrs[-1])
+    except FieldDoesNotExist:  # not a model field
+        return True
+    return stored.get_internal_type() in {"CharField", "TextField", "SlugField", "URLField"}
+
+
 def _check_relations(field: serializers.Field, model: type) -> None:
     """DRF leaves out a field whose source goes through a null relation (``party.name`` of a
     signature without a party) unless it allows null; the fast paths would write null."""
@@ -99,6 +111,12 @@ def scalar(field: serializers.Field, model: type) -> Scalar:
     """The spec of one non-nested serializer field of a serializer of ``model``."""
     key = field.field_name
     _check_relations(field, model)
+    if isinstance(field, serializers.ManyRelatedField):
+        # A many-to-many written as its rows' natural keys (``party.code``), in that order.
+        slug_field = getattr(field.child_relation, "slug_field", None)
+        if slug_field is None:
+            raise ImproperlyConfigured(f"{key}: a many-to-many needs a slug field.")
+        return Scalar(key, f"{_path(field)}__{slug_field}", "many")
     # A reference written as one of its fields: SlugRelatedField, PersonField, …
     slug_field = getattr(field, "slug_field", None)
     if slug_field is not None:
@@ -109,6 +127,8 @@ def scalar(field: serializers.Field, model: type) -> Scalar:
         kind = "date"
     elif isinstance(field, serializers.ListField) and _plain(field.child):
         kind = "list"
+    elif isinstance(field, serializers.CharField) and not _stored_as_text(field, model):
+        kind = "str"  # DRF writes str(value): a UUID, say
     elif _plain(field):
         kind = "plain"
     else:
@@ -130,13 +150,16 @@ def children(field: serializers.ListSerializer, model: type) -> Children:
     ordering = getattr(meta, "ordering", None)
     if not ordering:
         raise ImproperlyConfigured(f"{field.field_name}: declare Meta.ordering.")
+    fields = tuple(scalar(f, meta.model) for f in child.fields.values() if not f.write_only)
+    if sum(f.kind == "many" for f in fields) > 1:
+        raise ImproperlyConfigured(f"{field.field_name}: at most one many-to-many per row.")
     return Children(
         key=field.field_name,
         model=meta.model,
         accessor=field.source,
         parent=relation.field.name,
         ordering=tuple(ordering),
-        fields=tuple(scalar(f, meta.model) for f in child.fields.values() if not f.write_only),
+        fields=fields,
         public_filter=tuple(getattr(meta, "public_filter", {}).items()),
     )
 
@@ -155,7 +178,10 @@ def spec_of(serializer_class: type[serializers.ModelSerializer]) -> Spec:
         elif isinstance(field, serializers.ListSerializer):
             members.append(children(field, model))
         else:
-            members.append(scalar(field, model))
+            member = scalar(field, model)
+            if member.kind == "many":
+                raise ImproperlyConfigured(f"{member.key}: a many-to-many only in nested rows.")
+            members.append(member)
     if url is None:
         raise ImproperlyConfigured(f"{serializer_class.__name__}: no URL field.")
     return Spec(members=tuple(members), url=url)
@@ -170,8 +196,13 @@ def agreement_spec() -> Spec:
 
 
 def _joins(fields: tuple[Scalar, ...]) -> list[str]:
-    """The relations the fields' paths go through (``party__code`` → ``party``)."""
-    return list(dict.fromkeys(f.path.rsplit("__", 1)[0] for f in fields if "__" in f.path))
+    """The relations the fields' paths go through (``party__code`` → ``party``); not the
+    many-to-many ones, which are prefetched."""
+    return list(
+        dict.fromkeys(
+            f.path.rsplit("__", 1)[0] for f in fields if "__" in f.path and f.kind != "many"
+        )
+    )
 
 
 def select_related(spec: Spec) -> list[str]:
@@ -187,6 +218,16 @@ def prefetches(spec: Spec, *, include_drafts: bool) -> list[Prefetch]:
         if not include_drafts:
             rows = rows.filter(**dict(child.public_filter))
         out.append(Prefetch(child.accessor, queryset=rows.order_by(*child.ordering)))
+        for many in (f for f in child.fields if f.kind == "many"):
+            # In the order the fast paths write them: by the natural key.
+            relation, slug_field = many.path.rsplit("__", 1)
+            related = child.model._meta.get_field(relation).related_model
+            out.append(
+                Prefetch(
+                    f"{child.accessor}__{relation}",
+                    queryset=related._default_manager.order_by(slug_field),
+                )
+            )
     return out
 
 

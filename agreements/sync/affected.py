@@ -20,6 +20,8 @@ person         signatures (agreement slug and title,        signature rows and a
 mineral        agreement count, group, members, aliases     covered minerals: here; aliases,
                                                             groups: ``tracking``
 mineral list   entries (mineral slug, name), jurisdiction   ``tracking``
+commitment     agreement (slug, title, visibility)          the agreement's identity: here;
+                                                            its own writes: ``tracking``
 =============  ===========================================  ================================
 """
 
@@ -28,7 +30,14 @@ from typing import Any
 
 from django.db.models import Q
 
-from agreements.models import Agreement, ChangeAction, ChangeResource, Party, Person
+from agreements.models import (
+    Agreement,
+    ChangeAction,
+    ChangeResource,
+    Commitment,
+    Party,
+    Person,
+)
 from minerals.models import Mineral
 
 # What of an agreement the other resources show. A change to one of the agreement's own
@@ -109,3 +118,6 @@ def agreement_events(log, touched: AgreementTouched) -> None:
         linking = Agreement.objects.filter(related_links__to_agreement=agreement)
         for slug in linking.values_list("slug", flat=True).distinct():
             log.add(ChangeResource.AGREEMENT, slug, ChangeAction.UPDATED)
+        # Its commitments show its slug and title, and are visible while it is published.
+        for key in Commitment.objects.filter(agreement=agreement).values_list("key", flat=True):
+            log.add(ChangeResource.COMMITMENT, str(key), ChangeAction.UPDATED, public)

@@ -41,7 +41,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
-from agreements.models import Agreement, ChangeAction, ChangeEvent, ChangeResource, Signature
+from agreements.models import (
+    Agreement,
+    ChangeAction,
+    ChangeEvent,
+    ChangeResource,
+    Commitment,
+    Signature,
+)
 from config.api.data_version import bump_data_version
 
 LOCK_ID = 0x434D4154  # "CMAT": the one advisory lock that orders all writes
@@ -150,7 +157,7 @@ def _last_visibility(events) -> dict:
 
 def _visible_now(events) -> Callable[[str, str], bool]:
     """Whether anonymous clients see each resource once the write is done: published
-    agreements, people with a published signature, everything else."""
+    agreements and their commitments, people with a published signature, everything else."""
     live = {r_k for r_k, (action, _) in events.items() if action != ChangeAction.DELETED}
     slugs = {k for r, k in live if r == ChangeResource.AGREEMENT}
     people = {k for r, k in live if r == ChangeResource.PERSON}
@@ -161,7 +168,11 @@ def _visible_now(events) -> Callable[[str, str], bool]:
     if people:
         signed = Signature.objects.filter(person__slug__in=people, agreement__is_published=True)
         shown |= {(ChangeResource.PERSON, s) for s in signed.values_list("person__slug", flat=True)}
-    hidden = {ChangeResource.AGREEMENT, ChangeResource.PERSON}
+    commitments = {k for r, k in live if r == ChangeResource.COMMITMENT}
+    if commitments:
+        listed = Commitment.objects.filter(key__in=commitments, agreement__is_published=True)
+        shown |= {(ChangeResource.COMMITMENT, str(k)) for k in listed.values_list("key", flat=True)}
+    hidden = {ChangeResource.AGREEMENT, ChangeResource.PERSON, ChangeResource.COMMITMENT}
     return lambda resource, key: resource not in hidden or (resource, key) in shown
 
 

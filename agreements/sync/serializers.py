@@ -32,10 +32,10 @@ class ChangeEventSerializer(serializers.Serializer):
 
     cursor = serializers.IntegerField(help_text="Resume from here: pass as `since`.")
     resource = serializers.ChoiceField(
-        choices=["agreement", "party", "person", "mineral", "mineral-list"],
+        choices=["agreement", "party", "person", "mineral", "mineral-list", "commitment"],
         help_text="Kind of resource.",
     )
-    key = serializers.CharField(help_text="Slug, or code for parties.")
+    key = serializers.CharField(help_text="Slug, code for parties, key for commitments.")
     action = serializers.ChoiceField(
         choices=["created", "updated", "deleted"], help_text="What happened to it."
     )

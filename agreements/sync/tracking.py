@@ -23,6 +23,7 @@ from agreements.models import (
     AgreementParty,
     ChangeAction,
     ChangeResource,
+    Commitment,
     Party,
     Person,
     RelatedAgreement,
@@ -185,6 +186,7 @@ def _agreement_saved(agreement, action, before, renamed):
         # Agreements linking here show this one's slug (and hide it while it is a draft).
         for source in Agreement.objects.filter(related_links__to_agreement=agreement).distinct():
             emit_agreement(source)
+        _commitments_of(agreement)
 
 
 def _agreement_deleted(agreement):
@@ -330,3 +332,37 @@ for _model in TRACKED:
     post_delete.connect(
         _after_delete, sender=_model, dispatch_uid=f"cmat-post-del-{_model.__name__}"
     )
+
+
+# Commitments: their own event (keyed by their stable key) and their agreement's, which
+# embeds them. Written by agreements.commitments.services, caught here like the other
+# writes outside the agreement service.
+
+
+def _commitment_saved(sender, instance, created, raw=False, **kwargs):
+    if raw or _skipped(sender):
+        return
+    action = ChangeAction.CREATED if created else ChangeAction.UPDATED
+    public = agreement_public(instance.agreement_id)
+    emit(ChangeResource.COMMITMENT, str(instance.key), action, public)
+    emit_agreement_id(instance.agreement_id)
+
+
+def _commitment_deleted(sender, instance, **kwargs):
+    if _skipped(sender):
+        return
+    emit(ChangeResource.COMMITMENT, str(instance.key), ChangeAction.DELETED, False)
+    emit_agreement_id(instance.agreement_id)
+
+
+def _commitments_of(agreement: Agreement) -> None:
+    """An agreement renamed, published or unpublished outside the service: its commitments
+    show its slug and title and are visible only while it is published."""
+    for key in Commitment.objects.filter(agreement=agreement).values_list("key", flat=True):
+        emit(ChangeResource.COMMITMENT, str(key), ChangeAction.UPDATED, agreement.is_published)
+
+
+pre_save.connect(_before_write, sender=Commitment, dispatch_uid="cmat-pre-save-Commitment")
+pre_delete.connect(_before_write, sender=Commitment, dispatch_uid="cmat-pre-del-Commitment")
+post_save.connect(_commitment_saved, sender=Commitment, dispatch_uid="cmat-post-save-Commitment")
+post_delete.connect(_commitment_deleted, sender=Commitment, dispatch_uid="cmat-post-del-Commitment")

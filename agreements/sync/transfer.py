@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import serializers
@@ -28,6 +29,7 @@ from agreements.models import (
     CatalogueRecord,
     ChangeEvent,
     Claim,
+    Commitment,
     Party,
     Person,
     RelatedAgreement,
@@ -55,6 +57,7 @@ TRACKER_MODELS = [
     Source,
     RelatedAgreement,
     Claim,
+    Commitment,  # issue 17
 ]
 USER_FIELDS = [
     "username",
@@ -83,7 +86,13 @@ class TransferError(Exception):
 def exported_models():
     User = get_user_model()
     history = [m.history.model for m in TRACKER_MODELS]
-    return [User, *TRACKER_MODELS, *history, ChangeEvent, CatalogueRecord]
+    # Issue 17: a commitment's responsible parties (rows of the many-to-many, since the
+    # import inserts in bulk) and their history.
+    m2m = [
+        Commitment.responsible_parties.through,
+        apps.get_model("agreements", "HistoricalCommitment_responsible_parties"),
+    ]
+    return [User, *TRACKER_MODELS, m2m[0], *history, m2m[1], ChangeEvent, CatalogueRecord]
 
 
 def label(model) -> str:

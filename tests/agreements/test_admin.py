@@ -30,6 +30,7 @@ INLINES = {
     "sources": "sources",
     "related": "related_links",
     "claims": "claims",
+    "commitments": "commitments",  # issue 17
 }
 
 

@@ -19,6 +19,7 @@ PREFIXES = {
     "sources": "sources",
     "related": "related_links",
     "claims": "claims",
+    "commitments": "commitments",  # issue 17
 }
 
 

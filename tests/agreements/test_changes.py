@@ -10,6 +10,7 @@ PATHS = {
     "person": "people",
     "mineral": "minerals",
     "mineral-list": "mineral-lists",
+    "commitment": "commitments",
 }
 
 
@@ -54,7 +55,7 @@ def server_state(client) -> dict:
         while url:
             page = client.get(url).json()
             for item in page["results"]:
-                key = item.get("slug") or item.get("code")
+                key = item.get("slug") or item.get("code") or item.get("key")
                 state[(resource, key)] = client.get(f"/api/v1/{path}/{key}/").json()
             url = page["next"]
     return state
@@ -78,6 +79,27 @@ def agreement(slug, published, parties=("GB", "US"), **extra):
     }
 
 
+def commitment(client, made, slug, name):
+    """Records a commitment of ``slug`` due six months after signing (issue 17)."""
+    response = client.post(
+        "/api/v1/commitments/",
+        {
+            "agreement": slug,
+            "text": f"Meet within six months ({name})",
+            "kind": "meeting",
+            "due_within": 6,
+            "due_unit": "months",
+            "due_from": "signing",
+            "source_url": f"https://gov.example/{slug}",
+            "quote": "will meet within six months",
+        },
+        format="json",
+    )
+    if response.status_code == 201:
+        made[name] = response.json()["key"]
+    return response
+
+
 @pytest.fixture
 def unthrottled(monkeypatch):
     """The mirror check makes hundreds of requests; rate limits are not under test here."""
@@ -94,6 +116,7 @@ def test_mirror_replaying_changes_matches_the_server(request, publisher_api, aud
     client = request.getfixturevalue(audience)
     mirror = Mirror(client)
     mirror.sync()
+    made: dict[str, str] = {}  # commitment keys, by name
     steps = [
         lambda: publisher_api.post(
             "/api/v1/agreements/", agreement("draft-one", False), format="json"
@@ -101,9 +124,19 @@ def test_mirror_replaying_changes_matches_the_server(request, publisher_api, aud
         lambda: publisher_api.post(
             "/api/v1/agreements/", agreement("public-one", True), format="json"
         ),
+        lambda: commitment(publisher_api, made, "draft-one", "on-draft"),
+        lambda: commitment(publisher_api, made, "public-one", "on-public"),
         lambda: publisher_api.patch(
             "/api/v1/agreements/public-one/", {"title": "Renamed title"}, format="json"
         ),
+        lambda: publisher_api.patch(
+            "/api/v1/agreements/public-one/", {"signed_on": "2025-06-30"}, format="json"
+        ),
+        lambda: publisher_api.patch(
+            f"/api/v1/commitments/{made['on-public']}/", {"status": "met"}, format="json"
+        ),
+        lambda: commitment(publisher_api, made, "public-one", "dropped"),
+        lambda: publisher_api.delete(f"/api/v1/commitments/{made['dropped']}/"),
         lambda: publisher_api.patch(
             "/api/v1/agreements/public-one/",
             {"related": [{"agreement": "draft-one", "kind": "follows"}]},

@@ -2,6 +2,7 @@
 source with a short quote, names and places appear in their quotes, nothing is recorded twice.
 These tests read the files alone; test_loading.py loads them through the model rules."""
 
+import datetime
 import json
 import re
 from collections import Counter
@@ -17,7 +18,11 @@ from agreements.models import (
     AgreementKind,
     AgreementStatus,
     ClaimStatus,
+    CommitmentKind,
+    CommitmentStatus,
     DatePrecision,
+    DueFrom,
+    DueUnit,
     RelationKind,
     SourceKind,
     Stage,
@@ -205,17 +210,9 @@ def test_the_format_is_documented():
         assert key in readme
 
 
-COMMITMENT_KINDS = {
-    "meeting",
-    "working_group",
-    "roadmap",
-    "financing",
-    "project",
-    "information_exchange",
-    "review",
-    "other",
-}
-COMMITMENT_STATUSES = {"open", "met", "missed", "withdrawn", "unknown"}
+# The model's choices (issue 17): what the loader accepts.
+COMMITMENT_KINDS = set(CommitmentKind.values)
+COMMITMENT_STATUSES = set(CommitmentStatus.values)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
@@ -235,8 +232,16 @@ def test_commitments_quote_a_cited_source(path):
             assert len(item["status_quote"].split()) <= QUOTE_MAX_WORDS
         due = item["due"]
         if due and "within" in due:
-            assert due["unit"] in {"days", "months", "years"}
-            assert due["from"] in {"signing", "entry_into_force"}
+            assert isinstance(due["within"], int) and due["within"] > 0
+            assert due["unit"] in DueUnit.values
+            assert due["from"] in DueFrom.values
+        elif due:
+            assert due["precision"] in DatePrecision.values
+            day = datetime.date.fromisoformat(due["date"])
+            assert due["precision"] == "day" or day.day == 1
+            assert due["precision"] != "year" or day.month == 1
+        if item["status_on"]:
+            datetime.date.fromisoformat(item["status_on"])
 
 
 def test_at_least_25_commitments_are_researched():
