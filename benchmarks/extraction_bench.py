@@ -19,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agreements.extraction import Vocabulary, extract  # noqa: E402
+from agreements.extraction.extractor import extract  # noqa: E402
+from agreements.extraction.vocabulary import Vocabulary  # noqa: E402
 
 RELEASES = ROOT / "tests" / "extraction" / "releases"
 TARGET_BYTES = 20_000

@@ -15,8 +15,10 @@ from django.db.models import F
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 
-from agreements.extraction import Extraction, Vocabulary, extract
-from agreements.extraction.vocabulary import _pycountry_names, gazetteer
+from agreements.extraction.context import Extraction
+from agreements.extraction.extractor import extract
+from agreements.extraction.gazetteer import gazetteer
+from agreements.extraction.vocabulary import Vocabulary, _pycountry_names
 from agreements.models import (
     Party,
     PartyKind,

@@ -3,8 +3,3 @@
 Pure Python on purpose (no Django imports): the API and admin wrap it, and it can be
 run and tested without a database.
 """
-
-from .extractor import Extraction, extract
-from .vocabulary import Vocabulary
-
-__all__ = ["Extraction", "Vocabulary", "extract"]

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from agreements.drafting.proposals import compare, history_scores
 from agreements.drafting.runner import vocabulary_from_db
-from agreements.extraction import extract
+from agreements.extraction.extractor import extract
 from agreements.models import Agreement, DraftProposal
 
 from ..factories import UserFactory

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from agreements.drafting.repair import proposal_fixed
 from agreements.drafting.runner import vocabulary_from_db
-from agreements.extraction import Vocabulary
+from agreements.extraction.vocabulary import Vocabulary
 from agreements.models import Agreement, AgreementParty, Person, Signature, Source
 from minerals.models import Mineral, MineralAlias
 

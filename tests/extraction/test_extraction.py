@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from agreements.extraction import Extraction, Vocabulary, extract
+from agreements.extraction.context import Extraction
 from agreements.extraction.evaluate import evaluate, format_table, normalise_place
+from agreements.extraction.extractor import extract
+from agreements.extraction.vocabulary import Vocabulary
 
 HERE = Path(__file__).parent
 RELEASES = HERE / "releases"

@@ -1,0 +1,223 @@
+"""The signatories of the agreement, from its signing events and their sentences."""
+
+from __future__ import annotations
+
+import re
+
+from .context import Person, SignEvent, _Context
+from .lexicon import SEVERAL_RE, SIGN_RE
+from .people import Found, find_people
+from .roles import _assign_parties, _roles_around
+from .text import Sentence
+
+
+def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[str]) -> list[Person]:
+    """People reported as signing (or witnessing) the agreement, with office and party.
+
+    A person's party comes from the office ("UK's Minister", "Minister of Foreign Affairs of
+    Chile", a Commissioner is the EU's) or from their earlier signatures in the database;
+    failing that, from the sentence (see ``_assign_parties``).
+    """
+    people: dict[str, Person] = {}
+    several = bool(SEVERAL_RE.search(ctx.text))
+    for ev in events:
+        if ev.tense not in ("past", "witness", "present") or ev.relevance < 0:
+            continue
+        if several and ev.tense == "past" and not ev.nominal:
+            # "X signed the MoU on Defence and Security": another of the instruments
+            obj = SIGN_RE.split(ctx.text[ev.verb_end : ev.sentence.end], maxsplit=1)[0]
+            obj = re.split(r"\s+and\s+(?=[A-Z])", obj, maxsplit=1)[0]
+            if TOPIC_OBJECT_RE.match(obj) and not SUBJECT_WORDS_RE.search(obj):
+                continue
+        named = _roles_around(ctx, ev)
+        if ev.tense == "past" and not any(side == "subject" for _, _, side in named):
+            for earlier in _antecedents(ctx, ev):
+                named.append((earlier, "signatory", "subject"))
+        subject = [p for p, role, side in named if role == "signatory" and side == "subject"]
+        partner = [p for p, role, side in named if role == "signatory" and side == "partner"]
+        witnesses = [p for p, role, _ in named if role == "witness"]
+        if not partner and len(parties) == 2:
+            # "Minister X signed the MoU with Australia": X signs for the other party
+            missing = [p for p in subject if p.party is None]
+            facing_code = _partner_country(ctx, ev)
+            if len(subject) == 1 and missing and facing_code in parties:
+                missing[0].party = next(c for c in parties if c != facing_code)
+                missing[0].party_source = "sentence"
+        _assign_parties(ctx, [subject, partner], parties, facing=bool(partner))
+        _assign_parties(ctx, [witnesses], parties, facing=False)
+        for p, role, _ in named:
+            key = p.name.lower()
+            person = Person(
+                p.name,
+                p.name_start,
+                p.name_end,
+                p.office,
+                p.party,
+                role,
+                ev.sentence,
+                p.party_source in ("context", "sentence"),
+            )
+            known_person = people.get(key)
+            if (
+                known_person is None
+                or (known_person.role == "witness" and role == "signatory")
+                or (known_person.party is None and p.party is not None)
+                or (not known_person.office and p.office)
+            ):
+                people[key] = person
+    if any(ev.tense == "past" and ev.relevance >= 0 for ev in events):
+        for person in _representatives(ctx, parties):
+            people.setdefault(person.name.lower(), person)
+        for person in _listed_signatories(ctx):
+            known_person = people.get(person.name.lower())
+            if known_person is None or known_person.party is None:
+                people[person.name.lower()] = person
+    result = []
+    for p in people.values():
+        if p.party is None and not p.office:
+            # a name with neither office nor country is as likely a company or a leader
+            # overseeing the signing as a signatory: named for the editor, not proposed
+            ctx.warnings.append(f"{p.name} is named at the signing without office or party")
+            continue
+        if p.party is None:
+            ctx.warnings.append(f"could not tell which party {p.name} represents")
+        result.append(p)
+    return result
+
+
+#: "signed the MoU with Australia", "signed an agreement with the United States on ...".
+WITH_COUNTRY_RE = re.compile(r"\bwith\s+(?:the\s+)?(?:[Gg]overnment\s+of\s+(?:the\s+)?)?")
+
+
+def _partner_country(ctx: _Context, ev: SignEvent) -> str | None:
+    """The party named right after "with" in the signing's clause, if any."""
+    clause_end = min(ev.sentence.end, ev.verb_end + 120)
+    stop = re.search(r"[,;:]", ctx.text[ev.verb_end : clause_end])
+    if stop:
+        clause_end = ev.verb_end + stop.start()
+    m = WITH_COUNTRY_RE.search(ctx.text, ev.verb_end, clause_end)
+    if m is None:
+        return None
+    mention = next(iter(ctx.mentions_in(m.end(), clause_end + 40)), None)
+    if mention is None or mention.start != m.end():
+        return None
+    after = ctx.text[mention.end : mention.end + 2]
+    if re.match(r"[’']s|\s[A-Z]", after):
+        return None  # "with Australia's Minister X", "with Australian Minister X": a person
+    return mention.code
+
+
+#: "The signatories for Australia were X and Y": the people listed sign for that party.
+SIGNATORIES_FOR_RE = re.compile(
+    r"\b[Ss]ignator(?:y|ies)\s+(?:for|of|from|on behalf of)\s+(?:the\s+)?"
+    r"(?P<party>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s+(?:was|were|included|are|is)\s+"
+)
+#: What may stand between the people of such a list.
+LIST_JOIN_RE = re.compile(r"(?:\s*(?:,|and|as well as)\s*)*")
+
+
+def _listed_signatories(ctx: _Context) -> list[Person]:
+    """People listed after "The signatories for <party> were" (a release reporting the
+    signing), each with that party."""
+    result: list[Person] = []
+    for s in ctx.sentences:
+        if ctx.is_quoted(s) or "ignator" not in s.text:
+            continue
+        for m in SIGNATORIES_FOR_RE.finditer(ctx.text, s.start, s.end):
+            mention = next(iter(ctx.mentions_in(m.start("party"), m.end("party") + 1)), None)
+            if mention is None or mention.start != m.start("party"):
+                continue
+            key = (s.start, s.end)
+            if key not in ctx.people:
+                ctx.people[key] = find_people(ctx, s.start, s.end)
+            cursor = m.end()
+            for p in ctx.people[key]:
+                if p.start < m.end():
+                    continue
+                if not LIST_JOIN_RE.fullmatch(ctx.text, cursor, p.start):
+                    break
+                result.append(
+                    Person(p.name, p.name_start, p.name_end, p.office, mention.code, "signatory", s)
+                )
+                cursor = p.end
+    return result
+
+
+#: "the minister signed", "the two ministers signed": an office standing for the person
+#: (or the two people) named with it just before.
+ANAPHOR_RE = re.compile(
+    r"\b(?:[Tt]he|(?P<two>[Tt]he two|[Bb]oth))\s+(?P<head>[Mm]inister|[Ss]ecretary|"
+    r"[Cc]ommissioner|[Aa]mbassador|[Pp]resident|[Pp]remier|[Cc]hancellor|[Gg]overnor)"
+    r"(?(two)s|)\s+(?:also\s+|then\s+|jointly\s+)?$"
+)
+#: How many sentences back the person "the minister" stands for may be named.
+ANAPHOR_REACH = 3
+
+
+def _antecedents(ctx: _Context, ev: SignEvent) -> list[Found]:
+    """The people "the minister" / "the two ministers" before the verb stand for: the one
+    (or two) people with that office head named in the sentence or the few before it; none
+    when more could be meant."""
+    s = ev.sentence
+    m = ANAPHOR_RE.search(ctx.text, max(s.start, ev.verb_start - 40), ev.verb_start)
+    if m is None or s.is_headline:
+        return []
+    head = m.group("head").lower()
+    candidates: dict[str, Found] = {}
+    sentence: Sentence | None = s
+    for _ in range(ANAPHOR_REACH + 1):
+        if sentence is None or sentence.is_headline:
+            break
+        key = (sentence.start, sentence.end)
+        if key not in ctx.people:
+            ctx.people[key] = find_people(ctx, sentence.start, sentence.end)
+        for p in ctx.people[key]:
+            if p.end <= m.start() and re.search(rf"\b{head}\b", p.office.lower()):
+                candidates.setdefault(p.name.lower(), p)
+        if candidates:
+            break
+        sentence = ctx.previous(sentence)
+    if len(candidates) != (2 if m.group("two") else 1):
+        return []
+    return list(candidates.values())
+
+
+REPRESENTED_RE = re.compile(r"\b(?:was|were)\s+represented\s+by\s+")
+
+
+def _representatives(ctx: _Context, parties: list[str]) -> list[Person]:
+    """ "The U.S. side was represented by Secretary X": in a release reporting a signing,
+    the person who represented a party at it, with that party."""
+    found = []
+    for s in ctx.sentences:
+        if ctx.is_quoted(s):
+            continue
+        m = REPRESENTED_RE.search(s.text)
+        if not m:
+            continue
+        at = s.start + m.end()
+        side = {x.code for x in ctx.mentions_in(s.start, s.start + m.start())}
+        if len(side) != 1 or (parties and not side <= set(parties)):
+            continue
+        (code,) = side
+        people = [p for p in find_people(ctx, at, s.end) if p.start == at]
+        for p in people[:1]:
+            found.append(
+                Person(p.name, p.name_start, p.name_end, p.office, code, "signatory", s, False)
+            )
+    return found
+
+
+#: "signed on Elections", "signed the MoU of Cooperation on Defence": what an instrument
+#: is about, right after the verb.
+TOPIC_OBJECT_RE = re.compile(
+    r"\s*(?:the\s+[\w -]{0,40}?\s+)?(?:on|of|in the field of|concerning|regarding)\s+"
+    r"(?!behalf\b)\w"
+)
+#: Words of the agreement's subject; a signing of an instrument on something else (defence,
+#: elections) in a release reporting several is not this agreement's.
+SUBJECT_WORDS_RE = re.compile(
+    r"mineral|mining|\bmines?\b|geolog|raw material|metal|rare earth|resource|lithium|cobalt|"
+    r"nickel|copper|graphite|battery|batteries",
+    re.IGNORECASE,
+)
