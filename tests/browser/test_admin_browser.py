@@ -83,6 +83,7 @@ RECORD = {
             "publisher": "Office of the United States Trade Representative",
             "published_on": "2023-03-28",
             "kind": "press_release",
+            "language": "en",
         }
     ],
     "related": [],
@@ -231,6 +232,7 @@ def test_agreement_from_press_release_to_published_record(
     page.fill(f"#id_sources-{i}-publisher", source["publisher"])
     page.fill(f"#id_sources-{i}-published_on", source["published_on"])
     page.select_option(f"#id_sources-{i}-kind", source["kind"])
+    page.fill(f"#id_sources-{i}-language", source["language"])
 
     # Editors cannot publish: the field is read-only for them.
     expect(page.locator("#id_is_published")).to_have_count(0)
