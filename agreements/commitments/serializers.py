@@ -63,6 +63,12 @@ class CommitmentNestedSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="What `due_within` counts from (signing, entry into force); empty without it.",
     )
+    status_source_url = serializers.URLField(
+        allow_blank=True,
+        read_only=True,
+        max_length=500,
+        help_text="The source that reports the status; empty while none does.",
+    )
 
     class Meta:
         model = Commitment
