@@ -12,6 +12,7 @@ from agreements.models import (
     SourceKind,
     Stage,
 )
+from config.api.serializers import StrictCharField
 from config.api.strict import StrictTypesMixin
 
 
@@ -33,7 +34,8 @@ class DraftFromTextSerializer(StrictTypesMixin, serializers.Serializer):
     source_url = serializers.URLField(
         max_length=500, required=False, allow_blank=True, help_text="Address of the release."
     )
-    publisher = serializers.CharField(
+    # Counted as sent, before trimming, as the schema's maxLength says.
+    publisher = StrictCharField(
         max_length=300, required=False, allow_blank=True, help_text="Who published it."
     )
     save = serializers.BooleanField(

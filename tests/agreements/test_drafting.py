@@ -530,3 +530,13 @@ def test_runaway_extraction_in_the_admin_is_a_form_error(editor_client, settings
     monkeypatch.setattr(drafting, "extract", _runaway)
     response = preview(editor_client)
     assert "could not be analysed within 1 s" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_publisher_longer_than_documented_is_refused_as_sent(editor_api):
+    """`publisher` is at most 300 characters as sent, white space included (schemathesis: a
+    short name followed by 400 form feeds was trimmed and accepted); a name with surrounding
+    spaces within the limit is still accepted, trimmed."""
+    body = assert_error(draft(editor_api, publisher="Ministry" + "\f" * 400), 400, "publisher")
+    assert body["errors"][0]["code"] == "max_length"
+    assert draft(editor_api, publisher="  Ministry of Mines  ").status_code == 200
