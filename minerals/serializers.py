@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from agreements.models import Party
-from config.api.serializers import STRICT_FIELD_MAPPING, raise_model_errors
+from config.api.serializers import STRICT_FIELD_MAPPING, StrictCharField, raise_model_errors
 from config.api.strict import StrictTypesMixin
 
 from .models import (
@@ -69,7 +69,7 @@ class MineralSerializer(StrictTypesMixin, serializers.ModelSerializer):
         help_text="Slug of the group this mineral belongs to.",
     )
     aliases = AliasListField(
-        child=serializers.CharField(max_length=120),
+        child=StrictCharField(max_length=120),
         required=False,
         max_length=100,
         help_text="Other names and spellings; each maps to one mineral.",

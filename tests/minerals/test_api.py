@@ -124,6 +124,9 @@ def test_editor_creates_member_mineral(editor_api):
         ("lithium", {"group": "kryptonite"}, "group"),
         ("lithium", {"aliases": ["REE"]}, "aliases"),  # alias of another mineral
         ("lithium", {"aliases": "lithia"}, "aliases"),
+        # Over the documented 120 characters as sent, even if trimming would shorten it.
+        ("lithium", {"aliases": ["lithia" + " " * 200]}, "aliases"),
+        ("lithium", {"aliases": [7]}, "aliases"),  # an alias is a string
         ("lithium", {"name": "Cobalt"}, "name"),  # names are unique
         ("lithium", {"name": 7}, "name"),
         ("lithium", {"symbol": "Lith"}, "symbol"),
