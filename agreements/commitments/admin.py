@@ -6,6 +6,7 @@ from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
+from agreements.commitments.serializers import NESTED_FIELDS
 from agreements.models import AgreementParty, Commitment, CommitmentStatus
 from config.history_admin import HistoryAdmin
 
@@ -20,23 +21,7 @@ class CommitmentForm(forms.ModelForm):
 
     class Meta:
         model = Commitment
-        fields = [
-            "agreement",
-            "text",
-            "kind",
-            "responsible_parties",
-            "due_on",
-            "due_on_precision",
-            "due_within",
-            "due_unit",
-            "due_from",
-            "status",
-            "status_on",
-            "status_source_url",
-            "status_quote",
-            "source_url",
-            "quote",
-        ]
+        fields = ["agreement", *(f for f in NESTED_FIELDS if f != "key")]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2, "cols": 40}),
             "quote": forms.Textarea(attrs={"rows": 2, "cols": 40}),

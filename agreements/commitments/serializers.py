@@ -11,8 +11,8 @@ from config.api.strict import StrictTypesMixin
 
 MAX_RESPONSIBLE_PARTIES = 100
 
-# The fields of a commitment inside an agreement's representation, in order. The fast read
-# path (agreements/api/representation.py) renders the same list.
+# The fields of a commitment inside an agreement's representation, in order (the fast read
+# paths follow it through agreements/api/spec.py; the admin's form edits the same fields).
 NESTED_FIELDS = (
     "key",
     "text",
