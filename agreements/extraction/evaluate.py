@@ -20,7 +20,15 @@ from typing import Any
 from .extractor import extract
 from .vocabulary import Vocabulary
 
-FIELDS = ("parties", "signed_on", "signed_place", "kind", "signatories", "minerals")
+FIELDS = (
+    "parties",
+    "signed_on",
+    "signed_place",
+    "kind",
+    "signatories",
+    "signatory_offices",
+    "minerals",
+)
 
 
 def _norm(value: str | None) -> str:
@@ -39,12 +47,14 @@ def _name_key(name: str) -> tuple[str, ...]:
     return tuple(sorted(_norm(name).split()))
 
 
-def _signatory_key(item: dict[str, Any]) -> tuple[Any, ...]:
-    return (
+def _signatory_key(item: dict[str, Any], office: bool = False) -> tuple[Any, ...]:
+    """Name and party (the measure the drafting issue sets); with ``office``, the office
+    as written too (the stricter measure, reported beside it)."""
+    key = (
         _name_key(item.get("name") or item.get("person") or ""),
         (item.get("party") or "").upper(),
-        _norm(item.get("office")),
     )
+    return (*key, _norm(item.get("office"))) if office else key
 
 
 def _count_list(expected: list[Any], proposed: list[Any]) -> tuple[int, int, int]:
@@ -83,6 +93,10 @@ def score_release(
         "signatories": _count_list(
             [_signatory_key(s) for s in expected.get("signatories", [])],
             [_signatory_key(s) for s in signatories],
+        ),
+        "signatory_offices": _count_list(
+            [_signatory_key(s, office=True) for s in expected.get("signatories", [])],
+            [_signatory_key(s, office=True) for s in signatories],
         ),
         "minerals": _count_list(
             expected.get("minerals", []), [m["mineral"] for m in proposal["minerals"]]
@@ -131,10 +145,10 @@ def evaluate(directory: str | Path, vocabulary: Vocabulary) -> dict[str, Any]:
 
 def format_table(results: dict[str, Any]) -> str:
     """Plain-text table of per-field precision and recall with the counts behind them."""
-    lines = [f"{'field':<14}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}"]
+    lines = [f"{'field':<18}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}"]
     for f, r in results["fields"].items():
         lines.append(
-            f"{f:<14}{r['precision']:>10.2f}{r['recall']:>8.2f}{r['tp']:>5}{r['fp']:>5}{r['fn']:>5}"
+            f"{f:<18}{r['precision']:>10.2f}{r['recall']:>8.2f}{r['tp']:>5}{r['fp']:>5}{r['fn']:>5}"
         )
     lines.append(f"releases: {results['count']}")
     return "\n".join(lines)
@@ -146,13 +160,13 @@ def format_columns(columns: list[tuple[str, dict[str, Any]]]) -> str:
         return format_table(columns[0][1])
     width = 30
     labels = [f"{label} ({results['count']} releases)" for label, results in columns]
-    title = f"{'':<14}" + "".join(f"{label:<{width}}" for label in labels)
-    head = f"{'field':<14}" + "".join(
+    title = f"{'':<18}" + "".join(f"{label:<{width}}" for label in labels)
+    head = f"{'field':<18}" + "".join(
         f"{'precision':>9}{'recall':>7}{'tp':>4}{'fp':>4}{'fn':>4}  " for _ in columns
     )
     lines = [title.rstrip(), head.rstrip()]
     for f in FIELDS:
-        row = f"{f:<14}"
+        row = f"{f:<18}"
         for _, results in columns:
             r = results["fields"][f]
             row += (
