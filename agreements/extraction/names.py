@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Initials written together: "P.M.", "J.R.".
 INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,3}")
+#: Initials before a given name or surname: "V.L.", "A.", "J.R.".
+LEADING_INITIALS_RE = re.compile(r"(?:[A-Z]\.){1,3}")
 #: Capitalised words that start sentences or name things other than people.
 STOP_WORDS = set(
     """
@@ -149,6 +151,14 @@ def tokens(ctx: _Context, start: int, end: int) -> list[Token]:
         else:
             kind = "other"
         result.append(Token(s, e, word, kind))
+    for a, b in reversed(list(zip(result, result[1:], strict=False))):
+        if (
+            a.kind == "other"
+            and b.kind == "name"
+            and b.start - a.end <= 1
+            and LEADING_INITIALS_RE.fullmatch(a.word)
+        ):
+            a.kind = "name"  # "V.L. Kantha Rao", "A. K. Singh": initials open the name
     for a, b in zip(result, result[1:], strict=False):
         if (a.word, b.word) in HONORIFIC_PAIRS and b.start - a.end == 1:
             a.kind = b.kind = "honorific"  # "Tan Sri": a form of address, not a surname
@@ -330,7 +340,43 @@ def _office_after(text: str, toks: list[Token], b: int, used: set[int]) -> tuple
             j += 1
         k = j
         started = True
-    return first, k
+    return first, _office_tail(toks, k)
+
+
+#: Words that open the body an office belongs to, in apposition after it: "Secretary,
+#: Ministry of Mines, Government of India".
+BODY_WORDS = {"Ministry", "Department", "Office"}
+STATE_WORDS = {"Government", "Republic", "Kingdom", "State"}
+
+
+def _office_tail(toks: list[Token], k: int) -> int:
+    """Past the body and the state an office in apposition names after a comma:
+    ", Ministry of Mines", ", Government of India", ", Republic of Colombia"."""
+    while k + 2 < len(toks) and toks[k].word == ",":
+        j = k + 1
+        if toks[j].word in BODY_WORDS:
+            j += 1
+            while j + 1 < len(toks) and toks[j].kind == "connector" and toks[j].word != "in":
+                j += 1
+                if toks[j].kind not in ("office", "mention", "head", "name"):
+                    return k
+                while j < len(toks) and toks[j].kind in ("office", "mention", "head", "name"):
+                    j += 1
+        elif toks[j].word in STATE_WORDS and toks[j + 1].word == "of":
+            j += 2
+            if j < len(toks) and toks[j].word == "the":
+                j += 1
+            if j >= len(toks) or toks[j].kind != "mention":
+                return k
+            code = toks[j].code
+            while j < len(toks) and toks[j].kind == "mention" and toks[j].code == code:
+                j += 1
+        else:
+            return k
+        if j == k + 2:
+            return k  # ", Ministry" with nothing after: not a body
+        k = j
+    return k
 
 
 def _split_office(ctx: _Context, toks: list[Token], a: int, b: int) -> tuple[str, str | None]:
@@ -359,7 +405,12 @@ def _split_office(ctx: _Context, toks: list[Token], a: int, b: int) -> tuple[str
         while first_of_tail - 1 > a and toks[first_of_tail - 1].kind == "mention":
             first_of_tail -= 1
         joint = text[start : toks[first_of_tail].start]
-        qualifier = re.search(r"\s+of\s+(?:the\s+)?$", joint)
+        qualifier = re.search(
+            r"(?:,\s*(?:the\s+)?(?:Government|Republic|Kingdom|State))?\s+of\s+(?:the\s+)?$",
+            joint,
+        )
+        if qualifier is None and toks[first_of_tail].word in STATE_WORDS:
+            qualifier = re.search(r"\s*,\s*(?:the\s+)?$", joint)  # ", Republic of Colombia"
         institution = INSTITUTION_RE.search(text[toks[first_of_tail].start : end])
         if qualifier is not None and (party is None or party == tail.code):
             party = tail.code

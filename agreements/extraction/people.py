@@ -159,7 +159,7 @@ def find_people(ctx: _Context, start: int, end: int, resolve: bool = True) -> li
 
 
 COUNTERPART_RE = re.compile(
-    r"\b(?:his|her|their)\s+(?:(\S+)\s+)?counterparts?(?:\s+from\s+(?:the\s+)?(\S+(?:\s\S+)?))?"
+    r"\b(?:his|her|their)\s+(?:(\S+(?:\s[A-Z]\S*)?)\s+)?counterparts?(?:\s+from\s+(?:the\s+)?(\S+(?:\s\S+)?))?"
     r"\s*,?\s*$"
 )
 ON_BEHALF_RE = re.compile(
@@ -179,6 +179,8 @@ SIDE_BEFORE_RE = re.compile(
 )
 
 
+#: "Minister Mercedes Aráoz of Peru": the country right after the name (not "of Peru's").
+COUNTRY_AFTER_RE = re.compile(r"^\s+of\s+(?:the\s+)?(?=[A-Z][^’'\s]*\b(?![’']s))")
 #: "A, represented by Minister X, and B ...": a body and the person who signs for it.
 REPRESENTED_BY_RE = re.compile(r",\s*represented\s+by\s+(?:its\s+|their\s+|the\s+)?$")
 
@@ -202,17 +204,22 @@ def _party_around(ctx: _Context, start: int, end: int, office_start: int = -1) -
         mentions = ctx.mentions_in(max(0, rep.start() - 80), rep.start())
         if mentions:
             return mentions[-1].code
-    before = text[max(0, start - 60) : start]
-    m = COUNTERPART_RE.search(before)
+    anchor = start
+    m = COUNTERPART_RE.search(text[max(0, start - 60) : start])
+    if m is None and 0 <= office_start < start:
+        # "his South Korean counterpart, Trade Minister X": the office stands between
+        anchor = office_start
+        m = COUNTERPART_RE.search(text[max(0, anchor - 60) : anchor])
+    before = text[max(0, anchor - 60) : anchor]
     if m:
         # "his Vietnamese counterpart, X", "her counterpart from Japan, X"
         for group in (1, 2):
             if m.group(group):
-                at = start - len(before) + m.start(group)
+                at = anchor - len(before) + m.start(group)
                 mention = next(iter(ctx.mentions_in(at, at + len(m.group(group)) + 2)), None)
                 if mention is not None and mention.start == at:
                     return mention.code
-    m = ON_BEHALF_RE.match(text[end : end + 40])
+    m = ON_BEHALF_RE.match(text[end : end + 40]) or COUNTRY_AFTER_RE.match(text[end : end + 40])
     if m:
         mention = next(iter(ctx.mentions_in(end + m.end(), end + m.end() + 40)), None)
         if mention is not None and mention.start == end + m.end():

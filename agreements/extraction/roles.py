@@ -9,6 +9,7 @@ from .context import SignEvent, _Context
 from .events import _modifies_instrument
 from .lexicon import SIGN_RE
 from .people import ON_BEHALF_RE, WINDOW_AFTER, WINDOW_BEFORE, Found, find_people
+from .titles import HONORIFICS
 
 WITNESS_RE = re.compile(
     r"\b(?:in the presence of|witnessed by|witnessed|witnessing|witness(?:es)?)\b", re.IGNORECASE
@@ -44,6 +45,7 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
     after = text[ev.verb_end : hi]
     # "signed by", also past a date or place: "signed on 13 July by", "signed in Kyiv by"
     by = re.match(BY_RE, after)
+    by_at = ev.verb_end + by.start("by") if by else None
     witness_at = WITNESS_RE.search(text, lo, hi)
     # "In the presence of X and Y, A signed": the phrase runs to the next comma or the verb.
     zones = []
@@ -55,6 +57,12 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
         ze = ev.verb_start if zs < ev.verb_start else hi
         if comma >= 0:
             ze = min(ze, comma)
+        agent = re.compile(r"\s+by\s+").search(text, zs, ze)
+        if agent and zs > ev.verb_end:
+            # "signed in the presence of X and Y by A and B": the agents sign
+            ze = agent.start()
+            if by is None:
+                by_at = agent.start() + 1
         zones.append((zs, ze))
     # "Minister X welcomed the MoU signed by the agencies": "signed" modifies the
     # instrument; the people before it are not its subject.
@@ -99,7 +107,9 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
             if re.search(r"[;:]", gap):
                 continue
             if any(zs <= p.start and p.end <= ze for zs, ze in zones) or (
-                witness_at and ev.verb_end <= witness_at.start() < p.start
+                witness_at
+                and ev.verb_end <= witness_at.start() < p.start
+                and not (by_at is not None and witness_at.start() < by_at < p.start)
             ):
                 result.append((p, "witness", "object"))
             elif (
@@ -111,8 +121,8 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
             elif SIGNING_FOR_RE.fullmatch(gap) and not ev.nominal:
                 # "Signing for India was Minister X"
                 result.append((p, "signatory", "subject"))
-            elif by and BY_LIST_RE.fullmatch(
-                _without_people(text, found, ev.verb_end + by.start("by"), p.start)
+            elif by_at is not None and BY_LIST_RE.fullmatch(
+                _without_people(text, found, by_at, p.start)
             ):
                 result.append((p, "signatory", "subject"))
             elif (
@@ -174,16 +184,25 @@ RELATIVE_CLAUSE_RE = re.compile(r"\s*,\s*who\s+(?!said|says|told|added)[^,;:]{1,
 ATTENDING_LATER_RE = re.compile(
     r"^[^.;]{0,140}?\b(?:attending|attended|looking on|in attendance|(?:were|was) present)\b"
 )
+HONORIFIC_ALTERNATIVES = "|".join(
+    re.escape(h.rstrip(".")) for h in sorted(HONORIFICS | {"His", "Her"}, key=len, reverse=True)
+)
 #: What may stand between "signed by" and each of the people it lists.
 BY_LIST_RE = re.compile(
-    r"\s*by\s+(?:(?:and|the|both|as well as|,|on behalf of(?: the)?(?: [A-Z][\w’'-]*)+|"
+    r"\s*by\s+(?:(?:and(?: by)?|the|both|as well as|,|"
+    r"(?:on behalf of|for|representing)(?: the)?(?: [A-Z][\w’'-]*)+|"
     r"on the [A-Z][\w-]* side(?: by)?|"
+    # "his South Korean counterpart, Trade Minister X"
+    r"(?:his|her|their)(?: [A-Z][\w-]*){0,2} counterparts?|"
+    # forms of address before a name: "Mr.", "H.E.", "Shri"
+    rf"(?:{HONORIFIC_ALTERNATIVES})\.?|"
     r"(?:in|at) [A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?)\s*|\s+)*"
 )
 BY_RE = re.compile(
     r"\s+(?:(?:on|in|at)\s+[\w ,.]{1,30}?\s+|(?:today|yesterday|here),?\s+|"
     # "witnessed the signing of the memorandum by X and Y"
-    r"of\s+(?:the|a|an|this|their)\s+[\w -]{1,60}?\s+)?(?P<by>by)\s+"
+    r"(?:the\s+sign(?:ing|ature)\s+)?of\s+(?:the|a|an|this|their)\s+[\w -]{1,60}?\s+)?"
+    r"(?P<by>by)\s+"
 )
 ATTENDING_RE = re.compile(
     r"\s*(?:\([^)]{0,20}\)\s*)?,?\s*(?:(?:were|was|are|is)\s+(?:also\s+)?)?(?:attending|"
