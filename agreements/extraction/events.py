@@ -166,7 +166,7 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
                 and verb != "signed"
             ):
                 tense = "planned"
-            elif verb in ("signed", "inked", "initialled"):
+            elif verb in ("signed", "inked", "initialled", "sealed"):
                 tense = "past"
             elif verb == "signing":
                 # "the signing of", "after signing": a signing that happened; "X and Y

@@ -30,7 +30,9 @@ KIND_PATTERNS: list[tuple[str, str]] = [
 ]
 KIND_RE = re.compile("|".join(f"(?:{p})" for p, _ in KIND_PATTERNS), re.IGNORECASE)
 
-SIGN_RE = re.compile(r"\b(?:signed|signs|sign|signing|inked|initialled)\b", re.IGNORECASE)
+SIGN_RE = re.compile(
+    r"\b(?:signed|signs|sign|signing|inked|inks|initialled|sealed)\b", re.IGNORECASE
+)
 ACTION_RE = re.compile(
     r"\b(?:released|issued|issues?|set up|sets up|launched|launches|agreed|established|unveiled|"
     r"announced|announces|announce|concluded|adopted|entered into|signed|created|endorsed)\b",

@@ -379,6 +379,25 @@ def _office_tail(toks: list[Token], k: int) -> int:
     return k
 
 
+#: Offices held for one country in another: "Ambassador of Japan to Zambia".
+ENVOY_WORDS = {"Ambassador", "Envoy", "Consul", "Commissioner"}
+
+
+def _sending_country(toks: list[Token], a: int, b: int) -> str | None:
+    """The country an envoy serves, in "Ambassador of <country> to <host>" (kept whole in
+    the office; the host after "to" is not the party)."""
+    if not any(t.kind == "head" and _bare(t.word) in ENVOY_WORDS for t in toks[a:b]):
+        return None
+    for k in range(a + 1, b - 1):
+        if toks[k].kind == "mention" and toks[k - 1].word == "of":
+            j = k
+            while j < b and toks[j].kind == "mention" and toks[j].code == toks[k].code:
+                j += 1
+            if j < b and toks[j].word == "to":
+                return toks[k].code
+    return None
+
+
 def _split_office(ctx: _Context, toks: list[Token], a: int, b: int) -> tuple[str, str | None]:
     """The office without its country qualifier, and the party the qualifier names.
 
@@ -416,6 +435,8 @@ def _split_office(ctx: _Context, toks: list[Token], a: int, b: int) -> tuple[str
             party = tail.code
             if institution is None:
                 end = start + qualifier.start()
+    if party is None:
+        party = _sending_country(toks, a, b)
     office = text[start:end].strip(" ,")
     office = re.sub(r"\s+", " ", office)
     office = re.sub(r"(?<=[a-z]{2})\.$", "", office)  # the full stop of the sentence

@@ -175,7 +175,8 @@ SIDE_BEFORE_RE = re.compile(
     r"(?:\bon\s+the\s+(?P<side>[A-Z][\w-]*)\s+side(?:\s+by)?|"
     r"\b(?:[Ss]igning|[Ss]ignator(?:y|ies)|signed)\s+(?:for|on behalf of)\s+(?:the\s+)?"
     r"(?P<for>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s+(?:was|were|is|are)|"
-    r"\b[Oo]n behalf of\s+(?:the\s+)?(?P<behalf>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s*,)\s*$"
+    r"\b[Oo]n behalf of\s+(?:the\s+)?(?P<behalf>[A-Z][\w-]*(?:\s[A-Z][\w-]*)?)\s*(?:,|\s+by))"
+    r"(?:\s+(?:the|his|her))?\s*$"
 )
 
 

@@ -183,6 +183,8 @@ def _antecedents(ctx: _Context, ev: SignEvent) -> list[Found]:
 
 
 REPRESENTED_RE = re.compile(r"\b(?:was|were)\s+represented\s+by\s+")
+#: Where the clause naming a represented side starts.
+CLAUSE_START_RE = re.compile(r"[,;]|\b(?:while|whereas|and)\b")
 
 
 def _representatives(ctx: _Context, parties: list[str]) -> list[Person]:
@@ -192,19 +194,19 @@ def _representatives(ctx: _Context, parties: list[str]) -> list[Person]:
     for s in ctx.sentences:
         if ctx.is_quoted(s):
             continue
-        m = REPRESENTED_RE.search(s.text)
-        if not m:
-            continue
-        at = s.start + m.end()
-        side = {x.code for x in ctx.mentions_in(s.start, s.start + m.start())}
-        if len(side) != 1 or (parties and not side <= set(parties)):
-            continue
-        (code,) = side
-        people = [p for p in find_people(ctx, at, s.end) if p.start == at]
-        for p in people[:1]:
-            found.append(
-                Person(p.name, p.name_start, p.name_end, p.office, code, "signatory", s, False)
-            )
+        for m in REPRESENTED_RE.finditer(s.text):
+            at = s.start + m.end()
+            # the side is named in the clause before: "..., while Korea was represented by"
+            clause = CLAUSE_START_RE.split(s.text[: m.start()])[-1]
+            side = {x.code for x in ctx.mentions_in(s.start + m.start() - len(clause), at)}
+            if len(side) != 1 or (parties and not side <= set(parties)):
+                continue
+            (code,) = side
+            people = [p for p in find_people(ctx, at, s.end) if p.start == at]
+            for p in people[:1]:
+                found.append(
+                    Person(p.name, p.name_start, p.name_end, p.office, code, "signatory", s, False)
+                )
     return found
 
 

@@ -44,6 +44,7 @@ Transparency Democracy Demography Migration Space Financial Capital Stability
 Humanitarian Aid Preparedness Communications Information Small Transformation Geological
 Steel Coal Hydrocarbons Housing Urban Rural Land Ports Shipping Aviation Telecommunications
 Manufacturing Textiles Food Solid Associate Acting Additional Principal Junior Joint Union
+Heavy Light
 """.split()
 )
 #: Forms of address between an office and a name; part of neither.

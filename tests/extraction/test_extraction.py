@@ -1762,3 +1762,100 @@ def test_union_minister_is_an_office(vocab):
         ("Madeleine King", "AU", "Minister for Resources"),
         ("Pralhad Joshi", "IN", "Union Minister of Coal and Mines"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (  # forms of address and "Title, Ministry of X, Government of Y" appositions
+            "The MoU was signed by Shri Arun Vema, Secretary, Ministry of Mines, Government "
+            "of India and H.E. Mr. Juan Pablo Ruiz, Minister of Mines and Energy, Republic of "
+            "Colombia, at New Delhi.",
+            [
+                ("Arun Vema", "IN", "Secretary, Ministry of Mines", "signatory"),
+                ("Juan Pablo Ruiz", "CO", "Minister of Mines and Energy", "signatory"),
+            ],
+        ),
+        (
+            "The agreement was signed by Dr. Ada Okon, Minister of Mines of Nigeria, and Ms. "
+            "Rosa Lemos, Deputy Minister of Energy of Peru.",
+            [
+                ("Ada Okon", "NG", "Minister of Mines", "signatory"),
+                ("Rosa Lemos", "PE", "Deputy Minister of Energy", "signatory"),
+            ],
+        ),
+        (  # "Minister X of <country>"
+            "Minister Rosa Lemos of Peru and Minister Jon Wilks of Canada signed the memorandum.",
+            [
+                ("Jon Wilks", "CA", "Minister", "signatory"),
+                ("Rosa Lemos", "PE", "Minister", "signatory"),
+            ],
+        ),
+        (  # a counterpart named with an office, two-word country adjective
+            "The memorandum of understanding was signed by Energy Minister Budi Lahad and his "
+            "South Korean counterpart, Trade Minister Ahn Duk-geun.",
+            [
+                ("Ahn Duk-geun", "KR", "Trade Minister", "signatory"),
+                ("Budi Lahad", None, "Energy Minister", "signatory"),  # no country named
+            ],
+        ),
+        (  # agents after the witnesses; initials opening a name
+            "The memorandum was signed in the presence of President Joko Wirawan by Indonesian "
+            "Trade Minister Budi Santo and Australian Trade Minister D.J. Farrow.",
+            [
+                ("Budi Santo", "ID", "Trade Minister", "signatory"),
+                ("D.J. Farrow", "AU", "Trade Minister", "signatory"),
+                ("Joko Wirawan", None, "President", "witness"),
+            ],
+        ),
+        (
+            "Prime Minister Ravi Sen and President Juan Mora witnessed the signing of the MoU by "
+            "Indian Mines Secretary V.L. Kantha Rao and Argentine Mining Secretary Luis Lucas.",
+            [
+                ("Juan Mora", None, "President", "witness"),
+                ("Luis Lucas", "AR", "Mining Secretary", "signatory"),
+                ("Ravi Sen", None, "Prime Minister", "witness"),
+                ("V.L. Kantha Rao", "IN", "Mines Secretary", "signatory"),
+            ],
+        ),
+        (  # "for <party>" and "on behalf of <party> by" between the people of a by-list
+            "The memorandum was signed by Minister of Natural Resources Jon Wilks for Canada "
+            "and by Minister Rosa Lemos for Peru.",
+            [
+                ("Jon Wilks", "CA", "Minister of Natural Resources", "signatory"),
+                ("Rosa Lemos", "PE", "Minister", "signatory"),
+            ],
+        ),
+        (
+            "The agreement was signed on behalf of Argentina by the Minister of Economy Luis "
+            "Capo and on behalf of the United States by Secretary of Commerce Howard Lutz.",
+            [
+                ("Howard Lutz", "US", "Secretary of Commerce", "signatory"),
+                ("Luis Capo", "AR", "Minister of Economy", "signatory"),
+            ],
+        ),
+        (  # an envoy's party is the country sent from, not the host
+            "Zambia and Japan signed an agreement on copper. It was signed by the Minister of "
+            "Mines, Mr. Paul Kabu, and the Ambassador of Japan to Zambia, Mr. Takeshi Matsu.",
+            [
+                ("Paul Kabu", "ZM", "Minister of Mines", "signatory"),  # the other party
+                ("Takeshi Matsu", "JP", "Ambassador of Japan to Zambia", "signatory"),
+            ],
+        ),
+        (  # each side represented in its own clause; "sealed" is a signing
+            "Tanzania and Korea sealed an MoU on critical minerals. Signing on behalf of "
+            "Tanzania was Minister for Minerals Anthony Mava, while Korea was represented by "
+            "Vice Minister Choi Nam-ho.",
+            [
+                ("Anthony Mava", "TZ", "Minister for Minerals", "signatory"),
+                ("Choi Nam-ho", "KR", "Vice Minister", "signatory"),
+            ],
+        ),
+    ],
+)
+def test_signatory_grammar(vocab, sentence, expected):
+    """Patterns of official releases written as constructed sentences (fictional names, so
+    no known person helps): each signer with the office as written and the party the words
+    give, witnesses apart."""
+    result = run(vocab, "Memorandum signed\n" + sentence + "\n", dt.date(2025, 6, 10))
+    assert sorted(signers(result)) == expected
