@@ -22,7 +22,7 @@ KIND_PATTERNS: list[tuple[str, str]] = [
     (r"administrative arrangement|\barrangement\b|\bcompact\b", "other"),
     (r"\bframework\b", "framework"),
     (r"\bpartnership\b", "partnership"),
-    (r"\bagreements?\b|\baccord\b|\bdeal\b", "agreement"),
+    (r"\bagreements?\b|\baccord\b|\bdeal\b|\bcontracts\b", "agreement"),
     (r"\bstatement\b", "joint_statement"),
     (r"\bdialogue\b", "other"),
     # "signed a declaration on cooperation in critical minerals"

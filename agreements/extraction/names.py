@@ -148,6 +148,16 @@ def tokens(ctx: _Context, start: int, end: int) -> list[Token]:
             and result[-1].end + 1 == s
         ):
             kind = "name"
+        elif (
+            POSSESSIVE_RE.search(bare)
+            and bare[:1].isupper()
+            and result
+            and result[-1].kind == "name"
+            and result[-1].end + 1 == s
+        ):
+            # "Minister Bandar Al-Khorayef’s visit": the name ends before the possessive
+            result.append(Token(s, e - 2, word[:-2], "name"))
+            continue
         else:
             kind = "other"
         result.append(Token(s, e, word, kind))

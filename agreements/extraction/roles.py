@@ -118,6 +118,18 @@ def _roles_around(ctx: _Context, ev: SignEvent) -> list[tuple[Found, str, str]]:
             ):
                 # "signed between A, represented by X, and B, represented by Y"
                 result.append((p, "signatory", "subject"))
+            elif (
+                ev.tense == "past"
+                and not ev.nominal
+                and BETWEEN_RE.search(gap)
+                and BETWEEN_LIST_RE.fullmatch(
+                    _without_people(
+                        text, found, ev.verb_end + BETWEEN_RE.search(gap).end(), p.start
+                    )
+                )
+            ):
+                # "were signed on Thursday between President X and his counterpart, Y"
+                result.append((p, "signatory", "subject"))
             elif SIGNING_FOR_RE.fullmatch(gap) and not ev.nominal:
                 # "Signing for India was Minister X"
                 result.append((p, "signatory", "subject"))
@@ -174,6 +186,11 @@ OTHER_WITH_RE = re.compile(
 )
 #: "X, who signed": the person the relative clause describes is the signer.
 WHO_SIGNED_RE = re.compile(r"\s*,\s*who\s+(?:also\s+|jointly\s+|personally\s+)?")
+#: "signed ... between X and Y": people right after "between" sign (within the clause).
+BETWEEN_RE = re.compile(r"^[^;:]{0,80}?\bbetween\s+")
+BETWEEN_LIST_RE = re.compile(
+    r"\s*(?:(?:and|the|,|(?:his|her|their)(?: [A-Z][\w-]*){0,2} counterparts?)\s*)*"
+)
 #: "Signing for India was X": the gap between the verb and the signer.
 SIGNING_FOR_RE = re.compile(
     r"\s+(?:for|on behalf of)\s+(?:the\s+)?[A-Z][\w-]*(?:\s[A-Z][\w-]*)?\s+(?:was|were)\s+"

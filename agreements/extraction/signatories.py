@@ -160,6 +160,8 @@ def _antecedents(ctx: _Context, ev: SignEvent) -> list[Found]:
     when more could be meant."""
     s = ev.sentence
     m = ANAPHOR_RE.search(ctx.text, max(s.start, ev.verb_start - 40), ev.verb_start)
+    if m is None and not s.is_headline:
+        return _pronoun_antecedent(ctx, ev)
     if m is None or s.is_headline:
         return []
     head = m.group("head").lower()
@@ -180,6 +182,35 @@ def _antecedents(ctx: _Context, ev: SignEvent) -> list[Found]:
     if len(candidates) != (2 if m.group("two") else 1):
         return []
     return list(candidates.values())
+
+
+#: "On Thursday, he signed": a pronoun subject right before the verb.
+PRONOUN_RE = re.compile(
+    r"(?:^|[,;]\s*|\b(?:[Tt]hen|[Ll]ater|and)\s+)(?:he|she)\s+(?:also\s+|then\s+)?$"
+)
+
+
+def _pronoun_antecedent(ctx: _Context, ev: SignEvent) -> list[Found]:
+    """ "On Thursday, he signed the MoU with Minister Y": the person "he" stands for is the
+    first one named with an office in the nearest sentence before that names anyone."""
+    s = ev.sentence
+    clause_start = max(s.start, ev.verb_start - 60)
+    if not PRONOUN_RE.search(ctx.text[clause_start : ev.verb_start].lstrip()) and not (
+        PRONOUN_RE.search(ctx.text[s.start : ev.verb_start])
+    ):
+        return []
+    sentence: Sentence | None = ctx.previous(s)
+    for _ in range(ANAPHOR_REACH):
+        if sentence is None or sentence.is_headline:
+            break
+        key = (sentence.start, sentence.end)
+        if key not in ctx.people:
+            ctx.people[key] = find_people(ctx, sentence.start, sentence.end)
+        named = [p for p in ctx.people[key] if p.office]
+        if ctx.people[key]:
+            return named[:1] if named and named[0] is ctx.people[key][0] else []
+        sentence = ctx.previous(sentence)
+    return []
 
 
 REPRESENTED_RE = re.compile(r"\b(?:was|were)\s+represented\s+by\s+")
