@@ -34,7 +34,11 @@ MINERAL_ENDOWMENT_RE = re.compile(
     r"\b(?:imported from|imports? of|exports? of|dominat\w*|relian(?:ce|t) on|rel(?:y|ies) on|"
     r"produces|producers?|deposits|reserves?|rich in|rich deposits|endowed|endowment|boasts?|"
     r"abundant|home to|known for|world[’']s|(?:per ?cent|%) of|largest|demand for|prices?|"
-    r"markets?)\b",
+    r"markets?|"
+    # "as part of its broader plan to develop supply chains for cobalt": the party's own
+    # policy, not the agreement's scope
+    r"part\s+of\s+(?:its|their|his|her|a|the)\s+(?:\w+\s+){0,2}(?:plan|strategy|efforts?|push|"
+    r"drive|bid|policy))\b",
     re.IGNORECASE,
 )
 #: How far either side of a mineral its clause is looked for.
@@ -70,7 +74,14 @@ def _mineral_in_background(text: str, start: int, end: int) -> bool:
     return bool(
         MINERAL_ENDOWMENT_RE.search(text, max(lo, start - ENDOWMENT_REACH), start)
         or MINERAL_IMPORTANCE_AFTER_RE.search(text, end, hi)
+        or USED_AFTER_RE.match(text, end, hi)
     )
+
+
+#: "cobalt and other minerals used in making batteries": what the minerals are for.
+USED_AFTER_RE = re.compile(
+    r"\s+and\s+other\s+(?:\w+\s+){0,2}?(?:minerals|metals|materials)\s+used\s+(?:in|for|to)\b"
+)
 
 
 #: Words spelt like a mineral used otherwise: "will lead to", "iron out", "silver lining".
@@ -143,7 +154,9 @@ USAGE_RE = re.compile(r"\s+(?:used|needed|found|that|which|in\s+(?:our|your|ever
 #: lithium", "areas of cooperation include rare earths".
 SCOPE_RE = re.compile(
     r"\b(?:will|shall|to)\s+(?:\w+\s+){0,2}(?:co-?operat\w*|collaborat\w*|work\s+(?:together|"
-    r"jointly))\b|\bareas?\s+of\s+(?:co-?operation|collaboration)\b",
+    r"jointly))\b|\bareas?\s+of\s+(?:co-?operation|collaboration)\b|"
+    # "have agreed to jointly undertake due diligence of lithium assets"
+    r"\bagreed\s+to\s+jointly\s+\w+",
     re.IGNORECASE,
 )
 
@@ -158,7 +171,9 @@ def extract_minerals(
     # agreements" cover together does not tell what this one covers.
     several = bool(SEVERAL_RE.search(ctx.text))
     for s in ctx.sentences:
-        if ctx.is_quoted(s) or s.is_headline and not KIND_RE.search(s.text):
+        if ctx.is_quoted(s) or (
+            s.is_headline and not KIND_RE.search(s.text) and not SCOPE_RE.search(s.text)
+        ):
             continue
         if several:
             instruments = [
