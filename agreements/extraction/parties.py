@@ -65,8 +65,30 @@ def _pairs_in(ctx: _Context, s: Sentence) -> list[tuple[list[Mention], float]]:
         if actor_code and actor_code != partner.code:
             members = [actor] if actor else []
             groups.append((partner.start, [*members, partner], 0.8 if actor else 0.7))
+    # "<agreement> signed between <a body of X> and <a body of Y>": the two countries the
+    # bodies belong to ("the General Directorate ... of the Turkish Ministry of Energy and
+    # the State Agency ... under the Azerbaijani Ministry").
+    for m in BETWEEN_BODIES_RE.finditer(text, s.start, s.end):
+        if not (
+            KIND_RE.search(text, max(s.start, m.start() - 120), m.start())
+            or SIGN_RE.search(text, max(s.start, m.start() - 60), m.start())
+        ):
+            continue
+        inside = [x for x in mentions if m.end() <= x.start < m.end() + BETWEEN_REACH]
+        codes = list(dict.fromkeys(x.code for x in inside))
+        if len(codes) != 2 or any(g[1] for g in groups if g[0] >= m.end()):
+            continue
+        first = next(x for x in inside if x.code == codes[0])
+        second = next(x for x in inside if x.code == codes[1])
+        if re.search(r"\band\b", text[first.end : second.start]):
+            groups.append((m.end(), [first, second], 0.75))
     groups.sort(key=lambda g: g[0])
     return [(g, conf) for _, g, conf in groups]
+
+
+BETWEEN_BODIES_RE = re.compile(r"\bbetween\s+the\s+(?=[A-Z])")
+#: How far after "between" the two bodies' countries are looked for.
+BETWEEN_REACH = 260
 
 
 def _agreement_sentence(ctx: _Context, s: Sentence) -> bool:
