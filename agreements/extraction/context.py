@@ -213,6 +213,10 @@ class _Context:
         idx = self._position[id(s)]
         return self.release.sentences[idx - 1] if idx > 0 else None
 
+    def next(self, s: Sentence) -> Sentence | None:
+        idx = self._position[id(s)] + 1
+        return self.release.sentences[idx] if idx < len(self.release.sentences) else None
+
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sorted, non-overlapping union of spans."""

@@ -13,7 +13,7 @@ KIND_PATTERNS: list[tuple[str, str]] = [
         r"\bmemos?\b",
         "memorandum_of_understanding",
     ),
-    (r"(?:joint )?(?:declaration|statement|letter) of intent", "statement_of_intent"),
+    (r"(?:joint )?(?:declaration|statement|letter|protocol) of intent", "statement_of_intent"),
     (r"\bmemorand(?:um|a)\b", "memorandum_of_understanding"),
     (r"joint (?:statement|declaration|communiqu[eé])", "joint_statement"),
     (r"road ?map|plan of action|action plan", "roadmap"),

@@ -131,11 +131,22 @@ EVENT_REF_RE = re.compile(
 )
 
 
+#: "This came on the sidelines of the International Mining Conference in Riyadh": the
+#: sentence right after a signing tells where it took place.
+SEQUEL_RE = re.compile(
+    r"^(?:This|It|The signing|The signature|The ceremony)\s+(?:came|took place|was held|happened)\b"
+)
+
+
 def _event_place(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
     """ "During the talks, the two sides signed ...": the place of those talks, as the one or
-    two sentences before name it ("summit talks held in the Kazakh capital of Astana")."""
+    two sentences before name it ("summit talks held in the Kazakh capital of Astana"); or
+    the sentence right after, when it says where "this came" or "took place"."""
     ref = EVENT_REF_RE.search(ev.sentence.text)
     if ref is None:
+        nxt = ctx.next(ev.sentence)
+        if nxt is not None and not nxt.is_headline and SEQUEL_RE.match(nxt.text):
+            return _city_in(ctx, SignEvent(nxt, nxt.start, nxt.start + 4, ev.tense, 0.0))
         return None
     word = ref.group("event").lower()
     previous, s = [], ev.sentence

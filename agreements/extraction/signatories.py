@@ -43,6 +43,12 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
             if len(subject) == 1 and missing and facing_code in parties:
                 missing[0].party = next(c for c in parties if c != facing_code)
                 missing[0].party_source = "sentence"
+        lead_side = _lead_side(ctx, ev)
+        if lead_side and not partner:
+            # "On behalf of Saudi Arabia, the agreements were signed by A and B": both
+            for p in subject:
+                if p.party is None:
+                    p.party, p.party_source = lead_side, "sentence"
         _assign_parties(ctx, [subject, partner], parties, facing=bool(partner))
         _assign_parties(ctx, [witnesses], parties, facing=False)
         for p, role, _ in named:
@@ -83,6 +89,25 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
             ctx.warnings.append(f"could not tell which party {p.name} represents")
         result.append(p)
     return result
+
+
+#: "On behalf of Saudi Arabia, ...", "For Japan, ...": the side a whole sentence speaks for.
+LEAD_SIDE_RE = re.compile(r"(?:On behalf of|For|On the part of)\s+(?:the\s+)?(?=[A-Z])")
+
+
+def _lead_side(ctx: _Context, ev: SignEvent) -> str | None:
+    """The party named by a sentence-opening "On behalf of <party>," before the verb."""
+    s = ev.sentence
+    m = LEAD_SIDE_RE.match(s.text)
+    if m is None:
+        return None
+    at = s.start + m.end()
+    mention = next(iter(ctx.mentions_in(at, at + 60)), None)
+    if mention is None or mention.start != at or mention.end >= ev.verb_start:
+        return None
+    if not re.match(r"\s*,", ctx.text[mention.end : mention.end + 3]):
+        return None
+    return mention.code
 
 
 #: "signed the MoU with Australia", "signed an agreement with the United States on ...".

@@ -52,6 +52,15 @@ ABBREVIATIONS = {
     "e.g",
     "i.e",
     "rt",
+    # forms of address written with a full stop: "Eng. Khalid", "Prof. X", "Lic. Y"
+    "eng",
+    "engr",
+    "prof",
+    "lic",
+    "gen",
+    "col",
+    "capt",
+    "amb",
 }
 BOUNDARY_RE = re.compile(r"[.!?][\"”’)]?\s+")
 #: Longest stretch of text handled as one sentence. Every rule looks at one sentence (or a
