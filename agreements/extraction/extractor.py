@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 from .context import Evidence, Extraction, SignEvent, _Context, _evidence, _sentence_evidence
+from .dates import find_dates
 from .events import find_sign_events
 from .gazetteer import CITY_COUNTRY
 from .kind import KIND_LABEL, extract_kind
@@ -62,6 +63,15 @@ def extract_summary(ctx: _Context) -> tuple[str, tuple[int, int] | None]:
         summary = re.sub(r"\s+", " ", ctx.text[start : s.end]).strip()
         return summary, (start, s.end)
     return "", None
+
+
+def _dated_otherwise(ctx: _Context, ev: SignEvent, signed_on: dt.date) -> bool:
+    """Whether the words right after a signing verb date it to another day than the
+    agreement's signing ("signed by the two officials in Perth on February 21, 2023")."""
+    end = min(ev.sentence.end, ev.verb_end + 80)
+    clause = re.split(r"[;,]", ctx.text[ev.verb_end : end], maxsplit=1)[0]
+    dates = find_dates(ctx.text, ev.verb_end, ev.verb_end + len(clause), ctx.published_on)
+    return any(d.value is not None and d.value != signed_on for d in dates)
 
 
 def extract(
@@ -153,6 +163,8 @@ def extract(
     signed_place, signed_country = "", None
     if status in ("signed", "in_force"):
         for ev in ([date_event] if date_event else []) + past:
+            if signed_on is not None and _dated_otherwise(ctx, ev, signed_on):
+                continue  # "the MoU, which was signed in Perth on February 21": another day
             found = _city_in(ctx, ev) or _event_place(ctx, ev)
             if found:
                 signed_place, signed_country, ps, pe = found

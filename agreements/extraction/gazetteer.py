@@ -102,6 +102,43 @@ CITY_COUNTRY: dict[str, str] = {
 }
 
 #: Venues stand for the city where they are.
+#: States and provinces whose premiers, governors and ministers sign agreements: "Premier
+#: of Western Australia" serves Australia.
+REGION_COUNTRY: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "Western Australia",
+            "South Australia",
+            "New South Wales",
+            "Queensland",
+            "Victoria",
+            "Tasmania",
+            "Northern Territory",
+        ),
+        "AU",
+    ),
+    **dict.fromkeys(
+        (
+            "Ontario",
+            "Quebec",
+            "Québec",
+            "British Columbia",
+            "Alberta",
+            "Saskatchewan",
+            "Manitoba",
+            "Nova Scotia",
+            "New Brunswick",
+            "Newfoundland and Labrador",
+            "Yukon",
+            "Nunavut",
+            "Northwest Territories",
+        ),
+        "CA",
+    ),
+    **dict.fromkeys(("Bavaria", "Saxony", "North Rhine-Westphalia", "Baden-Württemberg"), "DE"),
+    **dict.fromkeys(("Alaska", "Nevada", "Wyoming", "California", "Texas"), "US"),
+}
+
 VENUE_CITY: dict[str, str] = {
     "White House": "Washington DC",
     "Lancaster House": "London",

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .gazetteer import REGION_COUNTRY
 from .titles import (
     HEAD_WORDS,
     HONORIFIC_PAIRS,
@@ -389,6 +390,11 @@ def _office_tail(toks: list[Token], k: int) -> int:
     return k
 
 
+REGION_OF_RE = re.compile(
+    r"\bof\s+(?:the\s+)?("
+    + "|".join(re.escape(r) for r in sorted(REGION_COUNTRY, key=len, reverse=True))
+    + r")$"
+)
 #: Offices held for one country in another: "Ambassador of Japan to Zambia".
 ENVOY_WORDS = {"Ambassador", "Envoy", "Consul", "Commissioner"}
 
@@ -454,4 +460,9 @@ def _split_office(ctx: _Context, toks: list[Token], a: int, b: int) -> tuple[str
         for regex, code in OFFICE_PARTY_RE:
             if regex.search(office) and code in ctx.vocab.parties:
                 party = code
+    if party is None:
+        region = REGION_OF_RE.search(office)
+        code = REGION_COUNTRY.get(region.group(1)) if region else None
+        if code in ctx.vocab.parties:
+            party = code  # "Premier of Western Australia"
     return office, party

@@ -138,6 +138,9 @@ SEQUEL_RE = re.compile(
 )
 
 
+OCCASIONS = "talks|summit|visit|meeting|forum|conference"
+
+
 def _event_place(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | None:
     """ "During the talks, the two sides signed ...": the place of those talks, as the one or
     two sentences before name it ("summit talks held in the Kazakh capital of Astana"); or
@@ -156,8 +159,9 @@ def _event_place(ctx: _Context, ev: SignEvent) -> tuple[str, str, int, int] | No
             break
         previous.append(s)
     for s in previous:
+        # "During the talks" after "a meeting between X and Y in Seoul": the same occasion
         m = re.search(
-            rf"\b(?i:{word})\b[^.;]{{0,60}}?\b(?:in|at)\s+"
+            rf"\b(?i:{word}|{OCCASIONS})\b[^.;]{{0,140}}?\b(?:in|at)\s+"
             r"(?:the\s+[A-Z]\w+\s+capital(?:,|\s+of)?\s+)?"
             r"(?P<place>[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)?)",
             s.text,
