@@ -396,7 +396,7 @@ REGION_OF_RE = re.compile(
     + r")$"
 )
 #: Offices held for one country in another: "Ambassador of Japan to Zambia".
-ENVOY_WORDS = {"Ambassador", "Envoy", "Consul", "Commissioner"}
+ENVOY_WORDS = {"Ambassador", "Envoy", "Consul", "Commissioner", "Chargé"}
 
 
 def _sending_country(toks: list[Token], a: int, b: int) -> str | None:
@@ -405,6 +405,8 @@ def _sending_country(toks: list[Token], a: int, b: int) -> str | None:
     if not any(t.kind == "head" and _bare(t.word) in ENVOY_WORDS for t in toks[a:b]):
         return None
     for k in range(a + 1, b - 1):
+        if toks[k].kind == "mention" and toks[k + 1].word in ("Embassy", "Government"):
+            return toks[k].code  # "Chargé d'Affaires of the US Embassy"
         if toks[k].kind == "mention" and toks[k - 1].word == "of":
             j = k
             while j < b and toks[j].kind == "mention" and toks[j].code == toks[k].code:

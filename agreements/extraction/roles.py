@@ -207,7 +207,8 @@ HONORIFIC_ALTERNATIVES = "|".join(
 #: What may stand between "signed by" and each of the people it lists.
 BY_LIST_RE = re.compile(
     r"\s*by\s+(?:(?:and(?: by)?|by|the|both|as well as|,|"
-    r"(?:on behalf of|for|representing)(?: the)?(?: [A-Z][\w’'-]*)+|"
+    r"(?:on behalf of|for|representing)(?: the)?(?: [A-Z][\w’'-]*)+"
+    r"(?: of(?: the)?(?: [A-Z][\w’'-]*)+)?|"
     r"on the [A-Z][\w-]* side(?: by)?|"
     # "his South Korean counterpart, Trade Minister X"
     r"(?:his|her|their)(?: [A-Z][\w-]*){0,2} counterparts?|"

@@ -10,7 +10,7 @@ HEAD_WORDS = set(
 Minister Ministers Secretary Secretary-General Undersecretary Under-Secretary Commissioner
 Ambassador President Vice-President Chancellor Vice-Chancellor Representative Governor Envoy
 Premier Director-General Chair Chairman Chairwoman Chairperson Administrator Consul
-Counsellor Taoiseach Emir Sultan Viceminister Vice-Minister
+Counsellor Taoiseach Emir Sultan Viceminister Vice-Minister Chargé
 """.split()
 )
 #: Words that qualify a post or name a portfolio (never part of a person's name).
@@ -44,7 +44,7 @@ Transparency Democracy Demography Migration Space Financial Capital Stability
 Humanitarian Aid Preparedness Communications Information Small Transformation Geological
 Steel Coal Hydrocarbons Housing Urban Rural Land Ports Shipping Aviation Telecommunications
 Manufacturing Textiles Food Solid Associate Acting Additional Principal Junior Joint Union
-Heavy Light
+Heavy Light D'Affaires D’Affaires Chargé Embassy
 """.split()
 )
 #: Forms of address between an office and a name; part of neither.

@@ -1851,6 +1851,48 @@ def test_union_minister_is_an_office(vocab):
                 ("Choi Nam-ho", "KR", "Vice Minister", "signatory"),
             ],
         ),
+        (  # an envoy of an embassy; "on behalf of the Government of <party>" in a by-list
+            "The MoU was signed in Islamabad by Pakistan's Federal Minister for Petroleum Ali "
+            "Pervaiz Malik and the Chargé d'Affaires of the US Embassy Natalie Bake.",
+            [
+                ("Ali Pervaiz Malik", "PK", "Federal Minister for Petroleum", "signatory"),
+                ("Natalie Bake", "US", "Chargé d'Affaires of the US Embassy", "signatory"),
+            ],
+        ),
+        (
+            "The agreement was signed by Ms. Marie-Claude Bibo, Minister of National Revenue, "
+            "on behalf of the Government of Canada, and Mr. Pedro Castro, President of Peru.",
+            [
+                ("Marie-Claude Bibo", "CA", "Minister of National Revenue", "signatory"),
+                ("Pedro Castro", "PE", "President", "signatory"),
+            ],
+        ),
+        (  # a sentence speaking for one side; "Eng." does not end the sentence
+            "Saudi Arabia and Jordan signed an MoU on mining. On behalf of Saudi Arabia, the "
+            "agreements were signed by Minister of Industry Bandar Alkhor, and Deputy Minister "
+            "for Mining Affairs Eng. Khalid Al-Muda.",
+            [
+                ("Bandar Alkhor", "SA", "Minister of Industry", "signatory"),
+                ("Khalid Al-Muda", "SA", "Deputy Minister for Mining Affairs", "signatory"),
+            ],
+        ),
+        (  # "he signed": the person named first in the sentence before; a possessive name
+            "Saudi Arabia and Indonesia signed an agreement during Saudi Industry Minister "
+            "Bandar Alkhor’s visit to Jakarta. Alkhor arrived on Tuesday. On Thursday, he signed a "
+            "memorandum of understanding with Energy Minister Budi Lahad.",
+            [
+                ("Bandar Alkhor", "SA", "Industry Minister", "signatory"),
+                ("Budi Lahad", "ID", "Energy Minister", "signatory"),
+            ],
+        ),
+        (  # "signed between X and his counterpart, Y"
+            "Contracts were signed on Thursday between French President Emil Macon and his "
+            "Mongolian counterpart, Ukhnaa Khurel.",
+            [
+                ("Emil Macon", "FR", "President", "signatory"),
+                ("Ukhnaa Khurel", "MN", "", "signatory"),
+            ],
+        ),
     ],
 )
 def test_signatory_grammar(vocab, sentence, expected):
