@@ -44,6 +44,8 @@ Today's Yesterday's Read More Contact Media Press Release News Notes Editors Pho
 Committee Agency Association Institute Company Corporation Bank Ltd Limited Inc Plc
 Authority Chamber Federation Foundation University Exchange Embassy Delegation Mission
 Government Parliament Congress Senate Assembly Kingdom Republic Federal
+Servicios Industriales Nacional Empresa Compañía Corporación Sociedad Instituto Ministerio
+Secretaría Banco Agencia Société Groupe Companhia Empresas Minera Mineração Petróleos
 """.split()
 )
 PARTICLES = {
