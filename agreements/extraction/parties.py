@@ -82,10 +82,24 @@ def _pairs_in(ctx: _Context, s: Sentence) -> list[tuple[list[Mention], float]]:
         second = next(x for x in inside if x.code == codes[1])
         if re.search(r"\band\b", text[first.end : second.start]):
             groups.append((m.end(), [first, second], 0.75))
+    # "Russia’s geological holding Rosgeo and the Mineral Resources Authority of Mongolia
+    # have signed": the countries of the two bodies that are the subject of the signing.
+    verb = SUBJECT_SIGNED_RE.search(text, s.start, s.end)
+    if verb is not None and verb.start() - s.start <= BETWEEN_REACH and not groups:
+        subject = [x for x in mentions if x.end <= verb.start()]
+        codes = list(dict.fromkeys(x.code for x in subject))
+        if len(codes) == 2 and not MENTION_ONLY_RE.search(text, s.start, verb.start()):
+            first = next(x for x in subject if x.code == codes[0])
+            second = next(x for x in subject if x.code == codes[1])
+            if re.search(r"\band\b", text[first.end : second.start]) and not re.search(
+                r"[;:]|\b(?:with|said|says|after|following)\b", text[s.start : verb.start()]
+            ):
+                groups.append((first.start, [first, second], 0.7))
     groups.sort(key=lambda g: g[0])
     return [(g, conf) for _, g, conf in groups]
 
 
+SUBJECT_SIGNED_RE = re.compile(r"\b(?:have|has)\s+signed\b|\bsigned\b(?=\s+(?:a|an|the)\s)")
 BETWEEN_BODIES_RE = re.compile(r"\bbetween\s+the\s+(?=[A-Z])")
 #: How far after "between" the two bodies' countries are looked for.
 BETWEEN_REACH = 260
