@@ -12,6 +12,7 @@ from agreements.api.fields import (
     StateCodeField,
 )
 from agreements.commitments.serializers import CommitmentNestedSerializer
+from agreements.commitments.services import dropped_parties_error
 from agreements.models import (
     RESERVED_AGREEMENT_SLUGS,
     Agreement,
@@ -360,7 +361,20 @@ class AgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
         )
         if errors:
             raise serializers.ValidationError(nested_errors(errors))
+        if self.instance is not None and self.fields["parties"].source in attrs:
+            # A party its commitments still name stays (the service checks again, locked).
+            if self._stored_party_codes() - set(keys["parties"]):
+                error = dropped_parties_error(self.instance, keys["parties"])
+                if error is not None:
+                    raise_model_errors(error)
         self._check_removals(attrs, keys)
+
+    def _stored_party_codes(self) -> set[str]:
+        """The stored parties' codes: from the rows the view prefetched (no query), else read."""
+        cached = getattr(self.instance, "_prefetched_objects_cache", {}).get("agreement_parties")
+        if cached is not None:
+            return {row.party.code for row in cached}
+        return {item["party"].code for item in self._stored("parties")}
 
     def _check_removals(self, attrs, keys):
         """Dropping nested rows needs the delete permission on their model, as in the admin,
