@@ -89,8 +89,10 @@ class CommitmentViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
     @extend_schema(
         summary="Change history of a commitment",
         description="One entry per write, newest first, with the fields it changed. "
-        "Anonymous clients see only what was written while the agreement was published. "
-        "The agreement's history lists the same writes among its own.",
+        "Anonymous clients see only the states they could see: writes made while the "
+        "agreement was published, and the state it was published with (writes made while "
+        "it was a draft show only as part of that). The agreement's history lists the same "
+        "writes among its own.",
         responses=CommitmentHistoryEntrySerializer(many=True),
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

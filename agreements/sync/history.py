@@ -322,8 +322,12 @@ def _entry(version, scalars: dict, children: dict, previous: tuple | None, *, fi
 def commitment_history(commitment: Commitment, *, include_drafts: bool) -> list[dict]:
     """A commitment's entries newest first, one per write (its row and its responsible
     parties are versioned apart; a write's last version is its state), with the fields
-    that changed. Anonymous readers get only the states written while the agreement was
-    published, each compared with the previous such state, as in the agreement's history."""
+    that changed.
+
+    Anonymous readers get the states they could see, compared with each other as in the
+    agreement's history: those written while the agreement was published, and the state
+    it had when the agreement was published (its ``published`` entry, dated then, by
+    whoever published it), so that writes made while it was a draft never show."""
     rows = _commitment_versions(commitment.agreement_id, commitment.pk)
     names = _Names({}, [], rows)
     writes: dict = {}  # revision → its last version, in order
@@ -333,13 +337,22 @@ def commitment_history(commitment: Commitment, *, include_drafts: bool) -> list[
         writes[group] = row
         if row.history_type == "+":
             created.add(group)
-    published = _published_at(commitment.agreement_id)
+    agreement = _AgreementVersions(commitment.agreement_id)
+    # (when, who, the version holding the state, its write or None for a publication)
+    moments = [(row.history_date, row.history_user, row, group) for group, row in writes.items()]
+    if not include_drafts:
+        moments = [m for m in moments if agreement.published(m[2])]
+        for version in agreement.publications():
+            before = [r for r in rows if r.history_date <= version.history_date]
+            if before and before[-1].history_type != "-":
+                moments.append((version.history_date, version.history_user, before[-1], None))
+        moments.sort(key=lambda m: (m[0], m[3] is None))
     entries: list[dict] = []
     previous: dict | None = None
-    for group, row in writes.items():
-        if not include_drafts and not published(row):
-            continue
+    for at, user, row, group in moments:
         state = _item(COMMITMENTS, row, names)
+        if group is None and state == previous:
+            continue  # published again as it was last shown: nothing new to see
         if row.history_type == "-":
             action = "deleted"
         elif previous is None:
@@ -350,8 +363,8 @@ def commitment_history(commitment: Commitment, *, include_drafts: bool) -> list[
         entries.append(
             {
                 "version": row.history_id,
-                "at": row.history_date.isoformat().replace("+00:00", "Z"),
-                "user": row.history_user.get_username() if row.history_user else None,
+                "at": at.isoformat().replace("+00:00", "Z"),
+                "user": user.get_username() if user else None,
                 "action": action,
                 "changes": [
                     {"field": f, "old": old.get(f), "new": state[f]}
@@ -365,20 +378,31 @@ def commitment_history(commitment: Commitment, *, include_drafts: bool) -> list[
     return entries
 
 
-def _published_at(agreement_id):
-    """Whether the agreement was published when a version was written: as its version of
-    the same write left it, else as its latest earlier version did (one query)."""
-    versions = list(
-        Agreement.history.filter(id=agreement_id)
-        .order_by("history_date", "history_id")
-        .values_list("history_date", "revision", "is_published")
-    )
+class _AgreementVersions:
+    """When the agreement was published, from its versions (one query)."""
 
-    def published(row) -> bool:
-        same = [p for _, revision, p in versions if revision and revision == row.revision]
+    def __init__(self, agreement_id):
+        self.versions = list(
+            Agreement.history.filter(id=agreement_id)
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        )
+
+    def published(self, row) -> bool:
+        """Whether it was published once ``row``'s write was done: as its version of the
+        same write left it, else as its latest earlier version did."""
+        same = [v for v in self.versions if v.revision and v.revision == row.revision]
         if same:
-            return bool(same[-1])
-        earlier = [p for at, _, p in versions if at <= row.history_date]
-        return bool(earlier[-1]) if earlier else False
+            return bool(same[-1].is_published)
+        earlier = [v for v in self.versions if v.history_date <= row.history_date]
+        return bool(earlier[-1].is_published) if earlier else False
 
-    return published
+    def publications(self) -> list:
+        """The versions that made it visible: published, after a draft or none."""
+        out, was = [], False
+        for version in self.versions:
+            now = bool(version.is_published) and version.history_type != "-"
+            if now and not was:
+                out.append(version)
+            was = now
+        return out

@@ -39,8 +39,8 @@ class CommitmentHistoryEntrySerializer(serializers.Serializer):
     user = serializers.CharField(allow_null=True, help_text="Who wrote it; null for the system.")
     action = serializers.ChoiceField(
         choices=["created", "updated", "published", "deleted"],
-        help_text="Kind of change (`published`: the first state anonymous readers see, "
-        "written while its agreement was a draft).",
+        help_text="Kind of change (`published`: for anonymous readers, the state it had "
+        "when its agreement was published, recorded while that was a draft).",
     )
     changes = FieldChangeSerializer(
         many=True,

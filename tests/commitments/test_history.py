@@ -184,7 +184,7 @@ def test_commitment_history_has_one_entry_per_write(editor_api, editor, anon, pu
 
 def test_commitment_history_hides_draft_time_writes_from_anonymous(publisher_api, anon, public):
     """Writes made while the agreement was a draft: editors see them, anonymous readers
-    see only the state the agreement was published with."""
+    see only the state the agreement was published again with."""
     key = publisher_api.post(URL, body(), format="json").json()["key"]
     agreement = "/api/v1/agreements/public-mou/"
     publisher_api.patch(agreement, {"is_published": False}, format="json")
@@ -195,11 +195,49 @@ def test_commitment_history_hides_draft_time_writes_from_anonymous(publisher_api
     editors, public_view = commitment_history(publisher_api, key), commitment_history(anon, key)
     assert "SECRET DRAFT WORDING" in str(editors)
     assert "SECRET DRAFT WORDING" not in str(public_view)
-    assert len(editors) == 3 and len(public_view) == 1
-    assert public_view[0]["action"] == "created"
+    assert len(editors) == 3 and len(public_view) == 2
+    republished, created = public_view
+    assert created["action"] == "created"
+    # The change made meanwhile, as of the republication (dated then, by the publisher).
+    assert republished["action"] == "updated"
+    assert republished["changes"] == [
+        {"field": "text", "old": "Meet within a year", "new": "Public wording"}
+    ]
+    assert republished["at"] > editors[0]["at"]
 
 
 def test_commitment_history_of_unknown_key_is_a_404(anon, ref):
     response = anon.get(f"{URL}00000000-0000-0000-0000-000000000000/history/")
     assert response.status_code == 404
     assert response.json()["type"] == "client_error"
+
+
+def test_commitment_recorded_on_a_draft_reads_as_published(publisher_api, anon, public):
+    """Recorded while the agreement was a draft: anonymous readers' first entry is the
+    state it was published with, and says so."""
+    agreement = "/api/v1/agreements/public-mou/"
+    publisher_api.patch(agreement, {"is_published": False}, format="json")
+    key = publisher_api.post(URL, body(), format="json").json()["key"]
+    publisher_api.patch(agreement, {"is_published": True}, format="json")
+    publisher_api.patch(f"{URL}{key}/", {"status": "met"}, format="json")
+    assert [e["action"] for e in commitment_history(publisher_api, key)] == [
+        "updated",
+        "created",
+    ]
+    public_view = commitment_history(anon, key)
+    assert [e["action"] for e in public_view] == ["updated", "published"]
+    assert public_view[0]["changes"] == [{"field": "status", "old": "open", "new": "met"}]
+
+
+def test_commitment_history_queries_do_not_grow_with_writes(editor_api, public):
+    """One write or nine: the same number of queries."""
+    key = editor_api.post(URL, body(), format="json").json()["key"]
+    counts = []
+    for n in (1, 8):
+        for i in range(n):
+            editor_api.patch(f"{URL}{key}/", {"text": f"Meet ({n}, {i})"}, format="json")
+        with CaptureQueriesContext(connection) as queries:
+            entries = commitment_history(editor_api, key)
+        assert entries[0]["changes"][0]["new"] == f"Meet ({n}, {n - 1})"
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
