@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from agreements import services
@@ -147,7 +148,10 @@ def _save(record: dict, agreement: Agreement | None, path: Path) -> Agreement:
     )
     if not serializer.is_valid():
         raise CatalogueError(f"{path.name}: {serializer.errors}")
-    return services.agreement_save(agreement=agreement, **serializer.write_arguments())
+    try:
+        return services.agreement_save(agreement=agreement, **serializer.write_arguments())
+    except ValidationError as exc:  # the rules the service checks under the lock
+        raise CatalogueError(f"{path.name}: {exc.message_dict}") from exc
 
 
 def _save_links_and_claims(record: dict, agreement: Agreement, path: Path) -> None:

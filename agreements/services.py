@@ -19,7 +19,7 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 
 from agreements.api.spec import agreement_write_spec
-from agreements.commitments.services import commitments_refresh_due
+from agreements.commitments.services import commitments_refresh_due, dropped_parties_error
 from agreements.sync.affected import IDENTITY, AgreementTouched, agreement_events
 from agreements.sync.changelog import lock_writes, write
 from agreements.validation import SignatureKey, agreement_collection_errors
@@ -127,6 +127,9 @@ def _replace_collection(touched: AgreementTouched, name: str, items: Iterable[di
     model, parent, key_fields, value_fields = collection_fields()[name]
     stored = model.objects.filter(**{parent: agreement}) if touched.before is not None else []
     existing = {_key(obj, key_fields): obj for obj in stored}
+    if name == "parties" and existing:
+        items = list(items)
+        _check_dropped_parties(agreement, existing, items)
     keep = set()
     for item in items:
         key = _item_key(model, item, key_fields)
@@ -150,6 +153,17 @@ def _replace_collection(touched: AgreementTouched, name: str, items: Iterable[di
             _stamp_user(obj, touched)
             obj.delete()
             touched.row_changed(name, obj)
+
+
+def _check_dropped_parties(agreement: Agreement, existing: dict, items: list[dict]) -> None:
+    """A party leaves only once no commitment of the agreement names it (checked here,
+    under the lock and before any row is written: a commitment may have named it since the
+    caller checked). The parties collection is replaced first, so nothing is saved yet."""
+    kept = {(item["party"].pk,) for item in items}
+    if set(existing) - kept:
+        error = dropped_parties_error(agreement, (item["party"].code for item in items))
+        if error is not None:
+            raise error
 
 
 def _stamp_user(obj, touched: AgreementTouched) -> None:

@@ -119,7 +119,10 @@ def nested_errors(errors) -> dict:
     out: dict = {}
     for err in errors:
         if err.index is None:
-            out.setdefault(err.collection, []).append(err.message)
+            whole = out.setdefault(err.collection, [])
+            if isinstance(whole, dict):  # row messages already there (a duplicate row)
+                whole = whole.setdefault("non_field_errors", [])
+            whole.append(err.message)
             continue
         rows = out.setdefault(err.collection, {})
         if isinstance(rows, list):  # a collection-level message already there

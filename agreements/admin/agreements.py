@@ -222,7 +222,12 @@ class AgreementAdmin(DraftPrefillMixin, HistoryAdmin):
             if getattr(fs, "collection", "") and getattr(fs, "editable", True)
         }
         stored = Agreement.objects.get(pk=obj.pk) if change else obj
+        # On a change, the commitments first: the service refuses to drop a party that a
+        # stored commitment still names (CommitmentFormSet.checks_parties).
+        first = [fs for fs in formsets if change and getattr(fs, "checks_parties", False)]
         with revision_scope():
+            for formset in first:
+                self.save_formset(request, form, formset, change=change)
             saved = services.agreement_save(
                 agreement=stored, data=data, collections=collections, user=request.user
             )
@@ -231,7 +236,7 @@ class AgreementAdmin(DraftPrefillMixin, HistoryAdmin):
             for formset in formsets:
                 if getattr(formset, "collection", ""):
                     note_changes(formset)
-                else:
+                elif formset not in first:
                     others.append(formset)
             # Claims, and what the mixins add (the draft's proposal), in the same revision.
             super().save_related(request, form, others, change)

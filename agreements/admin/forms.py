@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from agreements import services
+from agreements.commitments.services import dropped_parties_messages
 from agreements.models import (
     PRECISE_DATES,
     Agreement,
@@ -18,7 +19,12 @@ from agreements.models import (
     Source,
     Stage,
 )
-from agreements.validation import MAX_ITEMS, SignatureKey, agreement_collection_errors
+from agreements.validation import (
+    MAX_ITEMS,
+    CollectionError,
+    SignatureKey,
+    agreement_collection_errors,
+)
 
 
 class CrossCheck:
@@ -31,6 +37,7 @@ class CrossCheck:
     def __init__(self, agreement, formsets):
         self.agreement = agreement
         self.by_name = {fs.collection: fs for fs in formsets if hasattr(fs, "collection")}
+        self.formsets = formsets
         self._errors = None
 
     @staticmethod
@@ -56,7 +63,7 @@ class CrossCheck:
             self.rows_by_name = rows
             self._errors = agreement_collection_errors(
                 is_published=bool(self.agreement.is_published),
-                parties=values("parties", lambda d: d["party"].code if d.get("party") else None),
+                parties=values("parties", self._code),
                 signatures=[
                     SignatureKey(
                         person=str(d["person"].pk) if d.get("person") else "",
@@ -74,7 +81,29 @@ class CrossCheck:
                 ),
                 slug=self.agreement.slug or None,
             )
+            parties = self.by_name.get("parties")
+            if (
+                parties is not None
+                and getattr(parties, "editable", True)
+                and all(form.is_valid() for form in parties.forms)
+            ):
+                self._errors += self._dropped_parties(values("parties", self._code))
         return self._errors
+
+    @staticmethod
+    def _code(data):
+        return data["party"].code if data.get("party") else None
+
+    def _dropped_parties(self, kept: list[str]) -> list[CollectionError]:
+        """A party dropped while stored commitments still name it (the API's rule). The
+        commitments posted on this page are checked on their own rows instead (by their
+        formset, against the parties posted), and saved before the agreement."""
+        posted = set()
+        for formset in self.formsets:
+            if getattr(formset, "checks_parties", False) and getattr(formset, "editable", True):
+                posted |= {f.instance.pk for f in formset.initial_forms}
+        messages = dropped_parties_messages(self.agreement, kept, ignore=posted)
+        return [CollectionError("parties", None, None, m) for m in messages]
 
     def apply(self, formset):
         errors = [e for e in self.errors() if e.collection == formset.collection]

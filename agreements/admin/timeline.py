@@ -4,6 +4,7 @@ from agreements.models import (
     Agreement,
     AgreementMineral,
     AgreementParty,
+    Commitment,
     Party,
     Person,
     RelatedAgreement,
@@ -24,7 +25,7 @@ class HistoryTimeline:
     """
 
     LIMIT = 500
-    HIDDEN = {"id", "agreement", "from_agreement", "created_at", "updated_at"}
+    HIDDEN = {"id", "key", "agreement", "from_agreement", "created_at", "updated_at"}
     ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
 
     def __init__(self, agreement: Agreement):
@@ -39,6 +40,7 @@ class HistoryTimeline:
             (AgreementMineral, AgreementMineral.history.filter(agreement_id=pk)),
             (Source, Source.history.filter(agreement_id=pk)),
             (RelatedAgreement, RelatedAgreement.history.filter(from_agreement_id=pk)),
+            (Commitment, Commitment.history.filter(agreement_id=pk)),
         ]
 
     def entries(self):
@@ -152,4 +154,7 @@ class HistoryTimeline:
             return f"mineral {labels.get((Mineral, rec.mineral_id), rec.mineral_id)}"
         if model is Source:
             return f"source {rec.url}"
+        if model is Commitment:
+            text = rec.text if len(rec.text) <= 60 else rec.text[:59] + "…"
+            return f"commitment “{text}”"
         return f"link to {labels.get((Agreement, rec.to_agreement_id), rec.to_agreement_id)}"

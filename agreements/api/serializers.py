@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ErrorDetail, PermissionDenied
 
 from agreements import services
 from agreements.api.fields import (
@@ -12,6 +12,7 @@ from agreements.api.fields import (
     StateCodeField,
 )
 from agreements.commitments.serializers import CommitmentNestedSerializer
+from agreements.commitments.services import dropped_parties_error
 from agreements.models import (
     RESERVED_AGREEMENT_SLUGS,
     Agreement,
@@ -39,7 +40,28 @@ from config.api.strict import StrictTypesMixin
 from minerals.models import Mineral
 
 
-class AgreementPartySerializer(StrictTypesMixin, ModelCleanMixin, serializers.ModelSerializer):
+class WholeRowMixin:
+    """A nested row names what identifies it (``Meta.row_key``) even in a PATCH: DRF skips
+    every missing field under a partial root, and a row without its party (person, mineral,
+    url, agreement) could be neither matched with a stored row nor stored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and getattr(self.root, "partial", False):
+            missing = {
+                field.field_name: [ErrorDetail(field.error_messages["required"], code="required")]
+                for field in self._writable_fields
+                if field.required
+                and field.source in self.Meta.row_key
+                and field.field_name not in data
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return super().to_internal_value(data)
+
+
+class AgreementPartySerializer(
+    WholeRowMixin, StrictTypesMixin, ModelCleanMixin, serializers.ModelSerializer
+):
     party = PartyCodeField(help_text="Party code (ISO 3166-1 alpha-2 for states, EU …).")
     party_name = serializers.CharField(source="party.name", read_only=True, help_text="Party name.")
 
@@ -50,7 +72,9 @@ class AgreementPartySerializer(StrictTypesMixin, ModelCleanMixin, serializers.Mo
         row_key = ("party",)  # identifies a row within the agreement
 
 
-class SignatureSerializer(StrictTypesMixin, ModelCleanMixin, serializers.ModelSerializer):
+class SignatureSerializer(
+    WholeRowMixin, StrictTypesMixin, ModelCleanMixin, serializers.ModelSerializer
+):
     serializer_field_mapping = STRICT_FIELD_MAPPING
     person = PersonField(help_text="Person's slug, or a name (an unknown name creates the person).")
     person_name = serializers.CharField(source="person.name", read_only=True, help_text="Name.")
@@ -66,7 +90,7 @@ class SignatureSerializer(StrictTypesMixin, ModelCleanMixin, serializers.ModelSe
         row_key = ("person", "role")  # identifies a row within the agreement
 
 
-class AgreementMineralSerializer(StrictTypesMixin, serializers.ModelSerializer):
+class AgreementMineralSerializer(WholeRowMixin, StrictTypesMixin, serializers.ModelSerializer):
     serializer_field_mapping = STRICT_FIELD_MAPPING
     mineral = BatchedSlugRelatedField(
         slug_field="slug", queryset=Mineral.objects.all(), help_text="Mineral slug."
@@ -91,7 +115,7 @@ class AgreementMineralSerializer(StrictTypesMixin, serializers.ModelSerializer):
         return [s for s in Stage.values if s in set(value)]
 
 
-class SourceSerializer(StrictTypesMixin, serializers.ModelSerializer):
+class SourceSerializer(WholeRowMixin, StrictTypesMixin, serializers.ModelSerializer):
     serializer_field_mapping = STRICT_FIELD_MAPPING
 
     class Meta:
@@ -101,7 +125,7 @@ class SourceSerializer(StrictTypesMixin, serializers.ModelSerializer):
         row_key = ("url",)  # identifies a row within the agreement
 
 
-class RelatedAgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
+class RelatedAgreementSerializer(WholeRowMixin, StrictTypesMixin, serializers.ModelSerializer):
     agreement = BatchedSlugRelatedField(
         source="to_agreement",
         slug_field="slug",
@@ -360,7 +384,20 @@ class AgreementSerializer(StrictTypesMixin, serializers.ModelSerializer):
         )
         if errors:
             raise serializers.ValidationError(nested_errors(errors))
+        if self.instance is not None and self.fields["parties"].source in attrs:
+            # A party its commitments still name stays (the service checks again, locked).
+            if self._stored_party_codes() - set(keys["parties"]):
+                error = dropped_parties_error(self.instance, keys["parties"])
+                if error is not None:
+                    raise_model_errors(error)
         self._check_removals(attrs, keys)
+
+    def _stored_party_codes(self) -> set[str]:
+        """The stored parties' codes: from the rows the view prefetched (no query), else read."""
+        cached = getattr(self.instance, "_prefetched_objects_cache", {}).get("agreement_parties")
+        if cached is not None:
+            return {row.party.code for row in cached}
+        return {item["party"].code for item in self._stored("parties")}
 
     def _check_removals(self, attrs, keys):
         """Dropping nested rows needs the delete permission on their model, as in the admin,

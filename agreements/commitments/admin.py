@@ -52,6 +52,12 @@ class CommitmentInlineForm(CommitmentForm):
 
 
 class CommitmentFormSet(BaseInlineFormSet):
+    # Its rows are checked against the parties posted with them (below), so the agreement
+    # page's check of dropped parties leaves them out; and on a change they are saved
+    # before the agreement, so that a party dropped from the agreement and from its
+    # commitments in one submission passes the agreement service's check.
+    checks_parties = True
+
     def clean(self):
         # The agreement page's other inlines are reachable through the cross-check the
         # agreement admin hands every formset: compare with the parties being saved.

@@ -42,6 +42,55 @@ def responsible_parties_errors(agreement: Agreement, parties: Iterable[Party]) -
     return None
 
 
+# How many commitments a message names per party before it says "and N more".
+NAMED_IN_MESSAGE = 10
+
+
+def dropped_parties_messages(
+    agreement: Agreement, kept: Iterable[str], *, ignore: Iterable[int] = ()
+) -> list[str]:
+    """Why a write leaving ``agreement`` with the parties ``kept`` (codes) is refused: one
+    message per party that some of its commitments (other than those in ``ignore``, ids)
+    still name as responsible, naming them by key and text. One query.
+
+    Such a write is refused rather than the party silently dropped from the commitments,
+    which would turn "the UK will fund" into "all the parties will fund"."""
+    if agreement.pk is None:
+        return []
+    rows = (
+        Commitment.responsible_parties.through.objects.filter(commitment__agreement=agreement)
+        .exclude(party__code__in=set(kept))
+        .exclude(commitment_id__in=set(ignore))
+        .order_by("party__code", "commitment_id")
+        .values_list("party__code", "commitment__key", "commitment__text")
+    )
+    named: dict[str, list[str]] = {}
+    for code, key, text in rows:
+        short = text if len(text) <= 60 else text[:59] + "…"
+        named.setdefault(code, []).append(f"{key} (“{short}”)")
+    messages = []
+    for code, items in named.items():
+        listed = ", ".join(items[:NAMED_IN_MESSAGE])
+        if len(items) > NAMED_IN_MESSAGE:
+            listed += f" and {len(items) - NAMED_IN_MESSAGE} more"
+        messages.append(
+            f"{code} cannot leave the agreement: it is responsible for {len(items)} of its "
+            f"commitment(s): {listed}. Remove {code} from their responsible parties (or "
+            "delete them) first."
+        )
+    return messages
+
+
+def dropped_parties_error(agreement: Agreement, kept: Iterable[str]) -> ValidationError | None:
+    """``dropped_parties_messages`` as the error on ``parties`` (None when there is none)."""
+    messages = dropped_parties_messages(agreement, kept)
+    if not messages:
+        return None
+    return ValidationError(
+        {"parties": [ValidationError(m, code="responsible_party") for m in messages]}
+    )
+
+
 @transaction.atomic
 def commitment_save(
     *,

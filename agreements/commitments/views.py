@@ -4,6 +4,7 @@ import orjson
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from agreements.api.views import IF_MATCH, IF_NONE_MATCH
@@ -12,7 +13,10 @@ from agreements.commitments.serializers import CommitmentSerializer
 from agreements.commitments.services import commitment_delete
 from agreements.models import Commitment
 from agreements.sync.changelog import lock_writes, revision_scope
+from agreements.sync.history import commitment_history
+from agreements.sync.serializers import CommitmentHistoryEntrySerializer
 from config.api.conditional import check_if_match, etag_for, json_response, preconditions
+from config.api.permissions import can_view_drafts
 from config.api.query import StrictQueryParamsMixin
 
 KEY_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -81,3 +85,18 @@ class CommitmentViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
             check_if_match(request, self._body(instance))
             commitment_delete(commitment=instance)
         return Response(status=204)
+
+    @extend_schema(
+        summary="Change history of a commitment",
+        description="One entry per write, newest first, with the fields it changed. "
+        "Anonymous clients see only the states they could see: writes made while the "
+        "agreement was published, and the state it was published with (writes made while "
+        "it was a draft show only as part of that). The agreement's history lists the same "
+        "writes among its own.",
+        responses=CommitmentHistoryEntrySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request, key=None):
+        commitment = self.get_object()
+        include = can_view_drafts(request.user)
+        return Response(commitment_history(commitment, include_drafts=include))

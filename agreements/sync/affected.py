@@ -11,8 +11,9 @@ What each representation embeds, so who needs an event when something changes:
 resource       embeds                                       events computed by
 =============  ===========================================  ================================
 agreement      parties (code, name), signatories (slug,     its own writes: here; a party's,
-               name), minerals (slug, name), related        person's or mineral's rename:
-               agreements (slug, visibility)                ``tracking`` (safety net)
+               name), minerals (slug, name), related        person's or mineral's rename
+               agreements (slug, visibility), commitments   (key or name), a commitment's
+               (responsible parties by code)                write: ``tracking`` (safety net)
 party          agreement count, partners (code, name,       the agreement's parties: here;
                count)                                       party renames: ``tracking``
 person         signatures (agreement slug and title,        signature rows and agreement
@@ -20,8 +21,9 @@ person         signatures (agreement slug and title,        signature rows and a
 mineral        agreement count, group, members, aliases     covered minerals: here; aliases,
                                                             groups: ``tracking``
 mineral list   entries (mineral slug, name), jurisdiction   ``tracking``
-commitment     agreement (slug, title, visibility)          the agreement's identity: here;
-                                                            its own writes: ``tracking``
+commitment     agreement (slug, title, visibility),         the agreement's identity: here;
+               responsible parties (code; not the name)     its own writes, a responsible
+                                                            party's new code: ``tracking``
 =============  ===========================================  ================================
 """
 

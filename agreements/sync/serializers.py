@@ -12,7 +12,10 @@ class FieldChangeSerializer(serializers.Serializer):
 class HistoryEntrySerializer(serializers.Serializer):
     """One write to an agreement, with what it changed."""
 
-    version = serializers.IntegerField(help_text="Version id.")
+    version = serializers.IntegerField(
+        help_text="Version id: the agreement's; for a write that changed only its "
+        "commitments, the id of the first commitment version it wrote."
+    )
     at = serializers.DateTimeField(help_text="When the write happened.")
     user = serializers.CharField(allow_null=True, help_text="Who wrote it; null for the system.")
     action = serializers.ChoiceField(
@@ -22,8 +25,27 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = FieldChangeSerializer(many=True, help_text="Fields of the agreement that changed.")
     collections = serializers.DictField(
         child=serializers.DictField(),
-        help_text="Per nested collection (parties, signatures, minerals, sources, related): "
-        "`added` and `removed` items and `changed` items with their field changes.",
+        help_text="Per nested collection (parties, signatures, minerals, sources, related, "
+        "commitments): `added` and `removed` items and `changed` items (by key: a "
+        "commitment's `key`) with their field changes.",
+    )
+
+
+class CommitmentHistoryEntrySerializer(serializers.Serializer):
+    """One write to a commitment, with the fields it changed."""
+
+    version = serializers.IntegerField(help_text="Version id (of the commitment).")
+    at = serializers.DateTimeField(help_text="When the write happened.")
+    user = serializers.CharField(allow_null=True, help_text="Who wrote it; null for the system.")
+    action = serializers.ChoiceField(
+        choices=["created", "updated", "published", "deleted"],
+        help_text="Kind of change (`published`: for anonymous readers, the state it had "
+        "when its agreement was published, recorded while that was a draft).",
+    )
+    changes = FieldChangeSerializer(
+        many=True,
+        help_text="Fields of the commitment that changed (`responsible_parties` as sorted "
+        "party codes).",
     )
 
 

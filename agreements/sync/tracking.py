@@ -195,7 +195,11 @@ def _agreement_deleted(agreement):
 
 def _party_saved(party, action, before, renamed):
     emit(ChangeResource.PARTY, party.code, action, True)
-    if renamed and not action == ChangeAction.CREATED:
+    # ``before`` is empty for a new party; a new code makes ``action`` "created" too, and
+    # the rows showing the old code must hear of it all the same.
+    if before.get("code") and before["code"] != party.code:
+        _commitments_naming(party)
+    if renamed and before:
         agreement_ids = list(
             Agreement.objects.filter(
                 Q(agreement_parties__party=party)
@@ -229,7 +233,7 @@ def _keyed_deleted(resource, key_field):
 
 def _person_saved(person, action, before, renamed):
     emit(ChangeResource.PERSON, person.slug, action, person_visible(person.pk))
-    if renamed and action != ChangeAction.CREATED:
+    if renamed and before:
         for agreement in Agreement.objects.filter(signatures__person=person).distinct():
             emit_agreement(agreement)
 
@@ -239,7 +243,7 @@ def _mineral_saved(mineral, action, before, renamed):
     groups = {before.get("group_id"), mineral.group_id} - {None}
     if groups:
         emit_minerals(groups)
-    if renamed and action != ChangeAction.CREATED:
+    if renamed and before:
         for agreement in Agreement.objects.filter(agreement_minerals__mineral=mineral).distinct():
             emit_agreement(agreement)
         for slug in MineralList.objects.filter(entries__mineral=mineral).values_list(
@@ -252,7 +256,7 @@ def _mineral_saved(mineral, action, before, renamed):
 
 def _mineral_list_saved(mineral_list, action, before, renamed):
     emit(ChangeResource.MINERAL_LIST, mineral_list.slug, action, True)
-    if renamed and action != ChangeAction.CREATED:
+    if renamed and before:
         emit_minerals(mineral_list.entries.values_list("mineral_id", flat=True))
 
 
@@ -353,6 +357,16 @@ def _commitment_deleted(sender, instance, **kwargs):
         return
     emit(ChangeResource.COMMITMENT, str(instance.key), ChangeAction.DELETED, False)
     emit_agreement_id(instance.agreement_id)
+
+
+def _commitments_naming(party: Party) -> None:
+    """A party's code changed: the commitments listing it as responsible show its code (not
+    its name), and are visible only while their agreement is published."""
+    rows = Commitment.objects.filter(responsible_parties=party).values_list(
+        "key", "agreement__is_published"
+    )
+    for key, published in rows:
+        emit(ChangeResource.COMMITMENT, str(key), ChangeAction.UPDATED, bool(published))
 
 
 def _commitments_of(agreement: Agreement) -> None:

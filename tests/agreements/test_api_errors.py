@@ -349,3 +349,41 @@ def test_concurrent_posts_with_the_same_slug(django_db_setup, django_db_blocker,
                 for table, mark in marks.items():
                     cursor.execute(f'DELETE FROM "{table}" WHERE id > %s', [mark])
             assert table_counts() == counts
+
+
+@pytest.mark.parametrize(
+    ("body", "attr"),
+    [
+        ({"parties": [{}]}, "parties.0.party"),
+        ({"signatures": [{"role": "witness"}]}, "signatures.0.person"),
+        ({"minerals": [{"stages": ["mining"]}]}, "minerals.0.mineral"),
+        ({"sources": [{"title": "No address"}]}, "sources.0.url"),
+        ({"related": [{"kind": "follows"}]}, "related.0.agreement"),
+    ],
+)
+def test_patch_row_without_its_key_is_a_400(publisher_api, ref, body, attr):
+    """In a PATCH too, each nested row must say what it is (it was a 500: DRF makes every
+    field optional under a partial root)."""
+    response = publisher_api.patch(
+        "/api/v1/agreements/uk-us-critical-minerals-mou-2026/", body, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == [
+        {"code": "required", "detail": "This field is required.", "attr": attr}
+    ]
+
+
+def test_duplicate_party_of_a_published_agreement_names_both_faults(publisher_api, ref):
+    """A row error and a collection error on the same list are both reported (was a 500)."""
+    response = publisher_api.patch(
+        "/api/v1/agreements/uk-us-critical-minerals-mou-2026/",
+        {"parties": [{"party": "GB"}, {"party": "GB"}]},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert {
+        (e["attr"], e["detail"]) for e in response.json()["errors"] if e["attr"].startswith("p")
+    } == {
+        ("parties.non_field_errors", "A published agreement needs at least two parties."),
+        ("parties.1.party", "GB is already a party to this agreement."),
+    }

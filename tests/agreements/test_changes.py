@@ -274,3 +274,21 @@ def test_an_event_rolled_back_with_a_savepoint_is_written_again(ref):
     assert ChangeEvent.objects.filter(resource="party", key="FR").count() == before
     Party.objects.get(code="FR").save()
     assert ChangeEvent.objects.filter(resource="party", key="FR").count() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/parties/GB/", {"code": "UK"}),
+        ("/api/v1/people/seema-malhotra/", {"slug": "seema-malhotra-mp"}),
+        ("/api/v1/minerals/rare-earth-elements/", {"slug": "rare-earths"}),
+    ],
+)
+def test_a_new_key_is_an_event_for_the_agreements_showing_it(publisher_api, path, body):
+    """A party's code, a person's or a mineral's slug is shown in the agreements that name
+    them: changing it is an event for those agreements, as a new name is."""
+    start = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    response = publisher_api.patch(path, body, format="json")
+    assert response.status_code == 200, response.content
+    events = publisher_api.get(f"/api/v1/changes/?since={start}&resource=agreement").json()
+    assert "uk-us-critical-minerals-mou-2026" in {e["key"] for e in events["results"]}
