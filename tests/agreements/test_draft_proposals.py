@@ -287,7 +287,7 @@ def test_evaluate_several_folders_side_by_side_and_blind_misses_hidden(ref, tmp_
     assert lines[1].split() == ["field"] + ["precision", "recall", "tp", "fp", "fn"] * 2
     place = next(line for line in lines if line.startswith("signed_place")).split()
     assert place[6:] == ["0.50", "0.50", "1", "1", "1"]  # blind: one right, one wrong
-    assert "us-japan" not in text
+    assert "2023-03-28-us-japan" not in text
     assert "blind: misses not shown" in text
 
     out = StringIO()
