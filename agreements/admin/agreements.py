@@ -2,7 +2,9 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -205,6 +207,24 @@ class AgreementAdmin(DraftPrefillMixin, HistoryAdmin):
             # A view-only inline's rows are not in the POST: its collection stays as stored.
             formset.editable = inline.has_change_permission(request, obj if change else None)
         return formsets, inline_instances
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A rule the service enforces under its write lock can still refuse a form that
+        passed validation when another write landed in between (a commitment naming a party
+        this form drops): the page's transaction is rolled back, nothing is saved, and the
+        editor is sent back to the page with the reason instead of a server error."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            if request.method != "POST":
+                raise
+            reasons = " ".join(exc.messages)
+            self.message_user(
+                request,
+                f"Not saved: the agreement changed while you edited it. {reasons}",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         """Nothing yet: the agreement and its collections are one write, in save_related."""

@@ -217,3 +217,32 @@ def test_other_agreements_commitments_do_not_count(publisher_api, ref):
         format="json",
     )
     assert response.status_code == 200, response.content
+
+
+def test_admin_write_refused_under_the_lock_is_a_message_not_a_500(client, publisher, draft):
+    """Another writer adds a commitment naming GB after the form was checked and before the
+    service writes (here: as the agreement row is saved): the service refuses under its
+    lock, the page's transaction rolls back and the editor is sent back with the reason."""
+    from django.db.models.signals import pre_save
+
+    client.force_login(publisher)
+    data = change_post(client, draft)
+    index = row(data, "agreement_parties", "party", Party.objects.get(code="GB").pk)
+    data[f"agreement_parties-{index}-DELETE"] = "on"
+
+    def other_writer(sender, instance, **kwargs):
+        if instance.pk == draft.pk and not instance.commitments.exists():
+            make_commitment(instance, "UK funds", responsible=["GB"])
+
+    pre_save.connect(other_writer, sender=Agreement, dispatch_uid="test-other-writer")
+    try:
+        url = reverse("admin:agreements_agreement_change", args=[draft.pk])
+        response = client.post(url, data)
+    finally:
+        pre_save.disconnect(sender=Agreement, dispatch_uid="test-other-writer")
+    assert response.status_code == 302 and response["Location"] == url
+    page = client.get(url)
+    shown = [str(m) for m in page.context["messages"]]
+    assert any(m.startswith("Not saved: the agreement changed") and "GB" in m for m in shown)
+    assert party_codes("draft-mou") == ["GB", "US"]
+    assert not draft.commitments.exists()  # the other write was in the rolled-back request
