@@ -1,16 +1,18 @@
 """Commitments proposed from a release's sentences, with the words that support them.
 
-Not wired into the extractor (issue 17 leaves that to the extractor's owner): the function
 ``propose_commitments(text)`` returns proposals for an editor to review, each with the
 sentence it came from (verbatim, the commitment's ``text``), a ``kind``, a ``due`` in the
 catalogue's format ({"within", "unit", "from"}, {"date", "precision"} or None) and the
-character spans of the evidence. Pure Python, no Django, like the rest of this package.
+character spans of the evidence; ``extract()`` puts them in the proposal as
+``commitments`` (``CommitmentProposal.as_dict``). Pure Python, no Django, like the rest of
+this package.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 NUMBER_WORDS = {
     "one": 1,
@@ -68,6 +70,9 @@ PROMISE_RE = re.compile(
 )
 SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 MAX_TEXT = 300
+#: How sure the rule is that the sentence holds a commitment, and of the words that say so.
+SENTENCE_CONFIDENCE = 0.6
+PHRASE_CONFIDENCE = 0.8
 
 
 @dataclass
@@ -77,6 +82,23 @@ class CommitmentProposal:
     due: dict | None
     evidence: list[tuple[int, int]] = field(default_factory=list)  # (start, end) in the text
     notes: list[str] = field(default_factory=list)
+    sentence: tuple[int, int] = (0, 0)  # the whole sentence, stripped, in the text
+
+    def as_dict(self, text: str) -> dict[str, Any]:
+        """The proposal's item: the sentence as the first evidence, then the words that
+        make it a commitment (the promise, the deadline), in the evidence format of the
+        other fields (``text[start:end] == quote``)."""
+        spans = [(*self.sentence, SENTENCE_CONFIDENCE)]
+        spans += [(s, e, PHRASE_CONFIDENCE) for s, e in self.evidence if (s, e) != self.sentence]
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "due": self.due,
+            "evidence": [
+                {"quote": text[s:e], "start": s, "end": e, "confidence": c} for s, e, c in spans
+            ],
+            "notes": list(self.notes),
+        }
 
 
 def _number(word: str) -> int:
@@ -120,11 +142,15 @@ def _proposal(sentence: str, start: int) -> CommitmentProposal | None:
     if annual:
         notes.append(f"recurring ({annual['how']}): the first occurrence is not dated")
     text = sentence.strip()
+    lead = len(sentence) - len(sentence.lstrip())
+    span = (start + lead, start + lead + len(text))
     if len(text) > MAX_TEXT:
         notes.append(f"sentence cut to {MAX_TEXT} characters")
         text = text[:MAX_TEXT]
     kind = "meeting" if annual else _kind(sentence)
-    return CommitmentProposal(text=text, kind=kind, due=due, evidence=sorted(evidence), notes=notes)
+    return CommitmentProposal(
+        text=text, kind=kind, due=due, evidence=sorted(evidence), notes=notes, sentence=span
+    )
 
 
 def propose_commitments(text: str) -> list[CommitmentProposal]:
