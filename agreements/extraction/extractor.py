@@ -261,7 +261,7 @@ def extract(
     else:
         warnings.append("title not proposed: parties or kind missing")
 
-    commitments = [c.as_dict(text) for c in propose_commitments(text)]
+    commitments = [c.as_dict(text) for c in propose_commitments(text, ctx.sentences, published_on)]
     if commitments:
         evidence["commitments"] = [
             {**e, "value": c["text"]} for c in commitments for e in c["evidence"]
