@@ -348,8 +348,8 @@ def propose_commitments(
 ) -> list[CommitmentProposal]:
     """Commitments a release states, in the order they appear (see the module's
     docstring); ``sentences`` are the release's (``text.parse_release``, the headline and
-    background left out), or without them the whole text read as body sentences. Status is never proposed: a release announces, it does not report
-    that a promise was kept."""
+    background left out), or without them the whole text read as body sentences. Status
+    is never proposed: a release announces, it does not report that a promise was kept."""
     if sentences is None:
         sentences = [
             Sentence(a, b, text[a:b], i, 0)
