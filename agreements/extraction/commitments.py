@@ -82,7 +82,7 @@ KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "working_group",
         re.compile(
-            r"\b(?:working\s+groups?|task\s*forces?|(?:bilateral|joint|ministerial-level|"
+            r"\b(?:working\s+(?:groups?|teams?)|task\s*forces?|(?:bilateral|joint|ministerial-level|"
             r"steering|technical|coordinating)\s+(?:[\w-]+\s+){0,2}?committees?|"
             r"committee\s+will|response\s+group)\b",
             re.IGNORECASE,
@@ -91,7 +91,7 @@ KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "roadmap",
         re.compile(
-            r"\b(?:develop|draw\w*\s+up|prepar|adopt|elaborat|establish|creat|agree\w*\s+on)"
+            r"\b(?:develop|draw\w*\s+up|prepar|adopt|elaborat|establish|creat|compil|agree\w*\s+on)"
             r"\w*\s+(?:[\w-]+\s+){0,3}?(?:road\s?maps?|action\s+plans?|work\s*plans?)\b",
             re.IGNORECASE,
         ),
@@ -102,7 +102,10 @@ KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:co-?fund\w*|co-?financ\w*|financing|financial\s+(?:support|assistance|"
             r"instruments?|mechanisms?)|funding|investment\s+(?:guarantees|fund)|allocated|"
             r"(?:attract|leverage|use|mobilis\w*|mobiliz\w*)\s+(?:[\w-]+\s+){0,3}?"
-            r"investments?|invest\s+in|investments?\s+in\s+critical)\b",
+            r"investments?|invest\s+in|investments?\s+in\s+critical)\b|"
+            r"\b(?:commit(?:s|ted)?|contributing|contribute|pledg\w*|provid(?:e|es|ing))\s+"
+            r"(?:[\w-]+\s+){0,4}?"
+            r"(?:[$€£]\s?\d|\d[\d.,]*\s+(?:euros?|dollars?|pounds|million|billion))",
             re.IGNORECASE,
         ),
     ),
@@ -170,14 +173,10 @@ PROMISE_RE = re.compile(
     r"intends?\s+to|plans?\s+to|aims?\s+to)\b",
     re.IGNORECASE,
 )
-#: Sentences about something else than the agreement's undertakings.
-SKIP_RE = re.compile(
-    r"\b(?:last\s+year|previously|in\s+(?:19|20)\d\d\s+(?:the|a|an)\b|already)\b",
-    re.IGNORECASE,
-)
 #: Where a sentence is cut into items.
 SEPARATOR_RE = re.compile(
     r"\s*(?:[;:•()]|,|\s[—–]\s|\bas\s+well\s+as\b|\bwhile\b|\band\s+will\b|\bincluding\b|"
+    r"\b(?:includes?|included|covers?|encompass(?:es)?|envisages?|implies|calls?\s+for)\b|"
     r"\bsuch\s+as\b|\bviz\.?)\s*",
     re.IGNORECASE,
 )
@@ -292,7 +291,7 @@ def _sentence_proposals(
     text: str, sentence: Sentence, published_on: dt.date | None
 ) -> list[CommitmentProposal]:
     words = sentence.text
-    if not CONTENT_RE.search(words) or SKIP_RE.search(words):
+    if not CONTENT_RE.search(words):
         return []
     items: list[tuple[int, int, str, bool]] = []
     for a, b in _pieces(text, sentence.start, sentence.end):
@@ -355,9 +354,22 @@ def propose_commitments(
             Sentence(a, b, text[a:b], i, 0)
             for i, (a, b) in enumerate(split_sentences(text, 0, len(text)))
         ]
-    out = []
+    out, seen = [], set()
     for sentence in sentences:
         if sentence.is_headline or sentence.in_background:
             continue
-        out.extend(_sentence_proposals(text, sentence, published_on))
+        for proposal in _sentence_proposals(text, sentence, published_on):
+            key = (proposal.kind, _activity(proposal.text, proposal.kind))
+            if key in seen:
+                continue  # the same activity told again ("the joint study will …")
+            seen.add(key)
+            out.append(proposal)
     return out
+
+
+def _activity(words: str, kind: str) -> frozenset[str]:
+    """The content words of the activity an item names, to tell a repeated mention."""
+    pattern = dict(KIND_PATTERNS).get(kind)
+    match = pattern.search(words) if pattern else None
+    found = re.findall(r"[a-z]{4,}", (match.group() if match else words).lower())
+    return frozenset(w.rstrip("s") for w in found)
