@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .text import Sentence, split_sentences
+from .text import Sentence, _lines, split_sentences
 
 NUMBER_WORDS = {
     "one": 1,
@@ -99,10 +99,11 @@ KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "financing",
         re.compile(
-            r"\b(?:co-?fund\w*|co-?financ\w*|financing|financial\s+(?:support|assistance|"
-            r"instruments?|mechanisms?)|funding|investment\s+(?:guarantees|fund)|allocated|"
-            r"(?:attract|leverage|use|mobilis\w*|mobiliz\w*)\s+(?:[\w-]+\s+){0,3}?"
-            r"investments?|invest\s+in|investments?\s+in\s+critical)\b|"
+            r"\b(?:co-?fund\w*|co-?financ\w*|financing|financial\s+(?:and\s+\w+\s+)?(?:support|"
+            r"assistance|instruments?|mechanisms?)|funding|mechanisms?\s+to\s+attract\s+"
+            r"(?:\w+\s+)?investments?|investment\s+(?:guarantees|fund)|allocated|"
+            r"(?:leverage|use|mobilis\w*|mobiliz\w*)\s+(?:[\w-]+\s+){0,3}?investments?|"
+            r"invest\s+in|commit\w*\s+to\s+(?:\S+\s+){0,3}?investments?)\b|"
             r"\b(?:commit(?:s|ted)?|contributing|contribute|pledg\w*|provid(?:e|es|ing))\s+"
             r"(?:[\w-]+\s+){0,4}?"
             r"(?:[$€£]\s?\d|\d[\d.,]*\s+(?:euros?|dollars?|pounds|million|billion))",
@@ -136,7 +137,8 @@ KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:training|capacity[- ]building|build\w*\s+(?:of\s+)?capacity|skills|"
             r"human\s+(?:resources?|capital)|workshops?|seminars?|symposi\w+|licen[cs]\w*|"
             r"permitting|stockpil\w+|giv\w+\s+(?:[\w-]+\s+){0,3}?priority|export\s+duties|restrictions|non-market|"
-            r"best\s+practices|innovation\s+challenges|mapping\s+the\s+existing)\b",
+            r"best\s+practices|innovation\s+challenges|mapping\s+the\s+existing)\b|"
+            r"\borgani[sz]\w*\s+(?:[\w-]+\s+){0,5}?events?\b",
             re.IGNORECASE,
         ),
     ),
@@ -144,10 +146,10 @@ KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "project",
         re.compile(
             r"\bjoint(?:ly)?\s+(?:[\w-]+\s+){0,3}?(?:projects?|ventures?|development|"
-            r"exploration|research|surveys?|mapping|study|studies|realization|identification|"
+            r"explor\w*|research|surveys?|mapping|study|studies|realization|identification|"
             r"select\w*|undertake)\b|\b(?:identif|select|develop)\w*\s+(?:[\w-]+\s+){0,3}?"
             r"projects\b|\bpipeline\s+of\s+projects\b|\bprojects?\s+development\b|"
-            r"\b(?:geological|geophysical)\s+(?:surveys?|mapping|maps|research|exploration)\b|"
+            r"\b(?:geological|geophysical)\s+(?:surveys?|mapping|maps|research)\b|"
             r"\b(?:undertake|conduct\w*|collaborat\w+\s+on)\s+(?:[\w-]+\s+){0,2}?research\b|"
             r"\bresearch\s+(?:on|activities)\b|\bstart\s+exploration\b|\brefinery\b|"
             r"\btechnical\s+cooperation\b|\bjoint\s+venture\b|"
@@ -164,7 +166,8 @@ CONTENT_RE = re.compile(
     r"provides?\s+for|includ(?:e|es|ed|ing)|cover(?:s|ing)?|encompass(?:es)?|implies|"
     r"outlines?|focus(?:es)?|areas?|such\s+as|viz|to\s+(?:enable|promote|facilitate|"
     r"develop|support|deepen|jointly|strengthen|co-fund)|establish(?:es)?|objectives?|"
-    r"through|can|allocated|allow|supports|facilitates|favou?r)\b|^\s*[•·*\-–]\s",
+    r"through|can|allocated|allow|supports|facilitates|favou?r|meant\s+to|goals?\s+(?:is|are)"
+    r"\s+to)\b|^\s*[•·*\-–]\s",
     re.IGNORECASE,
 )
 #: A promise: what a deadline alone needs to be a commitment.
@@ -288,10 +291,12 @@ def _due(
 
 
 def _sentence_proposals(
-    text: str, sentence: Sentence, published_on: dt.date | None
+    text: str, sentence: Sentence, published_on: dt.date | None, listed: bool = False
 ) -> list[CommitmentProposal]:
+    """The commitments of one sentence; ``listed``: it is an item of a list that a
+    sentence ending with a colon announced, so it needs no promise of its own."""
     words = sentence.text
-    if not CONTENT_RE.search(words):
+    if not (listed or CONTENT_RE.search(words)):
         return []
     items: list[tuple[int, int, str, bool]] = []
     for a, b in _pieces(text, sentence.start, sentence.end):
@@ -350,15 +355,18 @@ def propose_commitments(
     background left out), or without them the whole text read as body sentences. Status
     is never proposed: a release announces, it does not report that a promise was kept."""
     if sentences is None:
-        sentences = [
-            Sentence(a, b, text[a:b], i, 0)
-            for i, (a, b) in enumerate(split_sentences(text, 0, len(text)))
-        ]
+        spans = [span for s, e in _lines(text) for span in split_sentences(text, s, e)]
+        sentences = [Sentence(a, b, text[a:b], i, 0) for i, (a, b) in enumerate(spans)]
     out, seen = [], set()
+    listing = False  # inside a list announced by "… which include:"
     for sentence in sentences:
         if sentence.is_headline or sentence.in_background:
             continue
-        for proposal in _sentence_proposals(text, sentence, published_on):
+        found = _sentence_proposals(text, sentence, published_on, listed=listing)
+        listing = sentence.text.rstrip().endswith((":", ";", "; and"))
+        if not found and out and out[-1].due is None:
+            _date_the_last(out[-1], sentence, published_on)
+        for proposal in found:
             key = (proposal.kind, _activity(proposal.text, proposal.kind))
             if key in seen:
                 continue  # the same activity told again ("the joint study will …")
@@ -367,9 +375,32 @@ def propose_commitments(
     return out
 
 
+#: "The study is due …", "It will …": a sentence that goes on about what came before.
+BACK_REFERENCE_RE = re.compile(r"^\W*(?:(?:The|This|These|Its)\s+(?P<noun>[a-z][\w-]+)|It)\b")
+
+
+def _date_the_last(proposal: CommitmentProposal, sentence: Sentence, published_on) -> None:
+    """ "… agreed to jointly study supply chains. The study is due to be completed by the
+    end of 2023.": a deadline in a sentence that names no activity of its own but refers
+    back to the last commitment proposed (its noun is in that commitment's words) dates
+    that commitment."""
+    ref = BACK_REFERENCE_RE.match(sentence.text)
+    if ref is None:
+        return
+    noun = (ref["noun"] or "").rstrip("s")
+    if noun and noun not in proposal.text.lower():
+        return
+    due, notes, dated = _due(sentence.text, published_on)
+    if dated is None:
+        return
+    proposal.due = due
+    proposal.notes += [*notes, "due date from a later sentence"]
+    proposal.evidence.append((sentence.start + dated.start(), sentence.start + dated.end()))
+
+
 def _activity(words: str, kind: str) -> frozenset[str]:
     """The content words of the activity an item names, to tell a repeated mention."""
     pattern = dict(KIND_PATTERNS).get(kind)
     match = pattern.search(words) if pattern else None
     found = re.findall(r"[a-z]{4,}", (match.group() if match else words).lower())
-    return frozenset(w.rstrip("s") for w in found)
+    return frozenset(w.rstrip("s").removesuffix("ly") for w in found)

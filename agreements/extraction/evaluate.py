@@ -114,11 +114,11 @@ def _words(value: str) -> set[str]:
 
 
 def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Two commitments are the same promise when their spans in the release overlap or,
-    without spans (a published record against a proposal), when most of the shorter
-    text's words are in the longer one."""
-    if a.get("span") and b.get("span"):
-        return a["span"][0] < b["span"][1] and b["span"][0] < a["span"][1]
+    """Two commitments are the same promise when a span of one overlaps a span of the other
+    in the release or, without spans (a published record against a proposal), when most of
+    the shorter text's words are in the longer one."""
+    if a.get("spans") and b.get("spans"):
+        return any(s < f and e > t for s, e in a["spans"] for t, f in b["spans"])
     x, y = sorted((_words(a.get("text") or ""), _words(b.get("text") or "")), key=len)
     return bool(x) and len(x & y) >= 0.6 * len(x)
 
@@ -177,7 +177,7 @@ def expected_commitments(
             span = (start, start + len(quote))
         found.append(
             {
-                "span": span,
+                "spans": [span] if span else [],
                 "text": item.get("text") or item.get("quote") or "",
                 "kind": item["kind"],
                 "due": normalise_due(item.get("due")),
@@ -187,24 +187,17 @@ def expected_commitments(
 
 
 def proposed_commitments(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Proposed commitments with the span their evidence covers (the sentence)."""
-    found = []
-    for item in items:
-        evidence = item.get("evidence") or []
-        span = (
-            (min(e["start"] for e in evidence), max(e["end"] for e in evidence))
-            if evidence
-            else None
-        )
-        found.append(
-            {
-                "span": span,
-                "text": item.get("text") or "",
-                "kind": item.get("kind"),
-                "due": normalise_due(item.get("due")),
-            }
-        )
-    return found
+    """Proposed commitments with the spans of their evidence (the commitment's words, and
+    the words that date it)."""
+    return [
+        {
+            "spans": [(e["start"], e["end"]) for e in item.get("evidence") or []],
+            "text": item.get("text") or "",
+            "kind": item.get("kind"),
+            "due": normalise_due(item.get("due")),
+        }
+        for item in items
+    ]
 
 
 def score_commitments(

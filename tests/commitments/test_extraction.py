@@ -92,3 +92,39 @@ def test_the_headline_is_not_read_for_commitments():
     text = " date 2026-03-02 Ministry\nThe two sides will establish a working group\nNothing.\n"
     result = extract(text, datetime.date(2026, 3, 2), Vocabulary.from_reference())
     assert result.proposal["commitments"] == []
+
+
+def test_items_of_a_list_announced_with_a_colon_need_no_promise_of_their_own():
+    text = (
+        "Today we discussed the first deliverables, which include:\n\n"
+        "developing joint exploration projects;\n\n"
+        "aligning our financial support for mining projects; and\n\n"
+        "organizing a joint battery minerals event.\n\n"
+        "developing mines is hard work.\n"
+    )
+    assert [(p.kind, p.text) for p in propose_commitments(text)] == [
+        ("project", "developing joint exploration projects"),
+        ("financing", "aligning our financial support for mining projects"),
+        ("other", "organizing a joint battery minerals event"),
+    ]
+
+
+def test_a_later_sentence_can_date_the_commitment_it_refers_to():
+    """'The study is due …' dates the joint study proposed just before, with its evidence."""
+    text = (
+        "Australia and France agreed to jointly study critical minerals supply chains. "
+        "The study is due to be completed by the end of 2023."
+    )
+    (proposal,) = propose_commitments(text)
+    assert proposal.due == {"date": "2023-01-01", "precision": "year"}
+    assert "by the end of 2023" in [text[a:b] for a, b in proposal.evidence]
+    other = "Australia and France agreed to jointly study supply chains. The mine opens by 2026."
+    assert propose_commitments(other)[0].due is None
+
+
+def test_an_activity_told_again_is_proposed_once():
+    text = (
+        "The two sides will set up a joint working group. "
+        "The joint working group will meet in Seoul."
+    )
+    assert len(propose_commitments(text)) == 1
