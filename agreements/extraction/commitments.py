@@ -200,14 +200,14 @@ class CommitmentProposal:
     due: dict | None
     evidence: list[tuple[int, int]] = field(default_factory=list)  # (start, end) in the text
     notes: list[str] = field(default_factory=list)
-    sentence: tuple[int, int] = (0, 0)  # the item's words, stripped, in the text
+    span: tuple[int, int] = (0, 0)  # the commitment's own words in the text
 
     def as_dict(self, text: str) -> dict[str, Any]:
         """The proposal's item: the commitment's own words as the first evidence, then the
         words that date it, in the evidence format of the other fields
         (``text[start:end] == quote``)."""
-        spans = [(*self.sentence, ITEM_CONFIDENCE)]
-        spans += [(s, e, PHRASE_CONFIDENCE) for s, e in self.evidence if (s, e) != self.sentence]
+        spans = [(*self.span, ITEM_CONFIDENCE)]
+        spans += [(s, e, PHRASE_CONFIDENCE) for s, e in self.evidence if (s, e) != self.span]
         return {
             "text": self.text,
             "kind": self.kind,
@@ -339,7 +339,7 @@ def _sentence_proposals(
             shown = shown[:MAX_TEXT]
         out.append(
             CommitmentProposal(
-                text=shown, kind=kind, due=due, evidence=evidence, notes=notes, sentence=(a, b)
+                text=shown, kind=kind, due=due, evidence=evidence, notes=notes, span=(a, b)
             )
         )
     return out
