@@ -206,8 +206,9 @@ def _keep_commitments_with_a_source(data: dict, warnings: list[str]) -> None:
 
 def commitment_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The fixed proposal's commitments as the fields ``commitment_save`` takes: open, the
-    release (the draft's first source) as source, the sentence as the quote. A relative due
-    date is counted from the draft's dates by the service."""
+    release (the draft's first source) as source, the commitment's words in the release
+    (its first evidence) as the quote. A relative due date is counted from the draft's
+    dates by the service."""
     source_url = next((s["url"] for s in data.get("sources") or [] if s.get("url")), "")
     rows = []
     for item in data.get("commitments") or []:
