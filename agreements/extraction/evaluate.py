@@ -155,12 +155,13 @@ def _same_due(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def expected_commitments(
-    items: list[dict[str, Any]], text: str | None, name: str = ""
+    items: list[dict[str, Any]], text: str | None, name: str = "", show_quote: bool = True
 ) -> list[dict[str, Any]]:
     """Annotated commitments with their spans: each ``quote`` is found in ``text``
     (``text.find``); a quote that is not there, or an unknown kind, is an
-    ``AnnotationError`` naming the file. Without a text (a published record), items keep
-    their ``text`` and have no span."""
+    ``AnnotationError`` naming the file (and the quote unless ``show_quote`` is false: a
+    blind release's words are not printed). Without a text (a published record), items
+    keep their ``text`` and have no span."""
     found = []
     for index, item in enumerate(items):
         where = f"{name}: expected.commitments[{index}]"
@@ -173,7 +174,8 @@ def expected_commitments(
             quote = item.get("quote") or ""
             start = text.find(quote) if quote else -1
             if start < 0:
-                raise AnnotationError(f"{where}: quote not found verbatim in the text: {quote!r}")
+                shown = f": {quote!r}" if show_quote else ""
+                raise AnnotationError(f"{where}: quote not found verbatim in the text{shown}")
             span = (start, start + len(quote))
         found.append(
             {
@@ -225,6 +227,7 @@ def score_release(
     proposal: dict[str, Any],
     text: str | None = None,
     name: str = "",
+    show_quote: bool = True,
 ) -> dict[str, tuple[int, int, int]]:
     """(true positives, false positives, false negatives) per field for one release.
 
@@ -236,7 +239,7 @@ def score_release(
     commitments = {"commitments": (0, 0, 0), "commitment_due": (0, 0, 0)}
     if "commitments" in expected and "commitments" in proposal:
         commitments = score_commitments(
-            expected_commitments(expected["commitments"], text, name),
+            expected_commitments(expected["commitments"], text, name, show_quote),
             proposed_commitments(proposal["commitments"]),
         )
     return {
@@ -275,6 +278,7 @@ def evaluate(directory: str | Path, vocabulary: Vocabulary) -> dict[str, Any]:
     totals = {f: [0, 0, 0] for f in FIELDS}
     releases: dict[str, Any] = {}
     commitments_count = 0
+    blind = is_blind(directory)
     for meta_path in sorted(Path(directory).glob("*.json")):
         text_path = meta_path.with_suffix(".txt")
         if not text_path.exists():
@@ -288,7 +292,9 @@ def evaluate(directory: str | Path, vocabulary: Vocabulary) -> dict[str, Any]:
             source_url=meta.get("source_url"),
             publisher=meta.get("publisher"),
         )
-        scores = score_release(meta["expected"], result.proposal, text, meta_path.name)
+        scores = score_release(
+            meta["expected"], result.proposal, text, meta_path.name, show_quote=not blind
+        )
         commitments_count += "commitments" in meta["expected"]
         releases[meta_path.stem] = {f: list(v) for f, v in scores.items()}
         for f, (tp, fp, fn) in scores.items():

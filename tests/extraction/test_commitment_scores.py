@@ -173,3 +173,13 @@ def test_the_command_reports_an_invalid_annotation(tmp_path, ref):
     write(tmp_path, "bad-release", TEXT, {"commitments": [item("nowhere", "other")]})
     with pytest.raises(CommandError, match="bad-release.json"):
         call_command("evaluate_extraction", str(tmp_path), stdout=StringIO())
+
+
+def test_a_blind_release_error_does_not_print_its_words(tmp_path, vocab):
+    """In a folder named blind the error names the file, never the annotated words."""
+    blind = tmp_path / "blind"
+    blind.mkdir()
+    write(blind, "hidden", TEXT, {"commitments": [item("secret words", "other")]})
+    with pytest.raises(AnnotationError, match=r"hidden\.json") as error:
+        evaluate(blind, vocab)
+    assert "secret words" not in str(error.value)
