@@ -7,6 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
 from agreements.commitments.serializers import NESTED_FIELDS
+from agreements.commitments.services import COMMITMENT_FIELDS, commitment_delete, commitment_save
 from agreements.models import AgreementParty, Commitment, CommitmentStatus
 from config.history_admin import HistoryAdmin
 
@@ -86,6 +87,35 @@ class CommitmentFormSet(BaseInlineFormSet):
                         "Not a party to the agreement: " + ", ".join(outside) + ".",
                     )
         super().clean()
+
+    # Rows are written through the commitments service, as the API and the catalogue
+    # loader write them (inside the agreement page's transaction).
+
+    def _save_row(self, form, commitment):
+        data = {f: form.cleaned_data[f] for f in COMMITMENT_FIELDS if f in form.cleaned_data}
+        saved = commitment_save(
+            commitment=commitment,
+            agreement=self.instance,
+            data=data,
+            responsible_parties=list(form.cleaned_data.get("responsible_parties") or []),
+        )
+        form.instance = saved
+        return saved
+
+    def save_new(self, form, commit=True):
+        if not commit:
+            return super().save_new(form, commit=commit)
+        return self._save_row(form, None)
+
+    def save_existing(self, form, obj, commit=True):
+        if not commit:
+            return super().save_existing(form, obj, commit=commit)
+        # A fresh copy: the form has already written its values onto ``obj``.
+        return self._save_row(form, Commitment.objects.get(pk=obj.pk))
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            commitment_delete(commitment=obj)
 
 
 class CommitmentInline(admin.StackedInline):

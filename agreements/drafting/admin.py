@@ -20,7 +20,7 @@ from django.urls import path, reverse
 
 from agreements.drafting.evidence import evidence_rows, highlighted
 from agreements.drafting.proposals import record_proposal, text_hash
-from agreements.drafting.repair import draft_slug, proposal_fixed
+from agreements.drafting.repair import commitment_rows, draft_slug, proposal_fixed
 from agreements.drafting.runner import (
     MAX_TEXT_CHARS,
     DraftTimeExceeded,
@@ -30,6 +30,7 @@ from agreements.drafting.runner import (
 from agreements.models import (
     AgreementMineral,
     AgreementParty,
+    Commitment,
     Party,
     Person,
     ProposalSource,
@@ -219,6 +220,8 @@ def prefill(proposal: dict[str, Any]) -> tuple[dict[str, Any], dict[type, list[d
             }
             for s in proposal["sources"]
         ],
+        # Saved through the commitments service by the inline's formset, with the agreement.
+        Commitment: [{**row, "responsible_parties": []} for row in commitment_rows(proposal)],
     }
     return initial, rows, notes
 

@@ -23,6 +23,7 @@ PREVIEW_FIELDS = [
     "parties",
     "signatures",
     "minerals",
+    "commitments",
     "summary",
     "sources",
 ]
@@ -34,6 +35,8 @@ def _display(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
+        if "kind" in value and "text" in value:  # a commitment
+            return f"{value['text']} ({value['kind']}{_due(value.get('due'))})"
         if "person" in value:
             office = f", {value['office']}" if value.get("office") else ""
             return f"{value['person']} ({value.get('party') or 'no party'}{office})"
@@ -44,6 +47,14 @@ def _display(value) -> str:
             return value["mineral"] + (f" ({stages})" if stages else "")
         return value.get("url") or value.get("title") or "—"
     return str(value)
+
+
+def _due(due) -> str:
+    if not due:
+        return ""
+    if due.get("within") is not None:
+        return f", due within {due['within']} {due.get('unit')} of {due.get('from')}"
+    return f", due {due.get('date')} ({due.get('precision')})"
 
 
 def evidence_rows(extraction: dict[str, Any]) -> list[dict[str, Any]]:
@@ -62,7 +73,11 @@ def evidence_rows(extraction: dict[str, Any]) -> list[dict[str, Any]]:
         for item in items:
             shown = item.get("value", value)
             if isinstance(value, list) and "value" in item:
-                match = [v for v in value if item["value"] in (v.get("party"), v.get("person"))]
+                match = [
+                    v
+                    for v in value
+                    if item["value"] in (v.get("party"), v.get("person"), v.get("text"))
+                ]
                 match += [v for v in value if item["value"] == v.get("mineral")]
                 shown = match[0] if match else item["value"]
             rows.append(

@@ -10,6 +10,10 @@ field, with the same scoring as the development set (agreements/extraction/evalu
 - ``added``: published but not proposed (an item the extractor missed);
 - ``removed``: proposed but not published (an item the editors took out).
 
+Commitments are compared by text (most words of the shorter text in the other) and kind;
+a proposed commitment published with its words but another kind is ``changed``. Proposals
+stored before the extractor proposed commitments are not scored on them.
+
 ``history_scores()`` adds the reviews up into precision and recall per field, as
 ``evaluate_extraction --from-history`` and the admin show them.
 """
@@ -24,8 +28,14 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from agreements.extraction.evaluate import FIELDS, score_release
-from agreements.models import Agreement, DraftProposal, SignatureRole
+from agreements.extraction.evaluate import (
+    FIELDS,
+    commitments_changed,
+    expected_commitments,
+    proposed_commitments,
+    score_release,
+)
+from agreements.models import Agreement, Commitment, DraftProposal, SignatureRole
 
 SCALARS = {"signed_on", "signed_place", "kind"}
 
@@ -68,7 +78,24 @@ def published_facts(agreement: Agreement) -> dict[str, Any]:
             for s in signatures
         ],
         "minerals": sorted(agreement.minerals.values_list("slug", flat=True)),
+        "commitments": [
+            {"text": c.text, "kind": c.kind, "due": _due(c)}
+            for c in Commitment.objects.filter(agreement=agreement).order_by("id")
+        ],
     }
+
+
+def _due(commitment: Commitment) -> dict[str, Any] | None:
+    """A commitment's due date in the proposal's format."""
+    if commitment.due_within is not None:
+        return {
+            "within": commitment.due_within,
+            "unit": commitment.due_unit,
+            "from": commitment.due_from,
+        }
+    if commitment.due_on is not None:
+        return {"date": commitment.due_on.isoformat(), "precision": commitment.due_on_precision}
+    return None
 
 
 def compare(proposal: dict[str, Any], facts: dict[str, Any]) -> dict[str, dict[str, int]]:
@@ -79,6 +106,17 @@ def compare(proposal: dict[str, Any], facts: dict[str, Any]) -> dict[str, dict[s
         tp, fp, fn = scores[field]
         if field in SCALARS:
             changed = min(fp, fn)
+            review[field] = {
+                "kept": tp,
+                "changed": changed,
+                "added": fn - changed,
+                "removed": fp - changed,
+            }
+        elif field == "commitments" and "commitments" in facts and "commitments" in proposal:
+            changed = commitments_changed(
+                expected_commitments(facts["commitments"], None),
+                proposed_commitments(proposal["commitments"]),
+            )
             review[field] = {
                 "kept": tp,
                 "changed": changed,

@@ -12,6 +12,11 @@ from agreements.models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
+    CommitmentKind,
+    CommitmentStatus,
+    DatePrecision,
+    DueFrom,
+    DueUnit,
     Party,
     SignatureRole,
     SourceKind,
@@ -48,6 +53,7 @@ def proposal_fixed(
     _keep_known_parties(data, warnings)
     _keep_known_minerals(data, warnings)
     _keep_sources_with_urls(data, warnings)
+    _keep_commitments_with_a_source(data, warnings)
     data["signed_place"] = (data.get("signed_place") or "")[:200]
     return data
 
@@ -155,6 +161,74 @@ def _keep_sources_with_urls(data: dict, warnings: list[str]) -> None:
         row["publisher"] = (row.get("publisher") or "")[:300]
         sources.append(row)
     data["sources"] = sources
+
+
+#: Longest commitment text the model holds (Commitment.text).
+COMMITMENT_TEXT_CHARS = 300
+
+
+def _valid_due(due: Any) -> bool:
+    if due is None:
+        return True
+    if not isinstance(due, dict):
+        return False
+    if "within" in due:
+        within = due.get("within")
+        return (
+            isinstance(within, int)
+            and not isinstance(within, bool)
+            and within > 0
+            and due.get("unit") in DueUnit.values
+            and due.get("from") in DueFrom.values
+        )
+    return _date(due.get("date")) is not None and due.get("precision") in DatePrecision.values
+
+
+def _keep_commitments_with_a_source(data: dict, warnings: list[str]) -> None:
+    """Commitments the draft can hold: each needs the release as its source (a source URL),
+    a known kind, a text of at most 300 characters and a due date of the model's form."""
+    commitments = [c for c in data.get("commitments") or [] if (c.get("text") or "").strip()]
+    if commitments and not data.get("sources"):
+        warnings.append(
+            f"{len(commitments)} proposed commitment(s) not kept: a commitment needs the "
+            "release's address as its source"
+        )
+        commitments = []
+    for item in commitments:
+        item["text"] = item["text"].strip()[:COMMITMENT_TEXT_CHARS]
+        if item.get("kind") not in CommitmentKind.values:
+            item["kind"] = CommitmentKind.OTHER
+        if not _valid_due(item.get("due")):
+            warnings.append(f"due date of the commitment “{item['text'][:60]}” dropped: invalid")
+            item["due"] = None
+    data["commitments"] = commitments
+
+
+def commitment_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fixed proposal's commitments as the fields ``commitment_save`` takes: open, the
+    release (the draft's first source) as source, the commitment's words in the release
+    (its first evidence) as the quote. A relative due date is counted from the draft's
+    dates by the service."""
+    source_url = next((s["url"] for s in data.get("sources") or [] if s.get("url")), "")
+    rows = []
+    for item in data.get("commitments") or []:
+        due = item.get("due") or {}
+        evidence = item.get("evidence") or []
+        rows.append(
+            {
+                "text": item["text"],
+                "kind": item["kind"],
+                "status": CommitmentStatus.OPEN,
+                "source_url": source_url,
+                "quote": (evidence[0].get("quote") if evidence else "") or item["text"],
+                "due_within": due.get("within"),
+                "due_unit": due.get("unit") or "",
+                "due_from": due.get("from") or "",
+                "due_on": _date(due.get("date")),
+                "due_on_precision": due.get("precision") or DatePrecision.DAY,
+            }
+        )
+    return rows
 
 
 def draft_slug(data: dict[str, Any]) -> str:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agreements.drafting.runner import MAX_TEXT_CHARS
 from agreements.models import (
     AgreementKind,
     AgreementStatus,
+    CommitmentKind,
+    DatePrecision,
+    DueFrom,
+    DueUnit,
     SignatureRole,
     SourceKind,
     Stage,
@@ -91,6 +96,59 @@ class ProposedSourceSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SourceKind.choices, help_text="press_release.")
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "object",
+                "description": "A due date: the date, with its precision (a year-precision "
+                "date is 1 January, a month-precision one the 1st).",
+                "properties": {
+                    "date": {"type": "string", "format": "date"},
+                    "precision": {"type": "string", "enum": list(DatePrecision.values)},
+                },
+                "required": ["date", "precision"],
+            },
+            {
+                "type": "object",
+                "description": "A relative due date: within this many units of the signing "
+                "or of the entry into force.",
+                "properties": {
+                    "within": {"type": "integer", "minimum": 1},
+                    "unit": {"type": "string", "enum": list(DueUnit.values)},
+                    "from": {"type": "string", "enum": list(DueFrom.values)},
+                },
+                "required": ["within", "unit", "from"],
+            },
+        ],
+        "nullable": True,
+    }
+)
+class ProposedDueField(serializers.JSONField):
+    """A commitment's due date in the catalogue's format (agreements/data/catalogue)."""
+
+
+class ProposedCommitmentSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        help_text="The sentence that states the promise, as written (at most 300 characters)."
+    )
+    kind = serializers.ChoiceField(choices=CommitmentKind.choices, help_text="Kind of promise.")
+    due = ProposedDueField(
+        allow_null=True,
+        help_text="When it falls due: a date with its precision (“by 2030”), a span from the "
+        "signing or the entry into force (“within six months”), or null.",
+    )
+    evidence = EvidenceSerializer(
+        many=True,
+        help_text="The sentence first, then the words that make it a promise or a deadline.",
+    )
+    notes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the editor should check (a due date counted from the signing "
+        "because the text does not say from when, a recurring meeting …).",
+    )
+
+
 class ProposalSerializer(serializers.Serializer):
     """An agreement in the API's input shape, people by name; empty where nothing was found."""
 
@@ -120,6 +178,13 @@ class ProposalSerializer(serializers.Serializer):
     related = serializers.ListField(
         child=serializers.DictField(), help_text="Always empty (not extracted)."
     )
+    commitments = ProposedCommitmentSerializer(
+        many=True,
+        help_text="What the parties promise (“will establish a working group”, “within six "
+        "months”, “by 2030”). With `save`, created as the draft's commitments (status open, "
+        "all parties responsible, the release as source), relative due dates counted from "
+        "the draft's signing date.",
+    )
 
 
 class DraftFromTextResponseSerializer(serializers.Serializer):
@@ -128,8 +193,9 @@ class DraftFromTextResponseSerializer(serializers.Serializer):
     proposal = ProposalSerializer(help_text="The proposed record.")
     evidence = serializers.DictField(
         child=EvidenceSerializer(many=True),
-        help_text="For each proposed field (title, kind, signed_on, parties, signatures …) "
-        "the passages it comes from.",
+        help_text="For each proposed field (title, kind, signed_on, parties, signatures, "
+        "commitments …) the passages it comes from; for collections `value` names the item "
+        "(a commitment by its text).",
     )
     warnings = serializers.ListField(
         child=serializers.CharField(), help_text="Gaps and doubts for the editor to check."

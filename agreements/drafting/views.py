@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -13,7 +14,8 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from agreements import services
-from agreements.drafting.repair import draft_slug, drop_invalid, proposal_fixed
+from agreements.commitments.services import commitment_save
+from agreements.drafting.repair import commitment_rows, draft_slug, drop_invalid, proposal_fixed
 from agreements.drafting.runner import draft_from_text
 from agreements.drafting.serializers import (
     DraftFromTextResponseSerializer,
@@ -21,6 +23,23 @@ from agreements.drafting.serializers import (
     DraftSavedResponseSerializer,
 )
 from agreements.sync.changelog import write
+
+
+def draft_commitments_save(
+    *, agreement, data: dict[str, Any], warnings: list[str]
+) -> list[dict[str, Any]]:
+    """The fixed proposal's commitments created for the new draft through the commitments
+    service, inside the caller's write; one the model refuses is left out with a warning.
+    Returns the proposal's commitments that were kept."""
+    kept = []
+    for item, row in zip(data.get("commitments") or [], commitment_rows(data), strict=True):
+        try:
+            commitment_save(agreement=agreement, data=row, responsible_parties=[])
+        except DjangoValidationError as exc:
+            warnings.append(f"commitment “{row['text'][:60]}” not kept: {'; '.join(exc.messages)}")
+            continue
+        kept.append(item)
+    return kept
 
 
 class CanAddAgreements(BasePermission):
@@ -39,7 +58,8 @@ class DraftFromTextMixin:
             "Runs the rule-based extractor over the text of a press release and returns "
             "the proposed agreement, the evidence for each field (offsets into the text) and "
             "warnings. Nothing is saved unless `save` is true: then the proposal, with invalid "
-            "parts dropped (each with a warning), is created as an unpublished draft (201). "
+            "parts dropped (each with a warning), is created as an unpublished draft (201) "
+            "with the proposed commitments (open, the release as their source). "
             "Needs the `agreements.add_agreement` permission."
         ),
         request=DraftFromTextSerializer,
@@ -89,6 +109,10 @@ class DraftFromTextMixin:
         )
         with write():
             agreement = services.agreement_save(user=request.user, **serializer.write_arguments())
+            kept = draft_commitments_save(
+                agreement=agreement, data=serializer.initial_data, warnings=warnings
+            )
+            serializer.initial_data["commitments"] = kept
             serializer.instance = agreement
             record_proposal(
                 agreement, extraction.proposal, source="api", text=p["text"], user=request.user

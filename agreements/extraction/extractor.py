@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .commitments import propose_commitments
 from .context import Evidence, Extraction, SignEvent, _Context, _evidence, _sentence_evidence
 from .dates import find_dates
 from .events import find_sign_events
@@ -272,6 +273,12 @@ def extract(
     else:
         warnings.append("title not proposed: parties or kind missing")
 
+    commitments = [c.as_dict(text) for c in propose_commitments(text, ctx.sentences, published_on)]
+    if commitments:
+        evidence["commitments"] = [
+            {**e, "value": c["text"]} for c in commitments for e in c["evidence"]
+        ]
+
     summary, summary_span = extract_summary(ctx)
     if summary_span:
         evidence["summary"] = [_evidence(text, *summary_span, 0.7)]
@@ -327,5 +334,6 @@ def extract(
             }
         ],
         "related": [],
+        "commitments": commitments,
     }
     return Extraction(proposal=proposal, evidence=evidence, warnings=warnings)

@@ -341,3 +341,98 @@ def test_every_dev_release_through_the_api_and_the_admin(editor_api, editor_clie
     add = editor_client.get(add_form_url(page))
     assert add.status_code == 200
     assert not Agreement.objects.filter(title=body["proposal"]["title"] or "-").exists()
+
+
+# --- commitments in the review --------------------------------------------------------------
+
+
+def _commitment(text, kind, due=None):
+    return {"text": text, "kind": kind, "due": due, "evidence": [], "notes": []}
+
+
+def test_compare_commitments_by_text_and_kind():
+    """A proposed commitment published with most of its words is kept (same kind) or
+    changed (another kind); one not published is removed, one published but not proposed
+    added. A proposal made before commitments were extracted is not scored on them."""
+    proposal = {
+        "parties": [],
+        "signed_on": None,
+        "signed_place": "",
+        "kind": None,
+        "signatures": [],
+        "minerals": [],
+        "commitments": [
+            _commitment("The two sides will establish a joint working group", "working_group"),
+            _commitment("exchange of geological data", "information_exchange"),
+            _commitment("training of mining engineers", "other"),
+        ],
+    }
+    facts = {
+        "parties": [],
+        "signed_on": None,
+        "signed_place": None,
+        "kind": None,
+        "signatories": [],
+        "minerals": [],
+        "commitments": [
+            {"text": "establish a joint working group", "kind": "working_group", "due": None},
+            {"text": "Exchange of geological data and maps", "kind": "project", "due": None},
+            {"text": "A ministerial meeting every year", "kind": "meeting", "due": None},
+        ],
+    }
+    review = compare(proposal, facts)["commitments"]
+    assert review == {
+        "kept": 1,
+        "changed": 1,
+        "added": 1,
+        "removed": 1,
+        "tp": 1,
+        "fp": 2,
+        "fn": 2,
+    }
+    del proposal["commitments"]
+    assert compare(proposal, facts)["commitments"]["fn"] == 0
+
+
+@pytest.mark.django_db
+def test_publishing_reviews_the_commitments_editors_kept(
+    editor_api, publisher_api, django_capture_on_commit_callbacks
+):
+    """A draft saved with its proposed commitments: the publisher changes one's kind and
+    deletes another before publishing; the review counts them changed and removed, the
+    rest kept, and --from-history adds them up."""
+    from .test_drafting import COMMITMENTS_RELEASE, COMMITMENTS_URL
+
+    response = draft(
+        editor_api,
+        text=COMMITMENTS_RELEASE,
+        published_on="2026-03-02",
+        source_url=COMMITMENTS_URL,
+        save=True,
+    )
+    assert response.status_code == 201, response.json()
+    agreement = Agreement.objects.get(slug=response.json()["slug"])
+    first, second, *rest = agreement.commitments.order_by("id")
+    url = "/api/v1/commitments/{}/"
+    assert (
+        publisher_api.patch(url.format(first.key), {"kind": "review"}, format="json").status_code
+        == 200
+    )
+    assert publisher_api.delete(url.format(second.key)).status_code == 204
+    with django_capture_on_commit_callbacks(execute=True):
+        published = publisher_api.patch(
+            f"/api/v1/agreements/{agreement.slug}/", {"is_published": True}, format="json"
+        )
+    assert published.status_code == 200, published.json()
+    review = DraftProposal.objects.get(agreement=agreement).review["commitments"]
+    assert review == {
+        "kept": len(rest),
+        "changed": 1,
+        "added": 0,
+        "removed": 1,
+        "tp": len(rest),
+        "fp": 2,
+        "fn": 1,
+    }
+    scores = history_scores()["fields"]["commitments"]
+    assert (scores["tp"], scores["changed"], scores["removed"]) == (len(rest), 1, 1)

@@ -540,3 +540,239 @@ def test_publisher_longer_than_documented_is_refused_as_sent(editor_api):
     body = assert_error(draft(editor_api, publisher="Ministry" + "\f" * 400), 400, "publisher")
     assert body["errors"][0]["code"] == "max_length"
     assert draft(editor_api, publisher="  Ministry of Mines  ").status_code == 200
+
+
+# --- commitments ----------------------------------------------------------------------------
+
+COMMITMENTS_RELEASE = (
+    " date 2026-03-02 Department for Business & Trade\n"
+    "UK and Japan sign critical minerals memorandum\n"
+    "The UK and Japan signed a Memorandum of Cooperation on critical minerals in London "
+    "yesterday. The two sides will establish a joint working group within six months of "
+    "signing. They agreed to hold a regular annual meeting of ministers. Both sides aim to "
+    "double refining capacity by 2030. Cooperation includes joint exploration projects, "
+    "exchange of geological data and training of mining engineers.\n"
+)
+COMMITMENTS_URL = "https://www.gov.uk/government/news/uk-japan-critical-minerals"
+
+
+def commitment_rows(agreement):
+    return list(
+        agreement.commitments.order_by("id").values_list(
+            "text", "kind", "status", "due_on", "due_on_precision", "due_within", "source_url"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_proposal_lists_commitments_with_evidence(editor_api):
+    """The response's proposal has `commitments` ({text, kind, due, evidence, notes}), each
+    evidence item quoting the text; evidence.commitments names each item by its text."""
+    response = draft(editor_api, text=COMMITMENTS_RELEASE, published_on="2026-03-02")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    commitments = body["proposal"]["commitments"]
+    assert [(c["kind"], c["due"]) for c in commitments] == [
+        ("working_group", {"within": 6, "unit": "months", "from": "signing"}),
+        ("meeting", None),
+        ("other", {"date": "2030-01-01", "precision": "year"}),
+        ("project", None),
+        ("information_exchange", None),
+        ("other", None),
+    ]
+    for c in commitments:
+        assert set(c) == {"text", "kind", "due", "evidence", "notes"}
+        for e in c["evidence"]:
+            assert COMMITMENTS_RELEASE[e["start"] : e["end"]] == e["quote"]
+    assert "within six months of signing" in [e["quote"] for e in commitments[0]["evidence"]]
+    assert {e["value"] for e in body["evidence"]["commitments"]} == {c["text"] for c in commitments}
+    assert draft(editor_api).json()["proposal"]["commitments"] == []  # the founding release
+
+
+@pytest.mark.django_db
+def test_save_creates_the_proposed_commitments(editor_api, anon):
+    """save: true gives the draft one open commitment per proposal, all parties responsible,
+    the release as source and the sentence's words as quote; "within six months of signing"
+    counts from the draft's signing date (1 March 2026)."""
+    response = draft(
+        editor_api,
+        text=COMMITMENTS_RELEASE,
+        published_on="2026-03-02",
+        source_url=COMMITMENTS_URL,
+        save=True,
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    agreement = Agreement.objects.get(slug=body["slug"])
+    assert agreement.signed_on == datetime.date(2026, 3, 1)
+    rows = commitment_rows(agreement)
+    assert [r[1] for r in rows] == [c["kind"] for c in body["proposal"]["commitments"]]
+    text, kind, status, due_on, precision, within, source = rows[0]
+    assert (kind, status, due_on, precision, within, source) == (
+        "working_group",
+        "open",
+        datetime.date(2026, 9, 1),
+        "day",
+        6,
+        COMMITMENTS_URL,
+    )
+    assert text == body["proposal"]["commitments"][0]["text"]
+    assert rows[2][3:5] == (datetime.date(2030, 1, 1), "year")
+    assert all(len(r[0]) <= 300 for r in rows)
+    assert not any(c.responsible_parties.exists() for c in agreement.commitments.all())
+
+    stored = editor_api.get(body["url"]).json()
+    assert [c["kind"] for c in stored["commitments"]] == [r[1] for r in rows]
+    assert stored["commitments"][0]["quote"] == rows[0][0]
+    listed = editor_api.get("/api/v1/commitments/", {"agreement": body["slug"]}).json()
+    assert len(listed["results"]) == len(rows)
+    # a draft's commitments are not public
+    public = anon.get("/api/v1/commitments/").json()["results"]
+    assert not [c for c in public if c["agreement"] == body["slug"]]
+
+
+@pytest.mark.django_db
+def test_save_goes_through_the_commitments_service(editor_api, monkeypatch):
+    """Each commitment is written by commitment_save, in the draft's transaction: when one
+    write fails, nothing of the draft is kept."""
+    from agreements.drafting import views
+
+    calls = []
+    real = views.commitment_save
+
+    def spy(**kwargs):
+        calls.append(kwargs["data"]["text"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(views, "commitment_save", spy)
+    response = draft(
+        editor_api,
+        text=COMMITMENTS_RELEASE,
+        published_on="2026-03-02",
+        source_url=COMMITMENTS_URL,
+        save=True,
+    )
+    assert response.status_code == 201
+    assert len(calls) == 6
+
+    def broken(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(views, "commitment_save", broken)
+    before = Agreement.objects.count()
+    with pytest.raises(RuntimeError):
+        draft(
+            editor_api,
+            text=COMMITMENTS_RELEASE,
+            published_on="2026-03-02",
+            source_url=COMMITMENTS_URL + "-2",
+            save=True,
+        )
+    assert Agreement.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_save_without_a_source_url_keeps_no_commitment(editor_api):
+    """A commitment's source is the release: without its address none is created, and a
+    warning says so."""
+    response = draft(editor_api, text=COMMITMENTS_RELEASE, published_on="2026-03-02", save=True)
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert Agreement.objects.get(slug=body["slug"]).commitments.count() == 0
+    assert body["proposal"]["commitments"] == []
+    assert any("commitment(s) not kept" in w for w in body["warnings"])
+
+
+@pytest.mark.django_db
+def test_schema_documents_the_proposed_commitments(anon):
+    schema = anon.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    schemas = schema["components"]["schemas"]
+    assert "commitments" in schemas["Proposal"]["required"]
+    item = schemas["ProposedCommitment"]["properties"]
+    assert set(item) == {"text", "kind", "due", "evidence", "notes"}
+    assert len(item["due"]["oneOf"]) == 2
+
+
+@pytest.mark.django_db
+def test_admin_preview_highlights_the_commitments(editor_client):
+    """The admin page lists each proposed commitment with its kind and due date, and marks
+    its words in the release like the other fields."""
+    html = preview(
+        editor_client, text=COMMITMENTS_RELEASE, published_on="2026-03-02"
+    ).content.decode()
+    marks = re.findall(
+        r'<mark class="evidence" data-start="(\d+)" data-end="(\d+)" data-fields="([^"]*)"'
+        r"[^>]*>(.*?)</mark>",
+        html,
+        re.S,
+    )
+    marked = "".join(unescape(inner) for *_, fields, inner in marks if "commitments" in fields)
+    assert "establish a joint working group" in marked
+    assert "exchange of geological data" in marked
+    table = unescape(html[html.index('id="evidence-table"') :])
+    assert "(working_group, due within 6 months of signing)" in table
+    assert "exchange of geological data (information_exchange)" in table
+    assert 'data-field="commitments"' in html
+
+
+@pytest.mark.django_db
+def test_admin_add_form_saves_the_proposed_commitments(editor_client, monkeypatch):
+    """Open in the add form fills the commitment rows; Save creates them with the draft,
+    through the commitments service, relative due dates counted from its signing date."""
+    from agreements.commitments import admin as commitments_admin
+
+    calls = []
+    real = commitments_admin.commitment_save
+
+    def spy(**kwargs):
+        calls.append(kwargs["data"]["text"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(commitments_admin, "commitment_save", spy)
+    response = preview(
+        editor_client,
+        text=COMMITMENTS_RELEASE,
+        published_on="2026-03-02",
+        source_url=COMMITMENTS_URL,
+    )
+    add = editor_client.get(add_form_url(response))
+    formsets = {f.formset.prefix: f.formset for f in add.context["inline_admin_formsets"]}
+    rows = formsets["commitments"].forms
+    assert [f["kind"].value() for f in rows] == [
+        "working_group",
+        "meeting",
+        "other",
+        "project",
+        "information_exchange",
+        "other",
+    ]
+    assert rows[0]["due_within"].value() == 6
+    assert {f["source_url"].value() for f in rows} == {COMMITMENTS_URL}
+
+    saved = editor_client.post(add_form_url(response), post_data_of(add))
+    assert saved.status_code == 302, saved.context and [
+        saved.context["adminform"].form.errors,
+        [f.formset.errors for f in saved.context["inline_admin_formsets"]],
+    ]
+    agreement = Agreement.objects.get(slug=add.context["adminform"].form["slug"].value())
+    stored = commitment_rows(agreement)
+    assert len(calls) == len(stored) == 6
+    assert stored[0][1:] == (
+        "working_group",
+        "open",
+        datetime.date(2026, 9, 1),
+        "day",
+        6,
+        COMMITMENTS_URL,
+    )
+    assert agreement.draft_proposals.get().proposal["commitments"]
+
+
+@pytest.mark.django_db
+def test_admin_add_form_without_a_source_url_has_no_commitment_rows(editor_client):
+    response = preview(editor_client, text=COMMITMENTS_RELEASE, published_on="2026-03-02")
+    add = editor_client.get(add_form_url(response))
+    formsets = {f.formset.prefix: f.formset for f in add.context["inline_admin_formsets"]}
+    assert len(formsets["commitments"].forms) == 0
+    messages = [str(m) for m in add.context["messages"]]
+    assert any("commitment(s) not kept" in m for m in messages)

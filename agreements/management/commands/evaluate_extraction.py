@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agreements.drafting.proposals import format_history, history_scores
 from agreements.drafting.runner import vocabulary_from_db
-from agreements.extraction.evaluate import report
+from agreements.extraction.evaluate import AnnotationError, report
 
 
 class Command(BaseCommand):
@@ -42,7 +42,10 @@ class Command(BaseCommand):
             if not any(p.with_suffix(".txt").exists() for p in folder.glob("*.json")):
                 raise CommandError(f"No annotated releases (NAME.txt + NAME.json) in {directory}.")
         if directories:
-            text, _ = report(directories, vocabulary_from_db(), show_misses=show_misses)
+            try:
+                text, _ = report(directories, vocabulary_from_db(), show_misses=show_misses)
+            except AnnotationError as exc:
+                raise CommandError(f"Invalid annotation: {exc}") from exc
             self.stdout.write(text)
         if from_history:
             if directories:
