@@ -3,6 +3,7 @@ and the spans of a sentence that speak of earlier signings (background)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -217,7 +218,31 @@ def find_sign_events(ctx: _Context, parties: list[str]) -> list[SignEvent]:
             events.append(
                 SignEvent(s, start, s.start + m.end(), tense, relevance, nominal=nominal_use)
             )
-    return events
+    return _continuations_in_background(ctx, events)
+
+
+#: "The document was signed by ...": a sentence telling more of the signing just told.
+CONTINUATION_RE = re.compile(
+    r"^(?:The|This|That)\s+(?:document|agreement|accord|treaty|memorandum|deal|pact)\s+was\s+"
+    r"signed\b|^It\s+was\s+signed\b"
+)
+
+
+def _continuations_in_background(ctx: _Context, events: list[SignEvent]) -> list[SignEvent]:
+    """ "Earlier this year, A and B signed a treaty. The document was signed by ...": the
+    second sentence goes on about the earlier signing, so it is background too."""
+    by_sentence: dict[int, list[SignEvent]] = {}
+    for ev in events:
+        by_sentence.setdefault(id(ev.sentence), []).append(ev)
+    out = []
+    for ev in events:
+        if CONTINUATION_RE.match(ev.sentence.text):
+            before = ctx.previous(ev.sentence)
+            told = by_sentence.get(id(before), []) if before is not None else []
+            if told and all(e.relevance < 0 for e in told):
+                ev = dataclasses.replace(ev, relevance=ev.relevance - 5.0)
+        out.append(ev)
+    return out
 
 
 #: "the MoU signed between ...", "the memorandum (MoU), signed by ...": "signed" modifies

@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Initials written together: "P.M.", "J.R.".
 INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,3}")
+#: A surname joined to its particle: "al-Karouri", "el-Gheit", "bin-Salman".
+PREFIXED_SURNAME_RE = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|ibn|bin|abu|ould)-[A-Z][\w’'-]*")
 #: Initials before a given name or surname: "V.L.", "A.", "J.R.".
 LEADING_INITIALS_RE = re.compile(r"(?:[A-Z]\.){1,3}")
 #: Capitalised words that start sentences or name things other than people.
@@ -46,6 +48,7 @@ Authority Chamber Federation Foundation University Exchange Embassy Delegation M
 Government Parliament Congress Senate Assembly Kingdom Republic Federal
 Servicios Industriales Nacional Empresa Compañía Corporación Sociedad Instituto Ministerio
 Secretaría Banco Agencia Société Groupe Companhia Empresas Minera Mineração Petróleos
+Great Palace Hall
 """.split()
 )
 PARTICLES = {
@@ -151,6 +154,13 @@ def tokens(ctx: _Context, start: int, end: int) -> list[Token]:
             and result[-1].end + 1 == s
         ):
             kind = "name"
+        elif (
+            PREFIXED_SURNAME_RE.fullmatch(bare)
+            and result
+            and result[-1].kind == "name"
+            and result[-1].end + 1 == s
+        ):
+            kind = "name"  # "Ahmed Sadiq al-Karouri", "Ahmed Aboul el-Gheit"
         elif (
             POSSESSIVE_RE.search(bare)
             and bare[:1].isupper()

@@ -78,6 +78,7 @@ def surnames(ctx: _Context) -> dict[str, Found]:
     that "signed by Svyrydenko" finds "First Deputy Prime Minister Yulia Svyrydenko".
     A last name two such people share is left out."""
     table: dict[str, Found | None] = {}
+    firsts: dict[str, dict[str, Found]] = {}
     for s in ctx.sentences[:SURNAME_SENTENCES]:
         if ctx.is_quoted(s) or not HEAD_RE.search(s.text):
             continue
@@ -89,6 +90,13 @@ def surnames(ctx: _Context) -> dict[str, Found]:
                 table[last] = None
             else:
                 table.setdefault(last, person)
+            first = person.name.split()[0]
+            if len(person.name.split()) >= 2:
+                # "Bahlil signed": people known by their first name (Indonesian usage)
+                firsts.setdefault(first, {})[person.name] = person
+    for first, full in firsts.items():
+        if len(full) == 1 and first not in table:
+            table[first] = next(iter(full.values()))
     return {k: v for k, v in table.items() if v is not None}
 
 

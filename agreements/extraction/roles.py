@@ -187,7 +187,10 @@ OTHER_WITH_RE = re.compile(
 #: "X, who signed": the person the relative clause describes is the signer.
 WHO_SIGNED_RE = re.compile(r"\s*,\s*who\s+(?:also\s+|jointly\s+|personally\s+)?")
 #: "signed ... between X and Y": people right after "between" sign (within the clause).
-BETWEEN_RE = re.compile(r"^[^;:]{0,80}?\bbetween\s+")
+BETWEEN_RE = re.compile(
+    r"^(?![^;:]{0,80}?\b(?:meetings?|talks|visit|summit|following|after|during|conversation|"
+    r"discussions|concluded|held)\b[^;:]{0,80}?\bbetween\b)[^;:]{0,80}?\bbetween\s+"
+)
 BETWEEN_LIST_RE = re.compile(
     r"\s*(?:(?:and|the|,|(?:his|her|their)(?: [A-Z][\w-]*){0,2} counterparts?)\s*)*"
 )
@@ -212,6 +215,8 @@ BY_LIST_RE = re.compile(
     r"on the [A-Z][\w-]* side(?: by)?|"
     # "his South Korean counterpart, Trade Minister X"
     r"(?:his|her|their)(?: [A-Z][\w-]*){0,2} counterparts?|"
+    # what an office's words leave: "Chairman of the Board of AzerGold CJSC"
+    r"[A-Z][A-Za-z]*[A-Z]|"
     # forms of address before a name: "Mr.", "H.E.", "Shri"
     rf"(?:{HONORIFIC_ALTERNATIVES})\.?|"
     r"(?:in|at) [A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?)\s*|\s+)*"

@@ -30,6 +30,15 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
             if TOPIC_OBJECT_RE.match(obj) and not SUBJECT_WORDS_RE.search(obj):
                 continue
         named = _roles_around(ctx, ev)
+        if ev.tense == "past" and TWO_BEFORE_RE.search(
+            ctx.text, max(ev.sentence.start, ev.verb_start - 30), ev.verb_start
+        ):
+            # "X met Y in Istanbul and the two ministers signed": both, whatever the
+            # subject guess made of the clause before
+            pair = _antecedents(ctx, ev)
+            if len(pair) == 2:
+                named = [n for n in named if n[2] != "subject"]
+                named += [(earlier, "signatory", "subject") for earlier in pair]
         if ev.tense == "past" and not any(side == "subject" for _, _, side in named):
             for earlier in _antecedents(ctx, ev):
                 named.append((earlier, "signatory", "subject"))
@@ -175,6 +184,7 @@ ANAPHOR_RE = re.compile(
     r"[Cc]ommissioner|[Aa]mbassador|[Pp]resident|[Pp]remier|[Cc]hancellor|[Gg]overnor)"
     r"(?(two)s|)\s+(?:also\s+|then\s+|jointly\s+)?$"
 )
+TWO_BEFORE_RE = re.compile(r"\b(?:[Tt]he two|[Bb]oth)\s+\w+s\s+(?:also\s+|then\s+|jointly\s+)?$")
 #: How many sentences back the person "the minister" stands for may be named.
 ANAPHOR_REACH = 3
 

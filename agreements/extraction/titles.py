@@ -44,7 +44,7 @@ Transparency Democracy Demography Migration Space Financial Capital Stability
 Humanitarian Aid Preparedness Communications Information Small Transformation Geological
 Steel Coal Hydrocarbons Housing Urban Rural Land Ports Shipping Aviation Telecommunications
 Manufacturing Textiles Food Solid Associate Acting Additional Principal Junior Joint Union
-Heavy Light D'Affaires D’Affaires Chargé Embassy
+Heavy Light Environmental Protection Reform Hydrocarbon D'Affaires D’Affaires Chargé Embassy
 """.split()
 )
 #: Forms of address between an office and a name; part of neither.
@@ -68,5 +68,13 @@ TITLE_WITH_COUNTRY = {("US", "Trade Representative")}
 #: Commission" keeps the body in the office ("of Chile" is a country qualifier, dropped).
 INSTITUTION_RE = re.compile(r"\b(?:Commission|Council|Parliament|Court|Bank)\b")
 #: Offices that by themselves tell the party.
-OFFICE_PARTY_RE = [(re.compile(r"\bCommission(?:er)?\b|\bHigh Representative\b"), "EU")]
+OFFICE_PARTY_RE = [
+    (
+        re.compile(
+            r"\bCommissioner\b|\bEuropean Commission\b|\bof the Commission$|^Commission\b|"
+            r"\bHigh Representative\b"
+        ),
+        "EU",
+    )
+]
 HEAD_RE = re.compile(r"\b(?:" + "|".join(sorted(HEAD_WORDS, key=len, reverse=True)) + r")\b")

