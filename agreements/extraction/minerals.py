@@ -38,7 +38,11 @@ MINERAL_ENDOWMENT_RE = re.compile(
     # "as part of its broader plan to develop supply chains for cobalt": the party's own
     # policy, not the agreement's scope
     r"part\s+of\s+(?:its|their|his|her|a|the)\s+(?:\w+\s+){0,2}(?:plan|strategy|efforts?|push|"
-    r"drive|bid|policy))\b",
+    r"drive|bid|policy)|"
+    # "India's National Critical Mineral Mission is aimed at securing lithium"
+    r"(?:Mission|Strategy|Policy|Programme|Program)\s+(?:is\s+)?aim(?:ed|s)\s+at|"
+    # "Sri Lanka's vast graphite resources"; "there were no deals on rare earths"
+    r"vast|no\s+(?:deals?|agreements?)\s+(?:on|for|in))\b",
     re.IGNORECASE,
 )
 #: How far either side of a mineral its clause is looked for.
@@ -75,9 +79,14 @@ def _mineral_in_background(text: str, start: int, end: int) -> bool:
         MINERAL_ENDOWMENT_RE.search(text, max(lo, start - ENDOWMENT_REACH), start)
         or MINERAL_IMPORTANCE_AFTER_RE.search(text, end, hi)
         or USED_AFTER_RE.match(text, end, hi)
+        or COMPANY_AFTER_RE.match(text, end, hi)
     )
 
 
+#: "$26 billion copper and nickel spin-off": a company's business, not the agreement's.
+COMPANY_AFTER_RE = re.compile(
+    r"(?:\s+and\s+[a-z]+)?\s+(?:spin-?off|company|companies|firms?|miners?|giant|producers?)\b"
+)
 #: "cobalt and other minerals used in making batteries": what the minerals are for.
 USED_AFTER_RE = re.compile(
     r"\s+and\s+other\s+(?:\w+\s+){0,2}?(?:minerals|metals|materials)\s+used\s+(?:in|for|to)\b"
@@ -150,6 +159,12 @@ def _proper_noun_use(ctx: _Context, start: int, end: int) -> bool:
 USAGE_RE = re.compile(r"\s+(?:used|needed|found|that|which|in\s+(?:our|your|every))\b")
 
 
+#: A quoted sentence that says what the instrument covers: "The agreement aims to promote
+#: ... in the areas of critical minerals and rare earth elements," the minister said.
+QUOTED_SCOPE_RE = re.compile(
+    r"\b(?:[Tt]he|[Tt]his|[Oo]ur)\s+(?:agreement|memorandum|MoU|MOU|partnership|framework)\s+"
+    r"(?:aims|will|covers|focuses|provides)\b"
+)
 #: What the parties will do together: "the two sides will cooperate in the processing of
 #: lithium", "areas of cooperation include rare earths".
 SCOPE_RE = re.compile(
@@ -171,7 +186,7 @@ def extract_minerals(
     # agreements" cover together does not tell what this one covers.
     several = bool(SEVERAL_RE.search(ctx.text))
     for s in ctx.sentences:
-        if ctx.is_quoted(s) or (
+        if (ctx.is_quoted(s) and not QUOTED_SCOPE_RE.search(s.text)) or (
             s.is_headline and not KIND_RE.search(s.text) and not SCOPE_RE.search(s.text)
         ):
             continue
@@ -199,7 +214,9 @@ def extract_minerals(
             continue
         for m in ctx.vocab.mineral_regex.finditer(s.text):
             start, end = s.start + m.start(), s.start + m.end()
-            if _proper_noun_use(ctx, start, end) or ctx.is_quoted(s, start):
+            if _proper_noun_use(ctx, start, end) or (
+                ctx.is_quoted(s, start) and not QUOTED_SCOPE_RE.search(s.text)
+            ):
                 continue
             if re.search(r"\bthe\s+$", ctx.text[max(0, start - 5) : start]) and USAGE_RE.match(
                 ctx.text[end : end + 20]
