@@ -66,6 +66,27 @@ def extract_summary(ctx: _Context) -> tuple[str, tuple[int, int] | None]:
     return "", None
 
 
+#: How many days after a signing a release's dateline still places it.
+RECENT_DAYS = 2
+
+
+VISIT_TO_RE = re.compile(r"\b(?:visit|trip|tour)\s+to\s+(?:the\s+)?")
+
+
+def _visit_abroad(ctx: _Context) -> bool:
+    """Whether the lead tells of a visit to a country other than the dateline's: "JAKARTA
+    -- the minister, accompanying the President on a state visit to China, signed"."""
+    dl = _dateline(ctx)
+    home = CITY_COUNTRY.get(dl[0]) if dl else None
+    for s in ctx.sentences[:3]:
+        for m in VISIT_TO_RE.finditer(s.text):
+            at = s.start + m.end()
+            mention = next(iter(ctx.mentions_in(at, at + 40)), None)
+            if mention is not None and mention.start == at and mention.code != home:
+                return True
+    return False
+
+
 def _dated_otherwise(ctx: _Context, ev: SignEvent, signed_on: dt.date) -> bool:
     """Whether the words right after a signing verb date it to another day than the
     agreement's signing ("signed by the two officials in Perth on February 21, 2023")."""
@@ -190,10 +211,23 @@ def extract(
         told_today = (
             signed_on == published_on and date_mention is not None and date_mention.relative
         )
-        if not signed_place and (told_today or said_here):
+        # A signing reported within a few days of the release, with no place of its own: the
+        # dateline's city, a news agency's bureau included ("BEIJING, Sept. 28 (Xinhua) --
+        # China and South Africa on Wednesday signed"), unless a sentence about the signing
+        # names another city.
+        recent = (
+            signed_on is not None
+            and 0 <= (published_on - signed_on).days <= RECENT_DAYS
+            and date_mention is not None
+            and date_mention.relative
+            and not _visit_abroad(ctx)
+        )
+        if not signed_place and (told_today or said_here or recent):
             dl = _dateline(ctx)
-            if dl and (_wire_dateline(ctx, dl) or _other_city_named(ctx, past, dl[0])):
-                dl = None  # a news agency's bureau, or the sentence names another city
+            if dl and (
+                (_wire_dateline(ctx, dl) and not recent) or _other_city_named(ctx, past, dl[0])
+            ):
+                dl = None
             if dl:
                 city, ps, pe = dl
                 signed_place = text[ps:pe].title() if text[ps:pe].isupper() else text[ps:pe]
