@@ -1375,14 +1375,31 @@ def test_signers_of_the_other_instruments_are_not_signatories(vocab):
         # the dateline's city while the sentence names another
         "CANBERRA — Australia and Korea today signed a memorandum of understanding on critical "
         "minerals during the minister's visit to Seoul.",
-        # a news agency's bureau
+        # a news agency's bureau reporting a signing days before (Friday, Jan 10)
         "SEOUL, Jan 15 (Yonhap) -- Australia and Korea signed a memorandum of understanding on "
-        "critical minerals on Wednesday, the ministry said.",
+        "critical minerals on Friday, the ministry said.",
+        # the dateline's city, but the lead tells of a visit to the other country
+        "SEOUL, Jan 15 (Yonhap) -- During a visit to Australia, the minister and his "
+        "Australian counterpart signed a memorandum of understanding on critical minerals "
+        "yesterday.",
     ],
 )
 def test_places_that_are_not_the_signing_place(vocab, sentence):
     text = "Australia and Korea sign critical minerals MoU\n" + sentence + "\n"
     assert run(vocab, text, dt.date(2025, 1, 15)).proposal["signed_place"] == ""
+
+
+def test_a_bureau_dateline_places_a_signing_of_the_day_before(vocab):
+    """ "BEIJING, Sept. 28 (Xinhua) -- ... on Wednesday signed": reported the next day from
+    the city, with no place of its own, the signing is placed at the dateline."""
+    text = (
+        "China, South Africa sign deals on mineral resources\n"
+        "BEIJING, Sept. 28 (Xinhua) -- China and South Africa on Wednesday signed a memorandum "
+        "of understanding on geology and mineral resources cooperation.\n"
+    )
+    result = run(vocab, text, dt.date(2011, 9, 29))
+    assert result.proposal["signed_on"] == "2011-09-28"
+    assert result.proposal["signed_place"] == "Beijing"
 
 
 @pytest.mark.parametrize(
