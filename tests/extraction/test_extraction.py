@@ -484,23 +484,25 @@ def test_no_django_imports():
                 assert (node.module or "").split(".")[0] != "django", path
 
 
+# Regression guards on the development set, set a little under the figures of the time. The
+# development set holds releases moved from the blind set with the misses they had there (see
+# the blind set's history), so these are not the extractor's targets: those are measured on
+# the blind set only.
+DEV_GUARDS = {
+    "parties": (0.95, 0.9),
+    "signed_on": (0.95, 0.9),
+    "signed_place": (0.95, 0.75),
+    "kind": (0.95, 0.9),
+    "signatories": (0.9, 0.75),
+    "minerals": (0.85, 0.75),
+}
+
+
 def test_dev_set_meets_targets(vocab):
     results = evaluate(RELEASES, vocab)
     assert results["count"] >= 11
     table = format_table(results)
-    # Regression guards, set a little under the figures of the time. The development set
-    # holds releases moved from the blind set with the misses they had there (see the blind
-    # set's history), so its figures are not the extractor's targets: those are measured on
-    # the blind set only.
-    targets = {
-        "parties": (0.95, 0.9),
-        "signed_on": (0.95, 0.9),
-        "signed_place": (0.95, 0.75),
-        "kind": (0.95, 0.9),
-        "signatories": (0.9, 0.75),
-        "minerals": (0.85, 0.75),
-    }
-    for field, (precision, recall) in targets.items():
+    for field, (precision, recall) in DEV_GUARDS.items():
         scores = results["fields"][field]
         assert scores["precision"] >= precision, table
         assert scores["recall"] >= recall, table
