@@ -92,7 +92,9 @@ KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "roadmap",
         re.compile(
             r"\b(?:develop|draw\w*\s+up|prepar|adopt|elaborat|establish|creat|compil|agree\w*\s+on)"
-            r"\w*\s+(?:[\w-]+\s+){0,3}?(?:road\s?maps?|action\s+plans?|work\s*plans?)\b",
+            r"\w*\s+(?:[\w-]+\s+){0,3}?(?:road\s?maps?|action\s+plans?|work\s*plans?)\b|"
+            r"\b(?:road\s?maps?|action\s+plans?|work\s*plans?)\W*\s+(?:will|shall)\s+be\s+"
+            r"(?:develop|drawn|prepar|adopt|elaborat|compil|agreed)",
             re.IGNORECASE,
         ),
     ),
@@ -113,11 +115,19 @@ KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "meeting",
         re.compile(
-            r"\b(?:[Aa]nnual|[Rr]egular|[Pp]eriodic|[Mm]inisterial|[Ff]irst|[Hh]igh-level)\b"
+            r"\b(?:[Aa]nnual|[Rr]egular|[Pp]eriodic|[Mm]inisterial|[Ff]irst|\w+-level)\b"
             r"(?:\s+[\w-]+){0,3}?\s+(?:meetings?|forums?|conferences?|dialogues?|"
             r"consultations?)\b|\b(?:meet|convene)\s+(?:annually|regularly|every\s+year|"
             r"each\s+year|twice)\b|\bwill\s+convene\b|\bhold\s+(?:a\s+)?(?:regular\s+|"
             r"annual\s+)?(?:meetings?|consultations?)\b"
+        ),
+    ),
+    (
+        "review",
+        re.compile(
+            r"\b(?:will|shall|to|agreed\s+to)\s+(?:jointly\s+)?(?:review|evaluate|assess|"
+            r"monitor)\b|\b(?:annual|periodic|regular|mid-term|joint)\s+reviews?\b",
+            re.IGNORECASE,
         ),
     ),
     (
@@ -152,6 +162,9 @@ KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:geological|geophysical)\s+(?:surveys?|mapping|maps|research)\b|"
             r"\b(?:undertake|conduct\w*|collaborat\w+\s+on)\s+(?:[\w-]+\s+){0,2}?research\b|"
             r"\bresearch\s+(?:on|activities)\b|\bstart\s+exploration\b|\brefinery\b|"
+            r"\b(?:establish\w*|draw\w*\s+up|produc\w*)\s+(?:[\w-]+\s+){0,2}?maps\b|"
+            r"\b(?:seismic|airborne|aeromagnetic|geochemical)\s+(?:[\w-]+\s+){0,3}?(?:surveys?|"
+            r"operations|sampling)\b|\bfield\s+expeditions?\b|"
             r"\btechnical\s+cooperation\b|\bjoint\s+venture\b|"
             r"\bdevelop(?:ment)?\s+(?:of\s+)?(?:strategic\s+)?mineral\s+resources\b",
             re.IGNORECASE,
