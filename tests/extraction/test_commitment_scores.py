@@ -43,6 +43,22 @@ def item(quote, kind, due=None):
     return {"quote": quote, "kind": kind, "due": due}
 
 
+def whole_text_proposal(text, kind, due=None):
+    """An extractor proposal with nothing but one commitment whose evidence is all of
+    ``text``."""
+    span = {"quote": text, "start": 0, "end": len(text), "confidence": 0.6}
+    commitment = {"text": text, "kind": kind, "due": due, "evidence": [span], "notes": []}
+    return {
+        "parties": [],
+        "signed_on": None,
+        "signed_place": "",
+        "kind": None,
+        "signatures": [],
+        "minerals": [],
+        "commitments": [commitment],
+    }
+
+
 def test_kind_and_due_are_scored_on_overlapping_spans(tmp_path, vocab):
     """A proposal matches the annotation its evidence overlaps when the kinds are equal;
     the due date is scored apart, only where either side has one."""
@@ -100,23 +116,7 @@ def test_matching_is_one_to_one():
     """Two annotations inside one proposal's span: one is matched, the other missed; two
     proposals on one annotation: one matched, the other a false positive."""
     text = "They will share data and share maps."
-    proposal = {
-        "parties": [],
-        "signed_on": None,
-        "signed_place": "",
-        "kind": None,
-        "signatures": [],
-        "minerals": [],
-        "commitments": [
-            {
-                "text": text,
-                "kind": "information_exchange",
-                "due": None,
-                "evidence": [{"quote": text, "start": 0, "end": len(text), "confidence": 0.6}],
-                "notes": [],
-            }
-        ],
-    }
+    proposal = whole_text_proposal(text, "information_exchange")
     two = {
         "commitments": [
             item("share data", "information_exchange"),
@@ -131,23 +131,9 @@ def test_matching_is_one_to_one():
 
 def test_weeks_compare_as_days():
     text = "The first meeting will take place within two weeks."
-    proposal = {
-        "parties": [],
-        "signed_on": None,
-        "signed_place": "",
-        "kind": None,
-        "signatures": [],
-        "minerals": [],
-        "commitments": [
-            {
-                "text": text,
-                "kind": "meeting",
-                "due": {"within": 14, "unit": "days", "from": "signing"},
-                "evidence": [{"quote": text, "start": 0, "end": len(text), "confidence": 0.6}],
-                "notes": [],
-            }
-        ],
-    }
+    proposal = whole_text_proposal(
+        text, "meeting", {"within": 14, "unit": "days", "from": "signing"}
+    )
     expected = {
         "commitments": [
             item("first meeting", "meeting", {"within": 2, "unit": "weeks", "from": "signing"})
