@@ -56,6 +56,8 @@ GENERIC_NAME_RE = re.compile(
     r"agreements?|accord|deal|partnership|statement|dialogue|arrangement|compact",
     re.IGNORECASE,
 )
+#: The least score of the best-placed noun for a kind proposed on its own (low confidence).
+WEAK_MIN_SCORE = 0.0
 #: How well a specific name must score to stand for the instrument a generic noun names.
 SPECIFIC_MIN_SCORE = 1.0
 
@@ -164,6 +166,16 @@ def extract_kind(
         if len({_kind_of(c[2]) for c in specific}) == 1:
             score, _, phrase, start, end = max(specific, key=lambda c: c[:2])
             return _kind_of(phrase), (start, end), 0.5, phrase
+    if best is not None and best[0] < 2.0:
+        # nothing is acted on clearly and the names disagree: the best-placed specific name
+        # (not "agreement" or "partnership", which name relationships as often as
+        # instruments) still tells the likeliest kind, with a low confidence
+        specific = [
+            c for c in candidates if c[0] >= WEAK_MIN_SCORE and not GENERIC_NAME_RE.fullmatch(c[2])
+        ]
+        if specific:
+            score, _, phrase, start, end = max(specific, key=lambda c: c[:2])
+            return _kind_of(phrase), (start, end), 0.3, phrase
     if best is None or best[0] < 2.0:
         return None, None, 0.0, ""
     # "joint declaration" in the headline, "joint declaration of intent" in the body: the

@@ -7,6 +7,7 @@ import re
 from .context import Evidence, Mention, _Context, _sentence_evidence
 from .lexicon import KIND_RE, MENTION_ONLY_RE, SIGN_RE
 from .text import Sentence
+from .vocabulary import GROUP_MEMBERS
 
 
 def _pairs_in(ctx: _Context, s: Sentence) -> list[tuple[list[Mention], float]]:
@@ -149,7 +150,8 @@ def extract_parties(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]
             codes.insert(0, ctx.home)
         evidence = {c: [_sentence_evidence(s, confidence, c)] for c in codes}
         return codes, evidence
-    return _member_list(ctx)
+    listed = _member_list(ctx)
+    return listed if listed[0] else _group(ctx)
 
 
 MEMBERS_RE = re.compile(
@@ -181,4 +183,24 @@ def _member_list(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]]:
                 codes.append(nxt.code)
         if len(codes) >= 3:
             return codes, {c: [_sentence_evidence(s, 0.7, c)] for c in codes}
+    return [], {}
+
+
+GROUP_RE = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, GROUP_MEMBERS)) + r")(?![\w-])")
+
+
+def _group(ctx: _Context) -> tuple[list[str], dict[str, list[Evidence]]]:
+    """A group that is itself the actor: "G7 leaders launched the Critical Minerals Action
+    Plan", "the Quad foreign ministers announced ...": its members are the parties, when the
+    headline or one of the first sentences that speaks of an instrument or a signing names
+    the group (and no pair of parties was found)."""
+    for s in ctx.sentences[:6]:
+        if ctx.is_quoted(s) or not _agreement_sentence(ctx, s):
+            continue
+        m = GROUP_RE.search(s.text)
+        if not m:
+            continue
+        codes = [c for c in GROUP_MEMBERS[m.group()] if c in ctx.vocab.parties]
+        if codes:
+            return codes, {c: [_sentence_evidence(s, 0.6, c)] for c in codes}
     return [], {}

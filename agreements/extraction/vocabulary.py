@@ -166,6 +166,58 @@ PARTY_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Government bodies and state companies that sign agreements in their state's name, with
+#: no country word in their name: an agreement between two of them is one between their
+#: states ("JOGMEC and KOMIR signed ..." -> JP, KR). Names that contain the country
+#: ("Geological Survey of India") need no entry. Only unambiguous names are listed.
+STATE_BODIES: dict[str, tuple[str, ...]] = {
+    "US": ("USGS", "U.S. Geological Survey", "US Geological Survey", "DFC", "USTDA"),
+    "GB": ("British Geological Survey", "BGS", "UK Export Finance", "UKEF"),
+    "DE": ("BGR", "KfW", "Federal Institute for Geosciences and Natural Resources"),
+    "FR": ("BRGM",),
+    "JP": ("JOGMEC", "Japan Organization for Metals and Energy Security", "JBIC", "NEXI"),
+    "KR": (
+        "KOMIR",
+        "KORES",
+        "KIGAM",
+        "Korea Mine Rehabilitation and Mineral Resources Corporation",
+    ),
+    "RU": ("Rosgeo", "ROSGEO", "Rosnedra", "Rosatom"),
+    "CN": ("China Geological Survey",),
+    "IN": ("KABIL", "Khanij Bidesh India", "IREL", "NMDC", "NALCO"),
+    "AU": ("Geoscience Australia", "CSIRO", "Export Finance Australia"),
+    "CA": ("NRCan", "Export Development Canada"),
+    "FI": ("GTK", "Geological Survey of Finland"),
+    "SE": ("SGU", "Geological Survey of Sweden"),
+    "NO": ("NGU", "Geological Survey of Norway"),
+    "DK": ("GEUS",),
+    "KZ": ("Kazgeology", "Kazatomprom", "Tau-Ken Samruk"),
+    "MN": ("Erdenes Mongol",),
+    "TZ": ("STAMICO",),
+    "ZM": ("ZCCM-IH", "ZCCM Investments Holdings"),
+    "CD": ("Gécamines", "Gecamines"),
+    "NA": ("Epangelo",),
+    "CL": ("Codelco", "CODELCO", "ENAMI", "SERNAGEOMIN", "Sernageomin"),
+    "PE": ("INGEMMET", "Ingemmet"),
+    "AR": ("SEGEMAR", "Segemar"),
+    "BR": ("CPRM", "SGB-CPRM"),
+    "BO": ("YLB", "Yacimientos de Litio Bolivianos"),
+    "SA": ("Ma'aden", "Ma’aden", "Maaden", "Manara Minerals"),
+    "ZA": ("Council for Geoscience", "Mintek"),
+}
+
+#: Groups whose members are the parties when the group itself adopts or launches an
+#: instrument ("G7 leaders launched the Critical Minerals Action Plan").
+GROUP_MEMBERS: dict[str, tuple[str, ...]] = {
+    "G7": ("CA", "FR", "DE", "IT", "JP", "GB", "US"),
+    "G-7": ("CA", "FR", "DE", "IT", "JP", "GB", "US"),
+    "Group of Seven": ("CA", "FR", "DE", "IT", "JP", "GB", "US"),
+    "Quad": ("AU", "IN", "JP", "US"),
+    "AUKUS": ("AU", "GB", "US"),
+    "I2U2": ("IN", "IL", "AE", "US"),
+}
+
+
 def _pycountry_names(country: object) -> list[str]:
     """All English names pycountry has for a country, with "X, Republic of" turned round."""
     names: list[str] = []
@@ -231,6 +283,10 @@ class Vocabulary:
             if code in self.parties:
                 for alias in aliases:
                     table[alias] = code
+        for code, bodies in STATE_BODIES.items():
+            if code in self.parties:
+                for body in bodies:
+                    table.setdefault(body, code)
         return table
 
     @cached_property

@@ -214,6 +214,36 @@ def test_party_alias_forms(vocab, sentence, expected):
     assert parties(result) == expected
 
 
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # state bodies without a country word stand for their states
+        ("JOGMEC and KOMIR signed a memorandum on rare earths today.", ["JP", "KR"]),
+        ("Rosgeo and Kazgeology have signed a cooperation agreement.", ["KZ", "RU"]),
+        # a group acting as one: its members
+        (
+            "G7 leaders adopted the Critical Minerals Action Plan at the summit.",
+            ["CA", "DE", "FR", "GB", "IT", "JP", "US"],
+        ),
+        (
+            "The Quad foreign ministers issued a joint statement on critical minerals.",
+            ["AU", "IN", "JP", "US"],
+        ),
+    ],
+)
+def test_state_bodies_and_groups(vocab, sentence, expected):
+    result = run(vocab, f"Headline\n{sentence}\n")
+    assert parties(result) == expected
+
+
+def test_group_members_only_when_no_pair_acts(vocab):
+    text = (
+        "News\nOn the margins of the G7 summit, Canada and Chile signed a memorandum of "
+        "understanding on critical minerals.\n"
+    )
+    assert parties(run(vocab, text)) == ["CA", "CL"]
+
+
 def test_partnership_with_uses_publisher_country(vocab):
     text = (
         "Minister to sign minerals partnership\n"
@@ -415,6 +445,20 @@ def test_london_dateline(vocab):
 def test_kinds(vocab, noun, kind):
     text = f"News\nThe UK and Peru signed a {noun} on critical minerals today.\n"
     assert run(vocab, text).proposal["kind"] == kind
+
+
+def test_weak_kind_from_the_one_specific_name(vocab):
+    # no noun is the object of a verb: the specific name still tells the kind, weakly;
+    # a relationship's name ("partnership") alone is not proposed
+    text = (
+        "Talks on minerals\nThe ministers of Peru and Japan discussed the memorandum of "
+        "understanding on critical minerals and a roadmap for it.\n"
+    )
+    result = run(vocab, text)
+    assert result.proposal["kind"] == "memorandum_of_understanding"
+    assert result.evidence["kind"][0]["confidence"] < 0.5
+    text = "Talks on minerals\nThe ministers of Peru and Japan discussed their partnership.\n"
+    assert run(vocab, text).proposal["kind"] is None
 
 
 @pytest.mark.parametrize(
