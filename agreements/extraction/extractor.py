@@ -21,7 +21,14 @@ from .gazetteer import CITY_COUNTRY
 from .kind import KIND_LABEL, extract_kind
 from .minerals import extract_minerals
 from .parties import _agreement_sentence, extract_parties
-from .place import _city_in, _dateline, _event_place, _other_city_named, _wire_dateline
+from .place import (
+    _city_in,
+    _dateline,
+    _event_place,
+    _occasion_place,
+    _other_city_named,
+    _wire_dateline,
+)
 from .signatories import extract_signatories
 from .signing_date import _best_events, _lead_date, _undated_signing_date, extract_signing_date
 from .vocabulary import Vocabulary
@@ -233,6 +240,13 @@ def extract(
                 signed_place = text[ps:pe].title() if text[ps:pe].isupper() else text[ps:pe]
                 signed_country = CITY_COUNTRY.get(city) or ctx.places.get(city)
                 evidence["signed_place"] = [_evidence(text, ps, pe, 0.7)]
+        if not signed_place:
+            # nothing places the signing itself: the city of the visit, summit or forum the
+            # lead tells of, in one of the parties' countries
+            found = _occasion_place(ctx, parties)
+            if found:
+                signed_place, signed_country, ps, pe = found
+                evidence["signed_place"] = [_evidence(text, ps, pe, 0.5)]
     if signed_place and signed_country in vocabulary.parties:
         evidence["signed_country"] = list(evidence["signed_place"])
     else:

@@ -222,3 +222,49 @@ DATED_DATELINE_RE = re.compile(
     r"^(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})\s+"
     r"(?P<city>[A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?),"
 )
+
+
+#: An occasion placed in a city: "during the state visit of the President to Seoul", "the
+#: Global Gateway Forum taking place in Brussels", "the ceremony at the ... Centre in Lusaka".
+OCCASION_PLACE_RE = re.compile(
+    r"\b(?i:visit|trip|tour|summit|forum|conference|meeting|talks|ceremony|hosted|held|"
+    r"taking place|took place|gathered)\b[^.;:]{0,90}?\b(?:in|to|at)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w’'-]*\s+)?(?:capital(?:\s+city)?(?:,|\s+of)?\s+)?"
+    r"(?P<place>[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)?)"
+)
+#: How many sentences of the lead (after the headline) may name the occasion.
+OCCASION_LEAD = 4
+
+
+def _occasion_place(ctx: _Context, parties: list[str]) -> tuple[str, str, int, int] | None:
+    """The city of the visit, summit or forum the lead tells of, when nothing places the
+    signing itself: one city only, and in the country of one of the parties (Brussels for
+    the EU), so that a place named for something else is not taken."""
+    found: dict[str, tuple[str, str, int, int]] = {}
+    lead = [s for s in ctx.sentences if not s.is_headline][:OCCASION_LEAD]
+    for s in lead:
+        if ctx.is_quoted(s):
+            continue
+        for m in OCCASION_PLACE_RE.finditer(s.text):
+            place = m.group("place")
+            code = None
+            for phrase in (place, place.split(" ")[0]):
+                if phrase not in CITY_COUNTRY:
+                    phrase = phrase.rstrip(".")
+                if phrase in VENUE_CITY or phrase in NOT_PLACE_WORDS:
+                    break
+                if phrase in ctx.vocab.party_names:
+                    continue
+                code = CITY_COUNTRY.get(phrase) or ctx.places.get(phrase)
+                if code:
+                    place = phrase
+                    break
+            if code is None:
+                continue
+            if code not in parties and not (code == "BE" and "EU" in parties):
+                continue
+            start = s.start + m.start("place")
+            found.setdefault(place, (place, code, start, start + len(place)))
+    if len(found) != 1:
+        return None
+    return next(iter(found.values()))

@@ -447,6 +447,33 @@ def test_kinds(vocab, noun, kind):
     assert run(vocab, text).proposal["kind"] == kind
 
 
+def test_place_of_the_occasion_in_a_partys_country(vocab):
+    text = (
+        "Kazakhstan and Korea sign memorandum\nAs part of the state visit of the President "
+        "of Kazakhstan to Seoul, Kazakhstan and Korea signed a memorandum on rare metals "
+        "on Monday.\n"
+    )
+    result = run(vocab, text, published=dt.date(2026, 2, 5))
+    assert result.proposal["signed_place"] == "Seoul"
+    assert result.evidence["signed_place"][0]["confidence"] == 0.5
+    # a city in a third country is where something else happened
+    text = (
+        "Canada and Chile sign memorandum\nMinisters gathered at a forum in Davos this "
+        "week. Canada and Chile signed a memorandum on lithium on Monday.\n"
+    )
+    assert run(vocab, text).proposal["signed_place"] == ""
+
+
+def test_visit_city_not_dateline(vocab):
+    # the dateline's city while the sentence names the visit's: the visit places it
+    text = (
+        "Australia and Korea sign critical minerals MoU\nCANBERRA — Australia and Korea "
+        "today signed a memorandum of understanding on critical minerals during the "
+        "minister's visit to Seoul.\n"
+    )
+    assert run(vocab, text, dt.date(2025, 1, 15)).proposal["signed_place"] == "Seoul"
+
+
 def test_weak_kind_from_the_one_specific_name(vocab):
     # no noun is the object of a verb: the specific name still tells the kind, weakly;
     # a relationship's name ("partnership") alone is not proposed
@@ -1418,9 +1445,6 @@ def test_signers_of_the_other_instruments_are_not_signatories(vocab):
         # where an asset is, not where the signing was
         "Australia and Korea today signed a memorandum of understanding on critical minerals "
         "that will support a new processing plant in Perth.",
-        # the dateline's city while the sentence names another
-        "CANBERRA — Australia and Korea today signed a memorandum of understanding on critical "
-        "minerals during the minister's visit to Seoul.",
         # a news agency's bureau reporting a signing days before (Friday, Jan 10)
         "SEOUL, Jan 15 (Yonhap) -- Australia and Korea signed a memorandum of understanding on "
         "critical minerals on Friday, the ministry said.",
