@@ -166,6 +166,69 @@ PARTY_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: More demonyms and informal names: every sovereign state's adjective, and spellings news
+#: copies use ("Turkiye", "ROK", "Philippine"). Ambiguous ones are left out ("Dominican",
+#: "Congolese", "Central African").
+MORE_ALIASES: dict[str, tuple[str, ...]] = {
+    "TR": ("Turkiye",),
+    "KR": ("ROK",),
+    "PH": ("Philippine",),
+    "SA": ("KSA",),
+    "KG": ("Kyrgyzstani",),
+    "UZ": ("Uzbekistani",),
+    "LA": ("Laotian",),
+    "LU": ("Luxembourgish",),
+    "SI": ("Slovene",),
+    "AF": ("Afghan",),
+    "BI": ("Burundian",),
+    "BJ": ("Beninese",),
+    "BS": ("Bahamian",),
+    "BZ": ("Belizean",),
+    "BB": ("Barbadian",),
+    "BT": ("Bhutanese",),
+    "KM": ("Comorian",),
+    "CV": ("Cape Verde", "Cape Verdean"),
+    "CR": ("Costa Rican",),
+    "CG": ("Republic of the Congo", "Congo-Brazzaville"),
+    "DJ": ("Djiboutian",),
+    "ER": ("Eritrean",),
+    "GE": ("Georgian",),
+    "GN": ("Guinean",),
+    "GM": ("Gambian",),
+    "GW": ("Bissau-Guinean",),
+    "GQ": ("Equatorial Guinean", "Equatoguinean"),
+    "GT": ("Guatemalan",),
+    "HN": ("Honduran",),
+    "HT": ("Haitian",),
+    "LB": ("Lebanese",),
+    "MV": ("Maldivian",),
+    "MU": ("Mauritian",),
+    "NE": ("Nigerien",),
+    "NI": ("Nicaraguan",),
+    "PS": ("Palestinian",),
+    "SD": ("Sudanese",),
+    "SS": ("South Sudanese",),
+    "SO": ("Somali",),
+    "SV": ("Salvadoran",),
+    "ST": ("São Tomé and Príncipe", "Sao Tome and Principe"),
+    "SR": ("Surinamese",),
+    "SZ": ("Swaziland", "Swazi"),
+    "SC": ("Seychellois",),
+    "SY": ("Syrian",),
+    "TD": ("Chadian",),
+    "TG": ("Togolese",),
+    "TL": ("East Timor", "Timorese"),
+    "TO": ("Tongan",),
+    "TT": ("Trinidadian",),
+    "WS": ("Samoan",),
+    "YE": ("Yemeni",),
+    "FM": ("Micronesian",),
+    "MH": ("Marshallese",),
+    "NR": ("Nauruan",),
+    "PW": ("Palauan",),
+}
+
+
 #: Government bodies and state companies that sign agreements in their state's name, with
 #: no country word in their name: an agreement between two of them is one between their
 #: states ("JOGMEC and KOMIR signed ..." -> JP, KR). Names that contain the country
@@ -283,6 +346,10 @@ class Vocabulary:
             if code in self.parties:
                 for alias in aliases:
                     table[alias] = code
+        for code, aliases in MORE_ALIASES.items():
+            if code in self.parties:
+                for alias in aliases:
+                    table.setdefault(alias, code)
         for code, bodies in STATE_BODIES.items():
             if code in self.parties:
                 for body in bodies:

@@ -203,6 +203,8 @@ def test_as_dict_is_json(founding):
             ["EU", "KR"],
         ),
         ("The EU and South Korea signed a memorandum of understanding today.", ["EU", "KR"]),
+        ("Turkiye and Oman signed a memorandum on mining today.", ["OM", "TR"]),
+        ("The Philippine and Sudanese ministers signed a memorandum today.", ["PH", "SD"]),
         (
             "Japan and the European Union signed a partnership on critical raw materials.",
             ["EU", "JP"],
