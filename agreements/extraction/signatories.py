@@ -87,6 +87,7 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
             known_person = people.get(person.name.lower())
             if known_person is None or known_person.party is None:
                 people[person.name.lower()] = person
+    _other_side(list(people.values()), parties)
     result = []
     for p in people.values():
         if p.party is None and not p.office:
@@ -98,6 +99,23 @@ def extract_signatories(ctx: _Context, events: list[SignEvent], parties: list[st
             ctx.warnings.append(f"could not tell which party {p.name} represents")
         result.append(p)
     return result
+
+
+def _other_side(people: list[Person], parties: list[str]) -> None:
+    """A bilateral agreement is signed by both sides: when every signatory whose party is
+    known signed for one party and exactly one signatory with an office is left unknown,
+    that one signed for the other ("On Thursday, he signed an MoU with Energy Minister X",
+    where "he" is not resolved to the first party's minister)."""
+    if len(parties) != 2:
+        return
+    signers = [p for p in people if p.role == "signatory"]
+    missing = [p for p in signers if p.party is None]
+    known = {p.party for p in signers if p.party}
+    if len(missing) != 1 or not missing[0].office or len(known) != 1 or not known <= set(parties):
+        return
+    (q,) = known
+    missing[0].party = next(c for c in parties if c != q)
+    missing[0].party_from_context = True
 
 
 #: "On behalf of Saudi Arabia, ...", "For Japan, ...": the side a whole sentence speaks for.

@@ -476,6 +476,19 @@ def test_visit_city_not_dateline(vocab):
     assert run(vocab, text, dt.date(2025, 1, 15)).proposal["signed_place"] == "Seoul"
 
 
+def test_lone_unknown_signer_of_a_bilateral_is_the_other_side(vocab):
+    text = (
+        "Saudi Arabia and Indonesia sign mining MoU\nSaudi Arabia and Indonesia signed a "
+        "memorandum on mining during Saudi Industry Minister Faisal Al-Rashid’s visit to "
+        "Jakarta on Thursday.\nAl-Rashid arrived in the Indonesian capital on Tuesday.\n"
+        "On Thursday, he signed the memorandum with Energy Minister Budi Santoso.\n"
+    )
+    got = {
+        s[0]: s[1] for s in signers(run(vocab, text, dt.date(2025, 4, 17))) if s[3] == "signatory"
+    }
+    assert got.get("Budi Santoso") == "ID"
+
+
 def test_weak_kind_from_the_one_specific_name(vocab):
     # no noun is the object of a verb: the specific name still tells the kind, weakly;
     # a relationship's name ("partnership") alone is not proposed
